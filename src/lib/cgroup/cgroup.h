@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#ifndef ISOLA_CGROUP_H
+#define ISOLA_CGROUP_H
+
+/*
+ * One cgroup manager interface; backends per layout (v1, v2, hybrid, systemd)
+ * are tables of function pointers chosen in one place (cgroup.c).
+ * The runtime only ever talks to this header.
+ */
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "isola/error.h"
+
+struct json_object;
+struct isola_cgroup;   /* one container's cgroup(s) */
+struct isola_resources; /* parsed linux.resources */
+
+/* Parse linux.resources (also `update --resources FILE`). path prefixes messages. */
+struct isola_resources *isola_resources_parse(struct json_object *obj, const char *path,
+					      struct isola_error *err);
+void isola_resources_free(struct isola_resources *r);
+
+struct isola_cgroup_opts {
+	const char *id;           /* container id */
+	const char *cgroups_path; /* linux.cgroupsPath, or NULL for the default */
+	bool systemd;             /* --systemd-cgroup: "slice:prefix:name" form */
+	bool rootless;            /* failures to create are not fatal when rootless */
+	const struct isola_resources *resources; /* may be NULL */
+};
+
+/* Create the container's cgroup(s) and apply resources, before any process joins. */
+int isola_cgroup_create(const struct isola_cgroup_opts *opts, struct isola_cgroup **out,
+			struct isola_error *err);
+/* An O_PATH|O_DIRECTORY fd of the v2 leaf for clone3(CLONE_INTO_CGROUP), or -1. */
+int isola_cgroup_v2_fd(const struct isola_cgroup *cg);
+/* Move pid into the container's cgroup(s). */
+int isola_cgroup_enter(const struct isola_cgroup *cg, pid_t pid, struct isola_error *err);
+/* Apply (changed) resources to a live cgroup: `update`. */
+int isola_cgroup_update(const struct isola_cgroup *cg, const struct isola_resources *r,
+			struct isola_error *err);
+/* freeze=true: pause (freezer v1, cgroup.freeze v2), wait until frozen. */
+int isola_cgroup_freeze(const struct isola_cgroup *cg, bool freeze, struct isola_error *err);
+/* 1 when frozen, 0 when not, -1 on error. */
+int isola_cgroup_is_frozen(const struct isola_cgroup *cg, struct isola_error *err);
+/* Pids in the cgroup (recursively); *pids malloc'd. */
+int isola_cgroup_pids(const struct isola_cgroup *cg, pid_t **pids, size_t *n,
+		      struct isola_error *err);
+/* Signal every process in the cgroup (cgroup.kill on v2 for SIGKILL). */
+int isola_cgroup_kill(const struct isola_cgroup *cg, int sig, struct isola_error *err);
+/* Kill what is left, wait (bounded), rmdir all created directories. */
+int isola_cgroup_destroy(struct isola_cgroup *cg, struct isola_error *err);
+/* runc's `events --stats` "data" object (cpu, memory, pids, blkio, hugetlb). */
+int isola_cgroup_stats(const struct isola_cgroup *cg, struct json_object **out,
+		       struct isola_error *err);
+/* fd that becomes readable/has an event on OOM (memory.events / eventfd), or -1. */
+int isola_cgroup_oom_fd(const struct isola_cgroup *cg, struct isola_error *err);
+/* Count of OOM kills so far (for events). */
+int isola_cgroup_oom_count(const struct isola_cgroup *cg, unsigned long *count,
+			   struct isola_error *err);
+
+/*
+ * Mount the container's view of /sys/fs/cgroup at the directory dirfd (already
+ * resolved safely inside the rootfs), from inside the container's mount
+ * namespace. flags are the mount's MS_* flags (MS_RDONLY...). With a cgroup
+ * namespace the container sees its own cgroup as the root.
+ */
+int isola_cgroup_mount(const struct isola_cgroup *cg, int dirfd, unsigned long flags,
+		       struct isola_error *err);
+
+/* Persist into the state file and back (a JSON string). */
+char *isola_cgroup_save(const struct isola_cgroup *cg);
+struct isola_cgroup *isola_cgroup_load(const char *saved, struct isola_error *err);
+void isola_cgroup_free(struct isola_cgroup *cg);
+
+#endif

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# Run isola's test suites and print "N passed, N failed, N skipped".
+#
+#   tests/run.sh                  every suite
+#   tests/run.sh integration      one suite (unit, integration, security, image, engines, fuzz)
+#   tests/run.sh tests/integration/run.bats   one bats file
+#
+# Environment:
+#   ISOLA_BUILD   build directory (default: build)
+#   RUNTIME       runtime under test for integration tests (default: our isola-runtime);
+#                 RUNTIME=/usr/sbin/runc checks that the tests test the spec.
+#
+# Everything runs in a private mount namespace (a broken test can't leak
+# mounts to the host) under a child subreaper (this machine's PID 1 does not
+# reap orphaned container inits).
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+export ISOLA_TOP="$top"
+export ISOLA_BUILD="${ISOLA_BUILD:-build}"
+case "$ISOLA_BUILD" in /*) ;; *) ISOLA_BUILD="$top/$ISOLA_BUILD" ;; esac
+
+if [ -z "${ISOLA_TEST_INNER:-}" ]; then
+	export ISOLA_TEST_INNER=1
+	exec unshare -m --propagation private "$ISOLA_BUILD/tests/helpers/reaper" "$0" "$@"
+fi
+
+export RUNTIME="${RUNTIME:-$ISOLA_BUILD/src/runtime/isola-runtime}"
+export ISOLA="${ISOLA:-$ISOLA_BUILD/src/isola/isola}"
+export PATH="$ISOLA_BUILD/tests/helpers:$PATH"
+
+suites=("$@")
+[ ${#suites[@]} -eq 0 ] && suites=(unit integration security image engines fuzz)
+
+log=$(mktemp /tmp/isola-test.XXXXXX)
+trap 'rm -f "$log"' EXIT
+
+run_unit() {
+	local t
+	for t in "$ISOLA_BUILD"/tests/unit/test-*; do
+		[ -x "$t" ] || continue
+		echo "# unit: $(basename "$t")"
+		"$t"
+	done
+}
+
+run_bats() {
+	local files=("$@")
+	[ ${#files[@]} -eq 0 ] && return 0
+	bats --tap "${files[@]}"
+}
+
+for s in "${suites[@]}"; do
+	case "$s" in
+	unit) run_unit ;;
+	*.bats) run_bats "$s" ;;
+	*)
+		if [ -x "$top/tests/$s/run.sh" ]; then
+			"$top/tests/$s/run.sh"
+		else
+			shopt -s nullglob
+			run_bats "$top"/tests/"$s"/*.bats
+			shopt -u nullglob
+		fi
+		;;
+	esac
+done 2>&1 | tee "$log"
+
+passed=$(grep -cE '^ok [0-9]+' "$log" | head -1)
+skipped=$(grep -cE '^ok [0-9]+ .*# (skip|SKIP)' "$log" | head -1)
+failed=$(grep -cE '^not ok [0-9]+' "$log" | head -1)
+passed=$((passed - skipped))
+
+# What a clean run leaves behind: nothing. Anything here is a failure.
+leaks=$("$top/tests/leak-check.sh" 2>&1)
+if [ -n "$leaks" ]; then
+	echo "not ok - host left clean after the tests"
+	echo "$leaks" | sed 's/^/# /'
+	failed=$((failed + 1))
+fi
+
+if [ "$failed" -gt 0 ]; then
+	echo "# failed tests:"
+	grep -E '^not ok' "$log" | sed 's/^/#   /'
+fi
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]
