@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#ifndef ISOLA_UTIL_H
+#define ISOLA_UTIL_H
+
+/* Small file and string helpers used across libisola. */
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "isola/error.h"
+
+/* Read a whole file (NUL-terminated); *len may be NULL. */
+int isola_read_file_at(int dirfd, const char *path, char **out, size_t *len,
+		       struct isola_error *err);
+/* Write data to an existing file (O_WRONLY|O_TRUNC when trunc). */
+int isola_write_file_at(int dirfd, const char *path, const char *data, size_t len,
+			struct isola_error *err);
+/* Atomically replace dirfd/path: tmp file, fsync when durable, rename. */
+int isola_write_file_atomic(int dirfd, const char *path, const char *data, size_t len,
+			    bool durable, struct isola_error *err);
+/* write(2) all of it, retrying on EINTR/short writes; returns 0 or -1 (errno). */
+int isola_write_all(int fd, const void *buf, size_t len);
+/* read(2) exactly len bytes; returns bytes read (< len on EOF) or -1. */
+ssize_t isola_read_all(int fd, void *buf, size_t len);
+size_t isola_strv_len(char *const *v);
+/* Parse a decimal unsigned integer; -1 on junk or overflow. */
+int isola_parse_u64(const char *s, unsigned long long *out);
+/* Monotonic milliseconds. */
+long long isola_now_ms(void);
+
+#endif

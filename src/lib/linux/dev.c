@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "core/cleanup.h"
+#include "core/safepath.h"
+#include "linux/dev.h"
+#include "linux/mount.h"
+
+static const struct isola_device default_devices[] = {
+	{.path = "/dev/null", .type = 'c', .major = 1, .minor = 3, .has_mode = true, .mode = 0666},
+	{.path = "/dev/zero", .type = 'c', .major = 1, .minor = 5, .has_mode = true, .mode = 0666},
+	{.path = "/dev/full", .type = 'c', .major = 1, .minor = 7, .has_mode = true, .mode = 0666},
+	{.path = "/dev/random", .type = 'c', .major = 1, .minor = 8, .has_mode = true, .mode = 0666},
+	{.path = "/dev/urandom", .type = 'c', .major = 1, .minor = 9, .has_mode = true, .mode = 0666},
+	{.path = "/dev/tty", .type = 'c', .major = 5, .minor = 0, .has_mode = true, .mode = 0666},
+};
+
+static const char *const default_links[][2] = {
+	{"/proc/self/fd", "fd"},      {"/proc/self/fd/0", "stdin"},
+	{"/proc/self/fd/1", "stdout"}, {"/proc/self/fd/2", "stderr"},
+	{"pts/ptmx", "ptmx"},
+};
+
+static mode_t type_bits(char type)
+{
+	switch (type) {
+	case 'b':
+		return S_IFBLK;
+	case 'p':
+		return S_IFIFO;
+	default:
+		return S_IFCHR;
+	}
+}
+
+/* Bind the host's node of the same path: mknod is refused in a user namespace. */
+static int bind_host_node(int dirfd, const char *base, const struct isola_device *d,
+			  struct isola_error *err)
+{
+	cleanup_close int f = openat(dirfd, base, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW |
+							  O_CLOEXEC, 0644);
+	if (f < 0)
+		return isola_err_sys(err, "create \"%s\"", d->path);
+	cleanup_close int dst = openat(dirfd, base, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	cleanup_close int src = open(d->path, O_PATH | O_CLOEXEC);
+	if (dst < 0 || src < 0)
+		return isola_err_sys(err, "open \"%s\"", d->path);
+	return isola_bind_fd(src, dst, false, 0, err);
+}
+
+static int make_device(int rootfd, const struct isola_device *d, bool in_userns,
+		       struct isola_error *err)
+{
+	const char *slash = strrchr(d->path, '/');
+	char dir[4096];
+	snprintf(dir, sizeof(dir), "%.*s", (int)(slash - d->path), d->path);
+	const char *base = slash + 1;
+	cleanup_close int dirfd = isola_mkdir_in_root(rootfd, dir[0] ? dir : "/", 0755, err);
+	if (dirfd < 0)
+		return -1;
+	/* dirfd is O_PATH: *at calls on it need a real directory fd. */
+	cleanup_close int dfd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return isola_err_sys(err, "open \"%s\"", dir);
+	if (unlinkat(dfd, base, 0) < 0 && errno != ENOENT)
+		return isola_err_sys(err, "remove \"%s\"", d->path);
+	if (in_userns)
+		return bind_host_node(dfd, base, d, err);
+	mode_t mode = (d->has_mode ? d->mode & 07777 : 0666) | type_bits(d->type);
+	if (mknodat(dfd, base, mode, makedev((unsigned)d->major, (unsigned)d->minor)) < 0)
+		return isola_err_sys(err, "mknod \"%s\"", d->path);
+	if ((d->has_uid || d->has_gid) &&
+	    fchownat(dfd, base, d->has_uid ? d->uid : (uid_t)-1, d->has_gid ? d->gid : (gid_t)-1,
+		     AT_SYMLINK_NOFOLLOW) < 0)
+		return isola_err_sys(err, "chown \"%s\"", d->path);
+	return 0;
+}
+
+static bool dev_is_bind(const struct isola_config *c)
+{
+	for (size_t i = 0; i < c->n_mounts; i++)
+		if (strcmp(c->mounts[i].destination, "/dev") == 0)
+			return c->mounts[i].bind;
+	return false;
+}
+
+static int make_links(int rootfd, struct isola_error *err)
+{
+	cleanup_close int devp = isola_mkdir_in_root(rootfd, "/dev", 0755, err);
+	if (devp < 0)
+		return -1;
+	cleanup_close int dev = openat(devp, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dev < 0)
+		return isola_err_sys(err, "open /dev");
+	for (size_t i = 0; i < sizeof(default_links) / sizeof(default_links[0]); i++) {
+		if (symlinkat(default_links[i][0], dev, default_links[i][1]) < 0 &&
+		    errno != EEXIST)
+			return isola_err_sys(err, "symlink /dev/%s", default_links[i][1]);
+	}
+	return 0;
+}
+
+int isola_dev_setup(int rootfd, const struct isola_config *c, bool in_userns,
+		    struct isola_error *err)
+{
+	if (!dev_is_bind(c)) {
+		for (size_t i = 0; i < sizeof(default_devices) / sizeof(default_devices[0]); i++)
+			if (make_device(rootfd, &default_devices[i], in_userns, err) < 0)
+				return -1;
+		if (make_links(rootfd, err) < 0)
+			return -1;
+	}
+	for (size_t i = 0; i < c->n_devices; i++)
+		if (make_device(rootfd, &c->devices[i], in_userns, err) < 0)
+			return isola_err_prefix(err, "linux.devices[%zu]", i);
+	return 0;
+}

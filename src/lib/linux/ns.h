@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#ifndef ISOLA_NS_H
+#define ISOLA_NS_H
+
+#include <sys/types.h>
+
+#include "isola/error.h"
+#include "spec/config.h"
+
+/* CLONE_NEW* flags of the namespaces the config asks to create (no path). */
+int isola_ns_new_flags(const struct isola_config *c);
+/* setns() into every namespace of the config that has a path and whose type is in mask. */
+int isola_ns_join_paths(const struct isola_config *c, int mask, struct isola_error *err);
+/* Write uid_map / gid_map (and "deny" to setgroups when mapping without privilege) of pid. */
+int isola_idmap_write(pid_t pid, const struct isola_config *c, struct isola_error *err);
+/* "0 1000 1\n..." for /proc/PID/uid_map; malloc'd. */
+char *isola_idmap_format(const struct isola_idmap *m, size_t n);
+
+#endif

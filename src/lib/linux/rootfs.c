@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/mount.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "core/cleanup.h"
+#include "core/safepath.h"
+#include "linux/dev.h"
+#include "linux/mount.h"
+#include "linux/rootfs.h"
+
+/*
+ * The host's /dev/null, checked to be the real character device 1:3. Masked
+ * files are covered with it by fd: a /dev/null inside the container could be
+ * a symlink or another node (CVE-2025-31133).
+ */
+static int open_devnull(struct isola_error *err)
+{
+	cleanup_close int fd = open("/dev/null", O_PATH | O_CLOEXEC | O_NOFOLLOW);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return isola_err_sys(err, "open host /dev/null");
+	if (!S_ISCHR(st.st_mode) || major(st.st_rdev) != 1 || minor(st.st_rdev) != 3)
+		return isola_err(err, ISOLA_ERR_INVALID, 0, "host /dev/null is not a null device");
+	return steal_fd(fd);
+}
+
+int isola_rootfs_prepare(struct isola_rootfs *r, struct isola_error *err)
+{
+	const struct isola_config *c = r->config;
+	r->rootfd = r->devnull = -1;
+	/* Nothing we mount may propagate back to the host. */
+	if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
+		return isola_err_sys(err, "make / slave");
+	/* pivot_root needs the new root to be a mount point. */
+	if (mount(c->root_path, c->root_path, NULL, MS_BIND | MS_REC, NULL) < 0)
+		return isola_err(err, ISOLA_ERR_INVALID, errno, "bind rootfs \"%s\"", c->root_path);
+	r->rootfd = open(c->root_path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (r->rootfd < 0)
+		return isola_err_sys(err, "open rootfs \"%s\"", c->root_path);
+	if (c->masked_paths && c->masked_paths[0] && (r->devnull = open_devnull(err)) < 0)
+		return -1;
+
+	struct isola_mount_ctx mctx = {
+		.rootfd = r->rootfd, .bundle = c->bundle, .cg = r->cg, .in_userns = r->in_userns};
+	for (size_t i = 0; i < c->n_mounts; i++)
+		if (isola_mount_one(&mctx, &c->mounts[i], err) < 0)
+			return isola_err_prefix(err, "mounts[%zu]", i);
+	return isola_dev_setup(r->rootfd, c, r->in_userns, err);
+}
+
+static int do_pivot(int rootfd, struct isola_error *err)
+{
+	/* pivot_root(".", "."): the old root ends up stacked on "/" and is detached. */
+	if (fchdir(rootfd) < 0)
+		return isola_err_sys(err, "chdir to rootfs");
+	if (syscall(SYS_pivot_root, ".", ".") < 0)
+		return isola_err_sys(err, "pivot_root");
+	/* Slave first, so the lazy unmount does not propagate to the host. */
+	if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+		return isola_err_sys(err, "make old root slave");
+	if (umount2(".", MNT_DETACH) < 0)
+		return isola_err_sys(err, "detach old root");
+	if (chdir("/") < 0)
+		return isola_err_sys(err, "chdir /");
+	return 0;
+}
+
+static int do_chroot(int rootfd, struct isola_error *err)
+{
+	if (fchdir(rootfd) < 0)
+		return isola_err_sys(err, "chdir to rootfs");
+	if (mount(".", "/", NULL, MS_MOVE, NULL) < 0)
+		return isola_err_sys(err, "move rootfs to /");
+	if (chroot(".") < 0)
+		return isola_err_sys(err, "chroot");
+	if (chdir("/") < 0)
+		return isola_err_sys(err, "chdir /");
+	return 0;
+}
+
+int isola_rootfs_pivot(struct isola_rootfs *r, struct isola_error *err)
+{
+	int rc = r->no_pivot ? do_chroot(r->rootfd, err) : do_pivot(r->rootfd, err);
+	close(r->rootfd);
+	/* From now on "/" is the container's root: resolve everything against it. */
+	r->rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rc == 0 && r->rootfd < 0)
+		return isola_err_sys(err, "open new root");
+	return rc;
+}
+
+static int mask_path(struct isola_rootfs *r, const char *path, struct isola_error *err)
+{
+	cleanup_close int fd = isola_open_in_root(r->rootfd, path, O_PATH | O_NOFOLLOW, 0, err);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -1;
+	struct stat st;
+	if (fstat(fd, &st) < 0)
+		return isola_err_sys(err, "stat \"%s\"", path);
+	if (!S_ISDIR(st.st_mode))
+		return isola_bind_fd(r->devnull, fd, false, MOUNT_ATTR_RDONLY, err);
+	char target[32];
+	if (mount("tmpfs", isola_fd_path(fd, target), "tmpfs", MS_RDONLY, "size=0k") < 0)
+		return isola_err_sys(err, "mask \"%s\"", path);
+	return 0;
+}
+
+static int readonly_path(struct isola_rootfs *r, const char *path, struct isola_error *err)
+{
+	cleanup_close int fd = isola_open_in_root(r->rootfd, path, O_PATH | O_NOFOLLOW, 0, err);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -1;
+	return isola_bind_fd(fd, fd, true, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
+						   MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
+			     err);
+}
+
+int isola_rootfs_finalize(struct isola_rootfs *r, struct isola_error *err)
+{
+	const struct isola_config *c = r->config;
+	for (char **p = c->masked_paths; p && *p; p++)
+		if (mask_path(r, *p, err) < 0)
+			return isola_err_prefix(err, "linux.maskedPaths");
+	for (char **p = c->readonly_paths; p && *p; p++)
+		if (readonly_path(r, *p, err) < 0)
+			return isola_err_prefix(err, "linux.readonlyPaths");
+	if (c->root_readonly) {
+		struct mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY};
+		if (syscall(SYS_mount_setattr, AT_FDCWD, "/", 0, &attr, sizeof(attr)) < 0)
+			return isola_err_sys(err, "make root read-only");
+	}
+	if (c->rootfs_propagation && mount(NULL, "/", NULL, c->rootfs_propagation, NULL) < 0)
+		return isola_err_sys(err, "set rootfs propagation");
+	return 0;
+}
+
+void isola_rootfs_release(struct isola_rootfs *r)
+{
+	if (r->rootfd >= 0)
+		close(r->rootfd);
+	if (r->devnull >= 0)
+		close(r->devnull);
+	r->rootfd = r->devnull = -1;
+}
