@@ -1,0 +1,233 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/close_range.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/personality.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <linux/magic.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "core/cleanup.h"
+#include "core/safepath.h"
+#include "core/util.h"
+#include "linux/caps.h"
+#include "linux/lsm.h"
+#include "linux/process.h"
+#include "linux/seccomp.h"
+
+static const char *rlimit_name(int r)
+{
+	static const char *const names[] = {
+		[RLIMIT_CPU] = "RLIMIT_CPU",         [RLIMIT_FSIZE] = "RLIMIT_FSIZE",
+		[RLIMIT_DATA] = "RLIMIT_DATA",       [RLIMIT_STACK] = "RLIMIT_STACK",
+		[RLIMIT_CORE] = "RLIMIT_CORE",       [RLIMIT_RSS] = "RLIMIT_RSS",
+		[RLIMIT_NPROC] = "RLIMIT_NPROC",     [RLIMIT_NOFILE] = "RLIMIT_NOFILE",
+		[RLIMIT_MEMLOCK] = "RLIMIT_MEMLOCK", [RLIMIT_AS] = "RLIMIT_AS",
+		[RLIMIT_LOCKS] = "RLIMIT_LOCKS",     [RLIMIT_SIGPENDING] = "RLIMIT_SIGPENDING",
+		[RLIMIT_MSGQUEUE] = "RLIMIT_MSGQUEUE", [RLIMIT_NICE] = "RLIMIT_NICE",
+		[RLIMIT_RTPRIO] = "RLIMIT_RTPRIO",   [RLIMIT_RTTIME] = "RLIMIT_RTTIME",
+	};
+	if (r >= 0 && r < (int)(sizeof(names) / sizeof(names[0])) && names[r])
+		return names[r];
+	return "RLIMIT_?";
+}
+
+static int apply_rlimits(const struct isola_process *p, struct isola_error *err)
+{
+	for (size_t i = 0; i < p->n_rlimits; i++) {
+		const struct isola_rlimit *l = &p->rlimits[i];
+		struct rlimit rl = {.rlim_cur = l->soft, .rlim_max = l->hard};
+		if (setrlimit(l->resource, &rl) == 0)
+			continue;
+		int e = errno;
+		struct rlimit cur = {0};
+		getrlimit(l->resource, &cur);
+		if (e == EPERM && l->hard > cur.rlim_max)
+			return isola_err(err, ISOLA_ERR_SYSTEM, e,
+					 "process.rlimits[%zu]: set %s to %llu/%llu: the hard limit "
+					 "%llu can't be raised without CAP_SYS_RESOURCE",
+					 i, rlimit_name(l->resource), (unsigned long long)l->soft,
+					 (unsigned long long)l->hard, (unsigned long long)cur.rlim_max);
+		return isola_err(err, ISOLA_ERR_SYSTEM, e, "process.rlimits[%zu]: set %s to %llu/%llu",
+				 i, rlimit_name(l->resource), (unsigned long long)l->soft,
+				 (unsigned long long)l->hard);
+	}
+	return 0;
+}
+
+struct sched_attr_v1 {
+	uint32_t size, sched_policy;
+	uint64_t sched_flags;
+	int32_t sched_nice;
+	uint32_t sched_priority;
+	uint64_t sched_runtime, sched_deadline, sched_period;
+};
+
+static int apply_sched(const struct isola_process *p, struct isola_error *err)
+{
+	if (p->has_io_priority) {
+		int prio = (p->io_priority_class << 13) | p->io_priority;
+		if (syscall(SYS_ioprio_set, 1 /* IOPRIO_WHO_PROCESS */, 0, prio) < 0)
+			return isola_err_sys(err, "process.ioPriority: ioprio_set");
+	}
+	if (p->has_scheduler) {
+		const struct isola_scheduler *s = &p->scheduler;
+		struct sched_attr_v1 a = {
+			.size = sizeof(a), .sched_policy = (uint32_t)s->policy,
+			.sched_flags = s->flags, .sched_nice = s->nice,
+			.sched_priority = (uint32_t)s->priority, .sched_runtime = s->runtime,
+			.sched_deadline = s->deadline, .sched_period = s->period};
+		if (syscall(SYS_sched_setattr, 0, &a, 0) < 0)
+			return isola_err_sys(err, "process.scheduler: sched_setattr");
+	}
+	return 0;
+}
+
+int isola_process_limits(const struct isola_process *p, struct isola_error *err)
+{
+	if (apply_rlimits(p, err) < 0)
+		return -1;
+	if (p->has_oom_score_adj) {
+		char buf[16];
+		int n = snprintf(buf, sizeof(buf), "%d", p->oom_score_adj);
+		if (isola_write_file_at(AT_FDCWD, "/proc/self/oom_score_adj", buf, (size_t)n, err) <
+		    0)
+			return isola_err_prefix(err, "process.oomScoreAdj");
+	}
+	return apply_sched(p, err);
+}
+
+int isola_process_identity(const struct isola_process *p, struct isola_error *err)
+{
+	const struct isola_user *u = &p->user;
+	if (p->has_caps && isola_caps_prepare(&p->caps, err) < 0)
+		return -1;
+	/* setgroups may be denied in a user namespace set up without privilege. */
+	if (setgroups(u->n_additional_gids, u->additional_gids) < 0 &&
+	    !(errno == EPERM && u->n_additional_gids == 0))
+		return isola_err_sys(err, "process.user.additionalGids: setgroups");
+	if (setresgid(u->gid, u->gid, u->gid) < 0)
+		return isola_err_sys(err, "process.user.gid: setgid %u", (unsigned)u->gid);
+	if (setresuid(u->uid, u->uid, u->uid) < 0)
+		return isola_err_sys(err, "process.user.uid: setuid %u", (unsigned)u->uid);
+	if (p->has_caps && isola_caps_apply(&p->caps, err) < 0)
+		return -1;
+	umask(u->has_umask ? u->umask : 0022);
+	if (chdir(p->cwd ? p->cwd : "/") < 0)
+		return isola_err_sys(err, "process.cwd: chdir to cwd (\"%s\") set in config.json failed",
+				     p->cwd);
+	return 0;
+}
+
+static const char *env_path(char *const *env)
+{
+	for (char *const *e = env; e && *e; e++)
+		if (strncmp(*e, "PATH=", 5) == 0)
+			return *e + 5;
+	return "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+}
+
+static int check_exe(const char *arg, const char *path, struct isola_error *err)
+{
+	struct stat st;
+	if (stat(path, &st) < 0)
+		return isola_err(err, ISOLA_ERR_NOT_FOUND, 0, "exec: \"%s\": stat %s: %s", arg, path,
+				 strerror(errno));
+	if (S_ISDIR(st.st_mode) || access(path, X_OK) < 0)
+		return isola_err(err, ISOLA_ERR_INVALID, 0, "exec: \"%s\": permission denied", arg);
+	return 0;
+}
+
+char *isola_process_lookup(const struct isola_process *p, struct isola_error *err)
+{
+	const char *arg = p->args[0];
+	if (strchr(arg, '/'))
+		return check_exe(arg, arg, err) < 0 ? NULL : strdup(arg);
+	const char *dirs = env_path(p->env);
+	char cand[4096];
+	while (*dirs) {
+		size_t n = strcspn(dirs, ":");
+		snprintf(cand, sizeof(cand), "%.*s/%s", (int)n, n ? dirs : ".", arg);
+		struct stat st;
+		if (stat(cand, &st) == 0 && S_ISREG(st.st_mode) && access(cand, X_OK) == 0)
+			return strdup(cand);
+		dirs += n + (dirs[n] == ':');
+	}
+	isola_err(err, ISOLA_ERR_NOT_FOUND, 0, "exec: \"%s\": executable file not found in $PATH",
+		  arg);
+	return NULL;
+}
+
+int isola_process_seal(const struct isola_process *p, const struct isola_seccomp *seccomp,
+		       int *notify_fd, struct isola_error *err)
+{
+	*notify_fd = -1;
+	if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return isola_err_sys(err, "set no_new_privs");
+	if (isola_lsm_set_exec_label(p->apparmor_profile, p->selinux_label, err) < 0)
+		return -1;
+	if (seccomp && isola_seccomp_load(seccomp, notify_fd, err) < 0)
+		return isola_err_prefix(err, "linux.seccomp");
+	return 0;
+}
+
+int isola_process_cloexec_fds(unsigned int preserve_fds, struct isola_error *err)
+{
+	/* No host fd may survive into the container (CVE-2024-21626). */
+	if (syscall(SYS_close_range, 3 + preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+		return isola_err_sys(err, "close_range");
+	return 0;
+}
+
+int isola_process_exec(const struct isola_process *p, const char *exe, struct isola_error *err)
+{
+	static char *const empty_env[] = {NULL};
+	execve(exe, p->args, p->env ? p->env : empty_env);
+	if (errno == EACCES)
+		return isola_err(err, ISOLA_ERR_INVALID, 0, "exec: \"%s\": permission denied",
+				 p->args[0]);
+	return isola_err(err, ISOLA_ERR_SYSTEM, 0, "exec: \"%s\": %s", p->args[0], strerror(errno));
+}
+
+static int write_sysctl(int rootfd, const char *key, const char *value, struct isola_error *err)
+{
+	char path[512] = "proc/sys/";
+	size_t off = strlen(path);
+	for (const char *k = key; *k && off < sizeof(path) - 1; k++)
+		path[off++] = *k == '.' ? '/' : *k;
+	path[off] = '\0';
+	cleanup_close int fd = isola_open_in_root(rootfd, path, O_WRONLY, 0, err);
+	if (fd < 0)
+		return isola_err_prefix(err, "linux.sysctl");
+	/* A fake /proc in the image must not redirect the write (CVE-2019-16884 class). */
+	struct statfs sfs;
+	if (fstatfs(fd, &sfs) < 0 || sfs.f_type != PROC_SUPER_MAGIC)
+		return isola_err(err, ISOLA_ERR_INVALID, 0, "linux.sysctl: \"/%s\" is not on procfs",
+				 path);
+	if (isola_write_all(fd, value, strlen(value)) < 0)
+		return isola_err_sys(err, "linux.sysctl: write %s", key);
+	return 0;
+}
+
+int isola_container_identity(const struct isola_config *c, int rootfd, struct isola_error *err)
+{
+	if (c->hostname && sethostname(c->hostname, strlen(c->hostname)) < 0)
+		return isola_err_sys(err, "hostname: sethostname");
+	if (c->domainname && setdomainname(c->domainname, strlen(c->domainname)) < 0)
+		return isola_err_sys(err, "domainname: setdomainname");
+	for (size_t i = 0; i < c->n_sysctl; i++)
+		if (write_sysctl(rootfd, c->sysctl[i].key, c->sysctl[i].value, err) < 0)
+			return -1;
+	if (c->has_personality && personality(c->personality) < 0)
+		return isola_err_sys(err, "linux.personality");
+	return 0;
+}
