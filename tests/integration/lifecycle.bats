@@ -1,0 +1,253 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# create / start / state / kill / delete / run / list, as runc's command line has them.
+
+load helpers
+
+@test "lifecycle: create -> created with a pid -> start -> running -> kill -> stopped -> delete" {
+	config_args /probe sleep 600
+	ct_create || fail "create: $(cat "$TEST_DIR/$CID.out")"
+
+	run rt state "$CID"
+	assert_success
+	assert_equal "$(jq -r .status <<<"$output")" created
+	assert_equal "$(jq -r .id <<<"$output")" "$CID"
+	pid=$(jq -r .pid <<<"$output")
+	[ "$pid" -gt 1 ] || fail "created container has no pid: $output"
+	kill -0 "$pid" || fail "init $pid not alive"
+
+	run rt start "$CID"
+	assert_success
+	wait_status "$CID" running
+	assert_equal "$(ct_pid)" "$pid"
+
+	run rt kill "$CID" KILL
+	assert_success
+	wait_status "$CID" stopped
+
+	run rt delete "$CID"
+	assert_success
+	assert_clean "$CID"
+}
+
+@test "lifecycle: state JSON carries ociVersion, id, status, pid, bundle, annotations" {
+	config_set '.annotations = {"org.isola.test": "yes"}'
+	ct_start_sleeper
+	run --separate-stderr rt state "$CID"
+	assert_success
+	jq -e . <<<"$output" >/dev/null || fail "state is not JSON: $output"
+	[[ "$(jq -r .ociVersion <<<"$output")" == 1.* ]] || fail "ociVersion: $output"
+	assert_equal "$(jq -r .bundle <<<"$output")" "$BUNDLE"
+	assert_equal "$(jq -r '.annotations["org.isola.test"]' <<<"$output")" yes
+	assert_equal "$(jq -r .status <<<"$output")" running
+}
+
+@test "lifecycle: the process does not run before start" {
+	config_args /bin/sh -c 'echo started > /tmp/marker'
+	ct_create || fail "create: $(cat "$TEST_DIR/$CID.out")"
+	[ ! -e "$ROOTFS/tmp/marker" ] || fail "process ran before start"
+	run rt start "$CID"
+	assert_success
+	wait_for test -e "$ROOTFS/tmp/marker" || fail "process did not run after start"
+	wait_status "$CID" stopped
+}
+
+@test "lifecycle: run in the foreground passes stdout through" {
+	run_ct_sep /bin/echo hello isola
+	assert_success
+	assert_output "hello isola"
+}
+
+@test "lifecycle: run in the foreground exits with the container's exit status" {
+	run_ct /probe exit 42
+	assert_equal "$status" 42
+}
+
+@test "lifecycle: run of a process killed by a signal exits 128+signal" {
+	config_del_ns pid
+	run_ct /bin/sh -c 'kill -9 $$'
+	assert_equal "$status" 137
+}
+
+@test "lifecycle: run -d returns at once with the container running" {
+	ct_start_sleeper
+	pid=$(ct_pid)
+	kill -0 "$pid"
+	run rt delete -f "$CID"
+	assert_success
+	wait_for pid_gone "$pid" || fail "init survived delete -f"
+	assert_clean "$CID"
+}
+
+@test "lifecycle: an existing id is refused" {
+	ct_start_sleeper
+	run rt run -d -b "$BUNDLE" "$CID" </dev/null 3>&-
+	assert_failure
+	assert_output --regexp "exist"
+	assert_equal "$(ct_status)" running
+}
+
+@test "lifecycle: delete of a running container is refused without -f" {
+	ct_start_sleeper
+	run rt delete "$CID"
+	assert_failure
+	assert_equal "$(ct_status)" running
+}
+
+@test "lifecycle: delete -f of a running container kills and removes it" {
+	ct_start_sleeper
+	pid=$(ct_pid)
+	run rt delete -f "$CID"
+	assert_success
+	wait_for pid_gone "$pid" || fail "init survived"
+	assert_clean "$CID"
+}
+
+@test "lifecycle: delete -f of a created container" {
+	config_args /probe sleep 600
+	ct_create || fail "create: $(cat "$TEST_DIR/$CID.out")"
+	pid=$(ct_pid)
+	run rt delete -f "$CID"
+	assert_success
+	wait_for pid_gone "$pid" || fail "init survived"
+	assert_clean "$CID"
+}
+
+@test "lifecycle: delete of a stopped container" {
+	config_args /probe exit 0
+	ct_run_d || fail "run -d: $(cat "$TEST_DIR/$CID.out")"
+	wait_status "$CID" stopped
+	run rt delete "$CID"
+	assert_success
+	assert_clean "$CID"
+}
+
+@test "lifecycle: state of an unknown id fails with 'does not exist'" {
+	run rt state isolatest-no-such-container
+	assert_failure
+	assert_output --partial "does not exist"
+}
+
+@test "lifecycle: kill, start, delete of an unknown id fail with 'does not exist'" {
+	for verb in start kill delete; do
+		run rt "$verb" isolatest-no-such-container
+		assert_failure
+		assert_output --partial "does not exist"
+	done
+}
+
+@test "lifecycle: kill of a stopped container fails with 'container not running'" {
+	config_args /probe exit 0
+	ct_run_d || fail "run -d: $(cat "$TEST_DIR/$CID.out")"
+	wait_status "$CID" stopped
+	run rt kill "$CID" KILL
+	assert_failure
+	assert_output --partial "not running"
+}
+
+@test "lifecycle: start of a running container fails" {
+	ct_start_sleeper
+	run rt start "$CID"
+	assert_failure
+}
+
+@test "lifecycle: list -q prints the ids" {
+	ct_start_sleeper
+	id2=$(new_id)
+	ct_start_sleeper "$id2"
+	run --separate-stderr rt list -q
+	assert_success
+	assert_equal "$(sort <<<"$output")" "$(printf '%s\n' "$CID" "$id2" | sort)"
+}
+
+@test "lifecycle: list --format json" {
+	ct_start_sleeper
+	run --separate-stderr rt list --format json
+	assert_success
+	assert_equal "$(jq -r 'length' <<<"$output")" 1
+	assert_equal "$(jq -r '.[0].id' <<<"$output")" "$CID"
+	assert_equal "$(jq -r '.[0].status' <<<"$output")" running
+	assert_equal "$(jq -r '.[0].pid' <<<"$output")" "$(ct_pid)"
+	assert_equal "$(jq -r '.[0].bundle' <<<"$output")" "$BUNDLE"
+}
+
+@test "lifecycle: list of an empty root" {
+	run --separate-stderr rt list -q
+	assert_success
+	assert_output ""
+}
+
+@test "lifecycle: list shows a table with a header" {
+	ct_start_sleeper
+	run --separate-stderr rt list
+	assert_success
+	assert_line --index 0 --regexp '^ID +PID +STATUS +BUNDLE'
+	assert_line --index 1 --regexp "^$CID +[0-9]+ +running +$BUNDLE"
+}
+
+@test "lifecycle: create --pid-file holds the init pid" {
+	config_args /probe sleep 600
+	ct_create "$CID" --pid-file "$TEST_DIR/init.pid" || fail "$(cat "$TEST_DIR/$CID.out")"
+	assert_equal "$(cat "$TEST_DIR/init.pid")" "$(ct_pid)"
+}
+
+@test "lifecycle: run -d --pid-file holds the init pid" {
+	config_args /probe sleep 600
+	ct_run_d "$CID" --pid-file "$TEST_DIR/init.pid" || fail "$(cat "$TEST_DIR/$CID.out")"
+	assert_equal "$(cat "$TEST_DIR/init.pid")" "$(ct_pid)"
+}
+
+@test "lifecycle: a relative --pid-file is relative to the caller's cwd" {
+	config_args /probe sleep 600
+	(cd "$TEST_DIR" && ct_create "$CID" --pid-file rel.pid) || fail "$(cat "$TEST_DIR/$CID.out")"
+	assert_equal "$(cat "$TEST_DIR/rel.pid")" "$(ct_pid)"
+}
+
+@test "lifecycle: --bundle defaults to the current directory" {
+	cd "$BUNDLE"
+	run rt run "$CID" </dev/null
+	assert_success
+	assert_line "uid: 0"
+}
+
+@test "lifecycle: spec writes a config.json that runs" {
+	d="$TEST_DIR/spec"
+	mkdir -p "$d"
+	run rt spec -b "$d"
+	assert_success
+	jq -e '.ociVersion and .process and .root and .linux.namespaces' "$d/config.json" >/dev/null
+	cp -a "$ROOTFS" "$d/rootfs"
+	jq '.process.terminal = false | .process.args = ["/probe", "hostname"]' \
+		"$d/config.json" >"$BUNDLE/config.json"
+	rm -rf "$ROOTFS" && mv "$d/rootfs" "$ROOTFS"
+	run_ct
+	assert_success
+	assert_line --regexp '^hostname: '
+}
+
+@test "lifecycle: spec refuses to overwrite an existing config.json" {
+	run rt spec -b "$BUNDLE"
+	assert_failure
+}
+
+@test "lifecycle: --version prints version, commit and spec lines" {
+	run --separate-stderr "$RUNTIME" --version
+	assert_success
+	assert_line --index 0 --regexp ' version '
+	assert_line --regexp '^spec: 1\.'
+}
+
+@test "lifecycle: the container is started with no leaked fds" {
+	run_ct_sep /probe fds
+	assert_success
+	assert_output ""
+}
+
+@test "lifecycle: --log-format json writes error lines as JSON" {
+	run "$RUNTIME" --root "$TEST_ROOT" --log "$TEST_DIR/log.json" --log-format json \
+		state isolatest-no-such-container
+	assert_failure
+	last=$(grep '"level":"error"' "$TEST_DIR/log.json" | tail -1)
+	[ -n "$last" ] || fail "no error line in log: $(cat "$TEST_DIR/log.json")"
+	jq -e '.msg | test("does not exist")' <<<"$last" >/dev/null || fail "log: $last"
+}
