@@ -51,7 +51,7 @@ report_table() {
 		for (j = 1; j <= nl + 1; j++) { name = j <= nl ? L[j] : "floor"; k = s SUBSEP name
 			if (!(k in have)) { printf " – |"; continue }
 			if (med[k] == "FAIL") { printf " fail |"; continue }
-			if (med[k] == "NA") { printf " n/a |"; continue }
+			if (med[k] == "NA") { printf " n/a%s |", note[k] == "" ? "" : " (" note[k] ")"; continue }
 			v = med[k] * sc; cell = f(v)
 			if (cnt[k] > 1 && p75[k] != "") cell = cell " ±" f((p75[k] - p25[k]) * sc / 2)
 			r = ""
