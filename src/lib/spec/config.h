@@ -43,6 +43,8 @@ struct isola_mount {
 	uint64_t attr_clr;         /* MOUNT_ATTR_* from "rrw", "rsuid", ... */
 	char *data;                /* filesystem options joined with ',' ("mode=755,size=65536k") */
 	bool tmpcopyup;            /* "tmpcopyup" */
+	bool idmap;                /* "idmap"/"ridmap", or uid/gid mappings given */
+	bool idmap_recursive;      /* "ridmap" */
 	struct isola_idmap *uid_mappings; /* idmapped bind mount when n_uid_mappings > 0 */
 	size_t n_uid_mappings;
 	struct isola_idmap *gid_mappings;
@@ -211,6 +213,8 @@ void isola_config_free(struct isola_config *c);
 int isola_process_parse(struct json_object *obj, const char *path, struct isola_process *out,
 			struct isola_error *err);
 void isola_process_release(struct isola_process *p);
+/* Read a process.json file (exec --process) and parse it as isola_process_parse does. */
+int isola_process_load(const char *file, struct isola_process *out, struct isola_error *err);
 
 /* Name tables shared by the parser and the CLIs. Return -1 when unknown. */
 int isola_cap_from_name(const char *name);          /* "CAP_SYS_ADMIN" -> 21 */
