@@ -217,7 +217,7 @@ pid_gone() {
 
 # value KEY: the value of the "KEY: value" line in $output.
 value() {
-	printf '%s\n' "$output" | sed -n "s/^$1: //p" | head -1
+	printf '%s\n' "$output" | sed -n "s/^$1:[[:space:]]//p" | head -1
 }
 
 # assert_value KEY EXPECTED

@@ -1,0 +1,181 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# exec into a running container.
+
+load helpers
+
+ex() {
+	run --separate-stderr rt exec "$@" </dev/null
+}
+
+@test "exec: runs the given args inside the container" {
+	ct_start_sleeper
+	ex "$CID" /bin/echo from exec
+	assert_success
+	assert_output "from exec"
+}
+
+@test "exec: joins the container's namespaces" {
+	ct_start_sleeper
+	pid=$(ct_pid)
+	ex "$CID" /probe ns
+	assert_success
+	for ns in ipc mnt net pid uts; do
+		assert_value "$ns" "$(readlink "/proc/$pid/ns/$ns")"
+	done
+}
+
+@test "exec: pid 1 seen by the process is the container's init" {
+	ct_start_sleeper
+	ex "$CID" /bin/sh -c "tr '\\0' ' ' </proc/1/cmdline"
+	assert_success
+	assert_output "/probe sleep 600 "
+}
+
+@test "exec: exit status propagates" {
+	ct_start_sleeper
+	ex "$CID" /probe exit 7
+	assert_equal "$status" 7
+}
+
+@test "exec: -e adds to the config's environment" {
+	config_set '.process.env = ["PATH=/bin:/sbin", "FROMCONFIG=1"]'
+	ct_start_sleeper
+	ex -e FOO=bar -e BAZ=qux "$CID" /probe env
+	assert_success
+	assert_line "FOO=bar"
+	assert_line "BAZ=qux"
+	assert_line "PATH=/bin:/sbin"
+}
+
+@test "exec: --cwd" {
+	ct_start_sleeper
+	ex --cwd /tmp "$CID" /probe cwd
+	assert_success
+	assert_output "cwd: /tmp"
+}
+
+@test "exec: -u uid:gid" {
+	ct_start_sleeper
+	ex -u 1000:1001 "$CID" /probe ids
+	assert_success
+	assert_value uid 1000
+	assert_value gid 1001
+	assert_value euid 1000
+}
+
+@test "exec: -u uid alone keeps gid 0" {
+	ct_start_sleeper
+	ex -u 1234 "$CID" /probe ids
+	assert_success
+	assert_value uid 1234
+	assert_value gid 0
+}
+
+@test "exec: --process FILE" {
+	ct_start_sleeper
+	cat >"$TEST_DIR/process.json" <<-EOF
+	{
+		"terminal": false,
+		"user": {"uid": 42, "gid": 43},
+		"args": ["/probe", "ids"],
+		"env": ["PATH=/bin"],
+		"cwd": "/tmp"
+	}
+	EOF
+	ex --process "$TEST_DIR/process.json" "$CID"
+	assert_success
+	assert_value uid 42
+	assert_value gid 43
+}
+
+@test "exec: --process FILE cwd and env" {
+	ct_start_sleeper
+	cat >"$TEST_DIR/process.json" <<-EOF
+	{"terminal": false, "user": {"uid": 0, "gid": 0}, "args": ["/bin/sh", "-c", "pwd; echo \$X"],
+	 "env": ["PATH=/bin", "X=from-process-json"], "cwd": "/tmp"}
+	EOF
+	ex --process "$TEST_DIR/process.json" "$CID"
+	assert_success
+	assert_line --index 0 /tmp
+	assert_line --index 1 from-process-json
+}
+
+@test "exec: -d with --pid-file" {
+	ct_start_sleeper
+	rt exec -d --pid-file "$TEST_DIR/exec.pid" "$CID" /probe sleep 600 \
+		</dev/null >"$TEST_DIR/exec.out" 2>&1 3>&- || fail "exec -d: $(cat "$TEST_DIR/exec.out")"
+	pid=$(cat "$TEST_DIR/exec.pid")
+	[ "$pid" -gt 1 ] || fail "bad pid file: $pid"
+	kill -0 "$pid"
+	assert_equal "$(readlink "/proc/$pid/ns/pid")" "$(readlink "/proc/$(ct_pid)/ns/pid")"
+	assert_equal "$(tr '\0' ' ' <"/proc/$pid/cmdline")" "/probe sleep 600 "
+}
+
+@test "exec: --cap adds a capability" {
+	ct_start_sleeper
+	ex "$CID" /probe caps
+	assert_success
+	eff=$(value CapEff)
+	chown_bit=$((0x$eff & 1))
+	assert_equal "$chown_bit" 0
+	ex --cap CAP_CHOWN "$CID" /probe caps
+	assert_success
+	eff=$(value CapEff)
+	assert_equal "$((0x$eff & 1))" 1
+}
+
+@test "exec: gets the config's capabilities by default" {
+	config_set '.process.capabilities = {"bounding": ["CAP_KILL", "CAP_CHOWN"],
+		"effective": ["CAP_KILL"], "permitted": ["CAP_KILL"], "inheritable": [], "ambient": []}'
+	ct_start_sleeper
+	ex "$CID" /probe caps
+	assert_success
+	assert_value CapEff "$(caps_mask CAP_KILL)"
+	assert_value CapBnd "$(caps_mask CAP_KILL CAP_CHOWN)"
+}
+
+@test "exec: --no-new-privs" {
+	config_set '.process.noNewPrivileges = false'
+	ct_start_sleeper
+	ex "$CID" /probe nnp
+	assert_output --regexp $'NoNewPrivs:\t0'
+	ex --no-new-privs "$CID" /probe nnp
+	assert_success
+	assert_output --regexp $'NoNewPrivs:\t1'
+}
+
+@test "exec: no fds leak into the exec'd process" {
+	ct_start_sleeper
+	ex "$CID" /probe fds
+	assert_success
+	assert_output ""
+}
+
+@test "exec: joins the container's cgroup" {
+	ct_start_sleeper
+	pid=$(ct_pid)
+	ex "$CID" /probe cgroup
+	assert_success
+	assert_equal "$output" "$(cat "/proc/$pid/cgroup")"
+}
+
+@test "exec: into a stopped container fails" {
+	config_args /probe exit 0
+	ct_run_d || fail "run -d: $(cat "$TEST_DIR/$CID.out")"
+	wait_status "$CID" stopped
+	ex "$CID" /bin/true
+	assert_failure
+}
+
+@test "exec: into an unknown container fails with 'does not exist'" {
+	run rt exec isolatest-no-such-container /bin/true
+	assert_failure
+	assert_output --partial "does not exist"
+}
+
+@test "exec: a missing binary fails non-zero" {
+	ct_start_sleeper
+	ex "$CID" /no/such/binary
+	assert_failure
+}
