@@ -2,6 +2,8 @@
 #ifndef ISOLA_CAPS_H
 #define ISOLA_CAPS_H
 
+#include <stdint.h>
+
 #include "isola/error.h"
 #include "spec/config.h"
 
@@ -16,5 +18,17 @@
  */
 int isola_caps_prepare(const struct isola_caps *caps, struct isola_error *err);
 int isola_caps_apply(const struct isola_caps *caps, struct isola_error *err);
+
+/*
+ * The kernel's highest capability: /proc/sys/kernel/cap_last_cap, read once
+ * and cached (probed with PR_CAPBSET_READ when /proc is unreadable). Call it
+ * once in the parent so the container init, whose /proc may be gone or
+ * the container's, only uses the cached value.
+ */
+int isola_caps_last_cap(void);
+
+/* Pure helpers (unit-tested): a set limited to caps 0..last_cap, capset(2) v3 words. */
+uint64_t isola_caps_mask(uint64_t set, int last_cap);
+void isola_caps_to_words(uint64_t set, uint32_t words[2]);
 
 #endif
