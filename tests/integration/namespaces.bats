@@ -1,0 +1,216 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# linux.namespaces: new ones, joined ones, user-namespace id mappings; hostname, domainname.
+
+load helpers
+
+# host_ns TYPE: the host's (this test's) namespace link for /proc/self/ns/TYPE.
+host_ns() {
+	readlink "/proc/self/ns/$1"
+}
+
+@test "namespaces: the process is pid 1 in a new pid namespace" {
+	run_ct_sep /probe pid
+	assert_success
+	assert_value pid 1
+	assert_value ppid 0
+}
+
+@test "namespaces: without a pid namespace the process sees host pids" {
+	config_del_ns pid
+	run_ct_sep /probe pid
+	assert_success
+	[ "$(value pid)" -gt 1 ] || fail "pid: $output"
+}
+
+@test "namespaces: hostname" {
+	config_set '.hostname = "isolatest-host"'
+	run_ct_sep /probe hostname
+	assert_success
+	assert_output "hostname: isolatest-host"
+}
+
+@test "namespaces: domainname" {
+	runc_lacks "domainname (ignored before runc 1.2)"
+	config_set '.domainname = "isolatest.example"'
+	run_ct_sep /probe domainname
+	assert_success
+	assert_output "domainname: isolatest.example"
+}
+
+@test "namespaces: hostname does not leak to the host" {
+	before=$(hostname)
+	config_set '.hostname = "isolatest-leak"'
+	run_ct_sep /probe hostname
+	assert_success
+	assert_equal "$(hostname)" "$before"
+}
+
+@test "namespaces: ipc, uts, net, mnt, pid differ from the host's" {
+	run_ct_sep /probe ns
+	assert_success
+	for ns in ipc uts net mnt pid; do
+		[ "$(value "$ns")" != "$(host_ns "$ns")" ] || fail "$ns namespace is the host's"
+		[ -n "$(value "$ns")" ] || fail "no $ns in $output"
+	done
+}
+
+@test "namespaces: a namespace left out of the config is the host's" {
+	config_del_ns ipc
+	config_del_ns uts
+	config_set 'del(.hostname)'
+	run_ct_sep /probe ns
+	assert_success
+	assert_value ipc "$(host_ns ipc)"
+	assert_value uts "$(host_ns uts)"
+}
+
+@test "namespaces: cgroup namespace" {
+	config_add_ns cgroup
+	run_ct_sep /probe ns
+	assert_success
+	[ "$(value cgroup)" != "$(host_ns cgroup)" ] || fail "cgroup namespace is the host's"
+}
+
+@test "namespaces: cgroup namespace root is the container's cgroup" {
+	config_add_ns cgroup
+	run_ct_sep /probe cgroup
+	assert_success
+	# every hierarchy looks like the root from inside
+	run grep -v -E ':/$' <<<"$output"
+	assert_output ""
+}
+
+@test "namespaces: time namespace" {
+	runc_lacks "time namespace (runtime-spec 1.2, runc 1.2)"
+	config_add_ns time
+	run_ct_sep /probe ns
+	assert_success
+	[ "$(value time)" != "$(host_ns time)" ] || fail "time namespace is the host's"
+}
+
+@test "namespaces: time namespace offsets" {
+	runc_lacks "time namespace (runtime-spec 1.2, runc 1.2)"
+	config_add_ns time
+	config_set '.linux.timeOffsets = {"monotonic": {"secs": 86400, "nanosecs": 0}}'
+	run_ct_sep /bin/cat /proc/uptime
+	assert_success
+	up=${output%%.*}
+	host_up=$(cut -d. -f1 /proc/uptime)
+	[ "$up" -ge $((host_up + 86000)) ] || fail "uptime $up not offset (host $host_up)"
+}
+
+@test "namespaces: a new net namespace has only lo, down" {
+	run_ct_sep /bin/cat /proc/net/dev
+	assert_success
+	run grep -c ':' <<<"$output"
+	assert_output 1
+}
+
+@test "namespaces: join a network namespace by path" {
+	ns="isolatest-$RANDOM"
+	host_netns "$ns"
+	ip netns exec "$ns" ip link add isolatest0 type veth peer name isolatest1
+	config_add_ns network "/run/netns/$ns"
+	run_ct_sep /bin/cat /proc/net/dev
+	assert_success
+	assert_output --partial "isolatest0"
+	want=$(ip netns exec "$ns" readlink /proc/self/ns/net)
+	CID=$(new_id)
+	run_ct_sep /probe ns
+	assert_value net "$want"
+}
+
+@test "namespaces: join another container's ipc and uts namespaces by /proc path" {
+	config_set '.hostname = "isolatest-first"'
+	ct_start_sleeper
+	pid=$(ct_pid)
+	first=$CID
+	bundle_new "$TEST_DIR/bundle2"
+	CID=$(new_id)
+	config_add_ns ipc "/proc/$pid/ns/ipc"
+	config_add_ns uts "/proc/$pid/ns/uts"
+	config_set 'del(.hostname)'
+	run_ct_sep /probe ns
+	assert_success
+	assert_value ipc "$(readlink "/proc/$pid/ns/ipc")"
+	assert_value uts "$(readlink "/proc/$pid/ns/uts")"
+	CID=$(new_id)
+	run_ct_sep /probe hostname
+	assert_output "hostname: isolatest-first"
+}
+
+@test "namespaces: joining a path that is not a namespace fails" {
+	config_add_ns network "$TEST_DIR"
+	run_ct /probe ns
+	assert_failure
+	assert_clean "$CID"
+}
+
+@test "namespaces: joining a namespace of the wrong type fails" {
+	config_add_ns network "/proc/self/ns/ipc"
+	run_ct /probe ns
+	assert_failure
+	assert_clean "$CID"
+}
+
+userns_config() {
+	config_add_ns user
+	config_set '.linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+		| .linux.gidMappings = [{"containerID": 0, "hostID": 200000, "size": 65536}]'
+	# sysfs can't be mounted from a user namespace that doesn't own the net namespace
+	# when there is no new net namespace; we keep the default one, so only drop the
+	# cgroup mount, whose hierarchy the mapped root doesn't own.
+	config_set '.mounts |= map(select(.destination != "/sys/fs/cgroup"))'
+	chmod 755 "$TEST_DIR" "$BUNDLE" "$ROOTFS"
+}
+
+@test "namespaces: user namespace: root inside, mapped ids in uid_map/gid_map" {
+	userns_config
+	run_ct_sep /bin/sh -c '/probe ids; cat /proc/self/uid_map /proc/self/gid_map'
+	assert_success
+	assert_value uid 0
+	assert_value gid 0
+	assert_line --regexp '^ +0 +100000 +65536$'
+	assert_line --regexp '^ +0 +200000 +65536$'
+}
+
+@test "namespaces: user namespace: the process runs as the mapped host uid" {
+	userns_config
+	config_args /probe sleep 600
+	ct_run_d || fail "run -d: $(cat "$TEST_DIR/$CID.out")"
+	wait_status "$CID" running
+	pid=$(ct_pid)
+	assert_equal "$(awk '/^Uid:/ {print $2}' "/proc/$pid/status")" 100000
+	assert_equal "$(awk '/^Gid:/ {print $2}' "/proc/$pid/status")" 200000
+	[ "$(readlink "/proc/$pid/ns/user")" != "$(host_ns user)" ] || fail "user ns is the host's"
+}
+
+@test "namespaces: user namespace: uid 1000 inside maps to host 101000" {
+	userns_config
+	config_set '.process.user = {"uid": 1000, "gid": 1000}'
+	config_args /probe sleep 600
+	ct_run_d || fail "run -d: $(cat "$TEST_DIR/$CID.out")"
+	wait_status "$CID" running
+	pid=$(ct_pid)
+	assert_equal "$(awk '/^Uid:/ {print $2}' "/proc/$pid/status")" 101000
+	assert_equal "$(awk '/^Gid:/ {print $2}' "/proc/$pid/status")" 201000
+}
+
+@test "namespaces: user namespace: files owned by unmapped host root show as nobody" {
+	userns_config
+	run_ct_sep /probe stat /probe
+	assert_success
+	assert_value uid 65534
+	assert_value gid 65534
+}
+
+@test "namespaces: user namespace with several mapping ranges" {
+	userns_config
+	config_set '.linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 1000},
+		{"containerID": 1000, "hostID": 300000, "size": 1000}]'
+	run_ct_sep /bin/cat /proc/self/uid_map
+	assert_success
+	assert_line --regexp '^ +0 +100000 +1000$'
+	assert_line --regexp '^ +1000 +300000 +1000$'
+}
