@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#ifndef ISOLA_CONTAINER_H
+#define ISOLA_CONTAINER_H
+
+/* Container lifecycle: what isola-runtime's verbs (and later the manager) call. */
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "isola/error.h"
+#include "runtime/state.h"
+#include "spec/config.h"
+
+struct isola_process;
+
+/* Options every verb shares (runc's global flags). */
+struct isola_rt {
+	const char *root;    /* state root, default /run/isola-runtime */
+	bool systemd_cgroup; /* --systemd-cgroup */
+	bool rootless;       /* --rootless */
+};
+
+struct isola_create_opts {
+	const char *id;
+	const char *bundle; /* absolute */
+	const char *pid_file;
+	const char *console_socket;
+	bool no_pivot;
+	bool no_new_keyring;
+	unsigned int preserve_fds;
+	bool start; /* run: start right away instead of waiting for `start` */
+};
+
+/*
+ * Create the container (status "created"), or with opts->start run it. On
+ * failure nothing is left: no state dir, cgroup, mount or process.
+ * With start, *init_pid receives the init's pid (the caller may wait for it).
+ */
+int isola_container_create(const struct isola_rt *rt, const struct isola_create_opts *opts,
+			   pid_t *init_pid, struct isola_error *err);
+int isola_container_start(const struct isola_rt *rt, const char *id, struct isola_error *err);
+int isola_container_kill(const struct isola_rt *rt, const char *id, int sig, bool all,
+			 struct isola_error *err);
+int isola_container_delete(const struct isola_rt *rt, const char *id, bool force,
+			   struct isola_error *err);
+/* Wait for the init (a child of the caller after create with start); returns the exit status. */
+int isola_container_wait(pid_t pid);
+
+struct isola_exec_opts {
+	const char *id;
+	struct isola_process *process; /* parsed process (args, env, user, caps...) */
+	const char *pid_file;
+	const char *console_socket;
+	bool detach;
+	unsigned int preserve_fds;
+};
+/* Run a process in a running container; without detach returns its exit status. */
+int isola_container_exec(const struct isola_rt *rt, const struct isola_exec_opts *opts,
+			 struct isola_error *err);
+/* The config a container was created with (for exec defaults). */
+struct isola_config *isola_container_config(const struct isola_state *s, struct isola_error *err);
+
+#endif

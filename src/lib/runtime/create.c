@@ -1,0 +1,362 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <errno.h>
+#include <fcntl.h>
+#include <json-c/json.h>
+#include <linux/sched.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cgroup/cgroup.h"
+#include "core/cleanup.h"
+#include "core/util.h"
+#include "linux/console.h"
+#include "linux/hooks.h"
+#include "linux/ns.h"
+#include "linux/seccomp.h"
+#include "runtime/container.h"
+#include "runtime/init.h"
+#include "runtime/sync.h"
+
+/* Everything create made so far, so a failure at any step can undo it all. */
+struct create_ctx {
+	const struct isola_rt *rt;
+	const struct isola_create_opts *opts;
+	struct isola_config *config;
+	struct isola_state state;
+	struct isola_cgroup *cg;
+	int sync[2];
+	int fifo;
+	int console;
+	pid_t pid;
+};
+
+static void rfc3339_now(char *buf, size_t len)
+{
+	struct timespec ts;
+	struct tm tm;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	size_t n = strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf + n, len - n, ".%09ldZ", ts.tv_nsec);
+}
+
+static struct json_object *annotations_json(const struct isola_config *c)
+{
+	struct json_object *o = json_object_new_object();
+	for (size_t i = 0; i < c->n_annotations; i++)
+		json_object_object_add(o, c->annotations[i].key,
+				       json_object_new_string(c->annotations[i].value));
+	return o;
+}
+
+static int check_config(const struct create_ctx *x, struct isola_error *err)
+{
+	const struct isola_config *c = x->config;
+	if (!c->has_process)
+		return isola_err(err, ISOLA_ERR_INVALID, 0, "config.json: process is required");
+	const struct isola_namespace *mnt = isola_config_namespace(c, CLONE_NEWNS);
+	if (!mnt || mnt->path)
+		return isola_err(err, ISOLA_ERR_INVALID, 0,
+				 "linux.namespaces: a new mount namespace is required");
+	if (c->process.terminal && !x->opts->console_socket)
+		return isola_err(err, ISOLA_ERR_INVALID, 0,
+				 "cannot allocate tty if isola-runtime will detach without setting "
+				 "console socket");
+	if (!c->process.terminal && x->opts->console_socket)
+		return isola_err(err, ISOLA_ERR_INVALID, 0,
+				 "cannot use console socket if isola-runtime will not detach or "
+				 "allocate tty");
+	return 0;
+}
+
+/* Reserve the id, record what we know, create the cgroup. */
+static int setup_state(struct create_ctx *x, struct isola_error *err)
+{
+	struct isola_state *s = &x->state;
+	if (isola_state_reserve(x->rt->root, x->opts->id, &s->dir, err) < 0)
+		return -1;
+	s->id = strdup(x->opts->id);
+	s->bundle = strdup(x->opts->bundle);
+	s->rootfs = strdup(x->config->root_path);
+	s->owner = geteuid();
+	s->systemd_cgroup = x->rt->systemd_cgroup;
+	s->rootless = x->rt->rootless;
+	s->annotations = annotations_json(x->config);
+	struct isola_cgroup_opts co = {.id = x->opts->id,
+				       .cgroups_path = x->config->cgroups_path,
+				       .systemd = x->rt->systemd_cgroup,
+				       .rootless = x->rt->rootless,
+				       .resources = x->config->resources};
+	if (isola_cgroup_create(&co, &x->cg, err) < 0)
+		return -1;
+	s->cgroup = isola_cgroup_save(x->cg);
+	/* Saved before any process exists, so `delete --force` can clean up a killed create. */
+	return isola_state_save(s, err);
+}
+
+static int copy_config(struct create_ctx *x, struct isola_error *err)
+{
+	char src[4096], dst[4096];
+	cleanup_free char *text = NULL;
+	size_t len;
+	snprintf(src, sizeof(src), "%s/config.json", x->opts->bundle);
+	snprintf(dst, sizeof(dst), "%s/config.json", x->state.dir);
+	if (isola_read_file_at(AT_FDCWD, src, &text, &len, err) < 0)
+		return -1;
+	cleanup_close int fd = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0 || isola_write_all(fd, text, len) < 0)
+		return isola_err_sys(err, "save config");
+	return 0;
+}
+
+static int setup_channels(struct create_ctx *x, struct isola_error *err)
+{
+	if (!x->opts->start) {
+		char path[4096];
+		snprintf(path, sizeof(path), "%s/exec.fifo", x->state.dir);
+		if (mkfifo(path, 0600) < 0)
+			return isola_err_sys(err, "create exec fifo");
+		/* O_RDWR: the init's read blocks until `start` writes, never sees EOF. */
+		x->fifo = open(path, O_RDWR | O_CLOEXEC);
+		if (x->fifo < 0)
+			return isola_err_sys(err, "open exec fifo");
+	}
+	if (x->opts->console_socket &&
+	    (x->console = isola_console_connect(x->opts->console_socket, err)) < 0)
+		return -1;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, x->sync) < 0)
+		return isola_err_sys(err, "socketpair");
+	return 0;
+}
+
+/*
+ * pid and time namespaces given by path only affect children: join them here,
+ * in this short-lived process, so the init is cloned straight into them.
+ */
+static int join_for_children(const struct isola_config *c, struct isola_error *err)
+{
+	return isola_ns_join_paths(c, CLONE_NEWPID | CLONE_NEWTIME, err);
+}
+
+static int write_time_offsets(const struct isola_config *c, struct isola_error *err)
+{
+	if (unshare(CLONE_NEWTIME) < 0)
+		return isola_err_sys(err, "create time namespace");
+	char buf[128];
+	int n = snprintf(buf, sizeof(buf), "monotonic %lld %u\nboottime %lld %u\n",
+			 (long long)c->time_offset_monotonic_secs, c->time_offset_monotonic_nsecs,
+			 (long long)c->time_offset_boottime_secs, c->time_offset_boottime_nsecs);
+	if (isola_write_file_at(AT_FDCWD, "/proc/self/timens_offsets", buf, (size_t)n, err) < 0)
+		return isola_err_prefix(err, "linux.timeOffsets");
+	return 0;
+}
+
+static int spawn_init(struct create_ctx *x, struct isola_error *err)
+{
+	const struct isola_config *c = x->config;
+	int newns = isola_ns_new_flags(c);
+	if (join_for_children(c, err) < 0)
+		return -1;
+	/* Time offsets must be written before any process enters the namespace. */
+	if ((newns & CLONE_NEWTIME) && c->has_time_offsets) {
+		if (write_time_offsets(c, err) < 0)
+			return -1;
+		newns &= ~CLONE_NEWTIME;
+	}
+	struct clone_args ca = {
+		.flags = (uint64_t)(newns & ~CLONE_NEWCGROUP),
+		.exit_signal = SIGCHLD,
+	};
+	int cgfd = isola_cgroup_v2_fd(x->cg);
+	if (cgfd >= 0) {
+		ca.flags |= CLONE_INTO_CGROUP;
+		ca.cgroup = (uint64_t)cgfd;
+	}
+	pid_t pid = (pid_t)syscall(SYS_clone3, &ca, sizeof(ca));
+	if (pid < 0)
+		return isola_err_sys(err, "clone3");
+	if (pid == 0) {
+		close(x->sync[0]);
+		const struct isola_namespace *user = isola_config_namespace(c, CLONE_NEWUSER);
+		struct isola_init_ctx ix = {.config = c, .opts = x->opts, .cg = x->cg,
+					    .sync = x->sync[1], .fifo = x->fifo,
+					    .console_sock = x->console,
+					    .in_userns = user != NULL,
+					    .new_cgroupns = (newns & CLONE_NEWCGROUP) != 0};
+		isola_init_main(&ix);
+	}
+	x->pid = pid;
+	close(x->sync[1]);
+	x->sync[1] = -1;
+	if (cgfd < 0 && isola_cgroup_enter(x->cg, pid, err) < 0)
+		return -1;
+	const struct isola_namespace *user = isola_config_namespace(c, CLONE_NEWUSER);
+	if (user && !user->path && isola_idmap_write(pid, c, err) < 0)
+		return -1;
+	return 0;
+}
+
+static char *state_json_now(struct create_ctx *x, enum isola_status st)
+{
+	x->state.pid = x->pid;
+	return isola_state_json(&x->state, st, 0);
+}
+
+static int run_runtime_hooks(struct create_ctx *x, struct isola_error *err)
+{
+	cleanup_free char *state = state_json_now(x, ISOLA_STATUS_CREATING);
+	if (isola_hooks_run(&x->config->hooks[ISOLA_HOOK_PRESTART], "prestart", state, err) < 0 ||
+	    isola_hooks_run(&x->config->hooks[ISOLA_HOOK_CREATE_RUNTIME], "createRuntime", state,
+			    err) < 0)
+		return -1;
+	return isola_sync_send(x->sync[0], ISOLA_SYNC_HOOKS_DONE, NULL, -1, err);
+}
+
+static int send_listener(struct create_ctx *x, int fd, struct isola_error *err)
+{
+	cleanup_free char *state = state_json_now(x, ISOLA_STATUS_CREATING);
+	int r = isola_seccomp_send_listener(x->config->seccomp, fd, state, x->pid, err);
+	close(fd);
+	return r;
+}
+
+/* Serve the init until it is set up and waiting (READY). */
+static int drive_init(struct create_ctx *x, struct isola_error *err)
+{
+	cleanup_free char *state = state_json_now(x, ISOLA_STATUS_CREATING);
+	if (isola_sync_send(x->sync[0], ISOLA_SYNC_GO, state, -1, err) < 0)
+		return -1;
+	for (;;) {
+		int fd = -1;
+		int type = isola_sync_recv_any(x->sync[0], &fd, NULL, err);
+		if (type == ISOLA_SYNC_READY)
+			return 0;
+		if (type == ISOLA_SYNC_HOOKS && run_runtime_hooks(x, err) == 0)
+			continue;
+		if (type == ISOLA_SYNC_SECCOMP_FD && fd >= 0 && send_listener(x, fd, err) == 0)
+			continue;
+		if (type >= 0 && type != ISOLA_SYNC_HOOKS && type != ISOLA_SYNC_SECCOMP_FD)
+			isola_err(err, ISOLA_ERR_SYSTEM, 0, "sync: unexpected message %d", type);
+		return -1;
+	}
+}
+
+static int write_pid_file(const char *path, pid_t pid, struct isola_error *err)
+{
+	char buf[16];
+	int n = snprintf(buf, sizeof(buf), "%d", (int)pid);
+	cleanup_free char *dir = strdup(path);
+	char *slash = dir ? strrchr(dir, '/') : NULL;
+	const char *base = path;
+	cleanup_close int dfd = -1;
+	if (slash) {
+		*slash = '\0';
+		base = slash + 1;
+		dfd = open(*dir ? dir : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (dfd < 0)
+			return isola_err_sys(err, "open pid file dir \"%s\"", dir);
+	}
+	if (isola_write_file_atomic(slash ? dfd : AT_FDCWD, base, buf, (size_t)n, false, err) < 0)
+		return isola_err_prefix(err, "pid file");
+	return 0;
+}
+
+/* The init is waiting: record it, then let it go on to wait for start. */
+static int commit(struct create_ctx *x, struct isola_error *err)
+{
+	char now[64];
+	rfc3339_now(now, sizeof(now));
+	x->state.created = strdup(now);
+	x->state.pid = x->pid;
+	x->state.start_time = isola_pid_start_time(x->pid);
+	if (isola_state_save(&x->state, err) < 0)
+		return -1;
+	if (x->opts->pid_file && write_pid_file(x->opts->pid_file, x->pid, err) < 0)
+		return -1;
+	return isola_sync_send(x->sync[0], ISOLA_SYNC_COMMIT, NULL, -1, err);
+}
+
+static void undo(struct create_ctx *x)
+{
+	struct isola_error e;
+	if (x->pid > 0) {
+		kill(x->pid, SIGKILL);
+		while (waitpid(x->pid, NULL, 0) < 0 && errno == EINTR)
+			;
+	}
+	if (x->cg) {
+		isola_cgroup_destroy(x->cg, &e);
+		x->cg = NULL;
+	}
+	if (x->state.dir)
+		isola_state_remove(x->state.dir, &e);
+}
+
+static void release(struct create_ctx *x)
+{
+	for (int i = 0; i < 2; i++)
+		if (x->sync[i] >= 0)
+			close(x->sync[i]);
+	if (x->fifo >= 0)
+		close(x->fifo);
+	if (x->console >= 0)
+		close(x->console);
+	if (x->cg)
+		isola_cgroup_free(x->cg);
+	free(x->state.id);
+	free(x->state.dir);
+	free(x->state.bundle);
+	free(x->state.rootfs);
+	free(x->state.created);
+	free(x->state.cgroup);
+	if (x->state.annotations)
+		json_object_put(x->state.annotations);
+	isola_config_free(x->config);
+}
+
+static int start_now(struct create_ctx *x, struct isola_error *err)
+{
+	if (isola_sync_send(x->sync[0], ISOLA_SYNC_START, NULL, -1, err) < 0)
+		return -1;
+	cleanup_free char *state = state_json_now(x, ISOLA_STATUS_RUNNING);
+	struct isola_error e;
+	/* The spec: a failing poststart hook is only a warning. */
+	isola_hooks_run(&x->config->hooks[ISOLA_HOOK_POSTSTART], "poststart", state, &e);
+	return 0;
+}
+
+int isola_container_create(const struct isola_rt *rt, const struct isola_create_opts *opts,
+			   pid_t *init_pid, struct isola_error *err)
+{
+	struct create_ctx x = {.rt = rt, .opts = opts, .sync = {-1, -1}, .fifo = -1,
+			       .console = -1};
+	int rc = -1;
+	if (isola_id_check(opts->id, err) < 0)
+		return -1;
+	x.config = isola_config_load(opts->bundle, err);
+	if (!x.config || check_config(&x, err) < 0)
+		goto out;
+	if (setup_state(&x, err) < 0 || copy_config(&x, err) < 0 || setup_channels(&x, err) < 0 ||
+	    spawn_init(&x, err) < 0 || drive_init(&x, err) < 0 || commit(&x, err) < 0)
+		goto fail;
+	if (opts->start && start_now(&x, err) < 0)
+		goto fail;
+	if (init_pid)
+		*init_pid = x.pid;
+	rc = 0;
+	goto out;
+fail:
+	undo(&x);
+out:
+	release(&x);
+	return rc;
+}

@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <errno.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "cgroup/cgroup.h"
+#include "core/cleanup.h"
+#include "linux/console.h"
+#include "linux/hooks.h"
+#include "linux/ns.h"
+#include "linux/process.h"
+#include "linux/rootfs.h"
+#include "linux/seccomp.h"
+#include "runtime/init.h"
+#include "runtime/sync.h"
+
+#define KEYCTL_JOIN_SESSION_KEYRING 1
+
+static bool has_hooks(const struct isola_config *c, enum isola_hook_kind k)
+{
+	return c->hooks[k].n > 0;
+}
+
+/* Namespaces, then the rootfs up to pivot_root, with the hook points in between. */
+static int init_namespaces(struct isola_init_ctx *x, struct isola_error *err)
+{
+	const struct isola_config *c = x->config;
+	/* The parent wrote our id maps before GO: become root of the new user namespace. */
+	if (x->in_userns && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
+		return isola_err_sys(err, "become root in the user namespace");
+	if (isola_ns_join_paths(c, ~(CLONE_NEWPID | CLONE_NEWTIME), err) < 0)
+		return -1;
+	/* Only now, inside the container's cgroup: that cgroup becomes the namespace root. */
+	if (x->new_cgroupns && unshare(CLONE_NEWCGROUP) < 0)
+		return isola_err_sys(err, "create cgroup namespace");
+	return 0;
+}
+
+static int init_rootfs(struct isola_init_ctx *x, struct isola_rootfs *r, const char *state,
+		       struct isola_error *err)
+{
+	const struct isola_config *c = x->config;
+	*r = (struct isola_rootfs){.config = c, .cg = x->cg, .in_userns = x->in_userns,
+				   .no_pivot = x->opts->no_pivot, .rootfd = -1, .devnull = -1};
+	if (isola_rootfs_prepare(r, err) < 0)
+		return -1;
+	if (has_hooks(c, ISOLA_HOOK_PRESTART) || has_hooks(c, ISOLA_HOOK_CREATE_RUNTIME)) {
+		if (isola_sync_send(x->sync, ISOLA_SYNC_HOOKS, NULL, -1, err) < 0 ||
+		    isola_sync_recv(x->sync, ISOLA_SYNC_HOOKS_DONE, NULL, NULL, err) < 0)
+			return -1;
+	}
+	if (isola_hooks_run(&c->hooks[ISOLA_HOOK_CREATE_CONTAINER], "createContainer", state,
+			    err) < 0)
+		return -1;
+	if (isola_rootfs_pivot(r, err) < 0 || isola_rootfs_finalize(r, err) < 0)
+		return -1;
+	return isola_container_identity(c, r->rootfd, err);
+}
+
+static int init_process(struct isola_init_ctx *x, int rootfd, char **exe, struct isola_error *err)
+{
+	const struct isola_process *p = &x->config->process;
+	if (p->terminal && isola_console_setup(rootfd, x->console_sock, p, true, err) < 0)
+		return -1;
+	if (x->console_sock >= 0)
+		close(x->console_sock);
+	if (!x->opts->no_new_keyring) {
+		char name[128];
+		snprintf(name, sizeof(name), "_ses.%s", x->opts->id);
+		/* Best effort, as runc: kernels without keyrings or in a userns may refuse. */
+		syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name, 0, 0, 0);
+	}
+	if (isola_process_limits(p, err) < 0 || isola_process_identity(p, err) < 0)
+		return -1;
+	*exe = isola_process_lookup(p, err);
+	return *exe ? 0 : -1;
+}
+
+static int init_seal(struct isola_init_ctx *x, bool to_parent, struct isola_error *err)
+{
+	int notify = -1;
+	if (isola_process_seal(&x->config->process, x->config->seccomp, &notify, err) < 0)
+		return -1;
+	if (notify < 0)
+		return 0;
+	if (!to_parent)
+		return isola_err(err, ISOLA_ERR_UNSUPPORTED, 0,
+				 "seccomp notify together with startContainer hooks");
+	int r = isola_sync_send(x->sync, ISOLA_SYNC_SECCOMP_FD, NULL, notify, err);
+	close(notify);
+	return r;
+}
+
+static int wait_start(struct isola_init_ctx *x, struct isola_error *err)
+{
+	if (x->fifo < 0)
+		return isola_sync_recv(x->sync, ISOLA_SYNC_START, NULL, NULL, err);
+	char b;
+	ssize_t n;
+	do
+		n = read(x->fifo, &b, 1);
+	while (n < 0 && errno == EINTR);
+	if (n != 1)
+		return isola_err_sys(err, "wait for start");
+	close(x->fifo);
+	return 0;
+}
+
+static int init_steps(struct isola_init_ctx *x, char **exe, const char **phase,
+		      struct isola_error *err)
+{
+	const struct isola_config *c = x->config;
+	cleanup_free char *state = NULL;
+	struct isola_rootfs r = {.rootfd = -1, .devnull = -1};
+	/* GO carries the state JSON that hooks get on stdin. */
+	if (isola_sync_recv(x->sync, ISOLA_SYNC_GO, NULL, &state, err) < 0)
+		return -1;
+	bool seal_early = !has_hooks(c, ISOLA_HOOK_START_CONTAINER);
+	int rc = -1;
+	if (init_namespaces(x, err) < 0 || init_rootfs(x, &r, state, err) < 0 ||
+	    init_process(x, r.rootfd, exe, err) < 0)
+		goto out;
+	if (seal_early && init_seal(x, true, err) < 0)
+		goto out;
+	if (isola_process_cloexec_fds(x->opts->preserve_fds, err) < 0 ||
+	    isola_sync_send(x->sync, ISOLA_SYNC_READY, NULL, -1, err) < 0 ||
+	    isola_sync_recv(x->sync, ISOLA_SYNC_COMMIT, NULL, NULL, err) < 0)
+		goto out;
+	*phase = "start";
+	if (wait_start(x, err) < 0 ||
+	    isola_hooks_run(&c->hooks[ISOLA_HOOK_START_CONTAINER], "startContainer", state, err) <
+		    0 ||
+	    (!seal_early && init_seal(x, false, err) < 0))
+		goto out;
+	rc = 0;
+out:
+	isola_rootfs_release(&r);
+	return rc;
+}
+
+void isola_init_main(struct isola_init_ctx *x)
+{
+	struct isola_error err = {0};
+	char *exe = NULL;
+	const char *phase = "create";
+	if (init_steps(x, &exe, &phase, &err) == 0) {
+		close(x->sync);
+		isola_process_exec(&x->config->process, exe, &err);
+	}
+	/* Before start the runtime reports the error; after it only stderr is left. */
+	if (strcmp(phase, "create") == 0)
+		isola_sync_send(x->sync, ISOLA_SYNC_ERROR, NULL, -1, &err);
+	else
+		fprintf(stderr, "isola-runtime: %s\n", err.msg);
+	_exit(127);
+}

@@ -1,0 +1,181 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cgroup/cgroup.h"
+#include "core/cleanup.h"
+#include "core/util.h"
+#include "linux/hooks.h"
+#include "runtime/container.h"
+
+static void state_freep(struct isola_state **s)
+{
+	isola_state_free(*s);
+}
+#define cleanup_state __attribute__((cleanup(state_freep)))
+
+static void cgroup_freep(struct isola_cgroup **cg)
+{
+	isola_cgroup_free(*cg);
+}
+#define cleanup_cgroup __attribute__((cleanup(cgroup_freep)))
+
+static void config_freep(struct isola_config **c)
+{
+	isola_config_free(*c);
+}
+#define cleanup_config __attribute__((cleanup(config_freep)))
+
+struct isola_config *isola_container_config(const struct isola_state *s, struct isola_error *err)
+{
+	/* The copy taken at create: the bundle may have changed since. */
+	char path[4096];
+	cleanup_free char *text = NULL;
+	snprintf(path, sizeof(path), "%s/config.json", s->dir);
+	if (isola_read_file_at(AT_FDCWD, path, &text, NULL, err) < 0)
+		return NULL;
+	return isola_config_parse(text, s->bundle, err);
+}
+
+int isola_container_start(const struct isola_rt *rt, const char *id, struct isola_error *err)
+{
+	cleanup_state struct isola_state *s = isola_state_load(rt->root, id, err);
+	if (!s)
+		return -1;
+	cleanup_close int lock = isola_state_lock(s, err);
+	if (lock < 0)
+		return -1;
+	enum isola_status st = isola_state_status(s);
+	if (st == ISOLA_STATUS_STOPPED)
+		return isola_err(err, ISOLA_ERR_STATE, 0, "cannot start a container that has stopped");
+	if (st != ISOLA_STATUS_CREATED)
+		return isola_err(err, ISOLA_ERR_STATE, 0, "cannot start an already running container");
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/exec.fifo", s->dir);
+	/* The init holds the fifo open for reading: ENXIO here means it is gone. */
+	cleanup_close int fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return isola_err_sys(err, "open exec fifo");
+	if (write(fd, "0", 1) != 1)
+		return isola_err_sys(err, "write exec fifo");
+	unlink(path);
+	cleanup_config struct isola_config *c = isola_container_config(s, err);
+	if (c && c->hooks[ISOLA_HOOK_POSTSTART].n) {
+		cleanup_free char *state = isola_state_json(s, ISOLA_STATUS_RUNNING, 0);
+		struct isola_error e;
+		isola_hooks_run(&c->hooks[ISOLA_HOOK_POSTSTART], "poststart", state, &e);
+	}
+	return 0;
+}
+
+static int pidfd_of(const struct isola_state *s)
+{
+	int fd = (int)syscall(SYS_pidfd_open, s->pid, 0);
+	/* Opened first, checked after: the pidfd pins the process we checked. */
+	if (fd >= 0 && !isola_state_pid_alive(s)) {
+		close(fd);
+		errno = ESRCH;
+		return -1;
+	}
+	return fd;
+}
+
+int isola_container_kill(const struct isola_rt *rt, const char *id, int sig, bool all,
+			 struct isola_error *err)
+{
+	cleanup_state struct isola_state *s = isola_state_load(rt->root, id, err);
+	if (!s)
+		return -1;
+	enum isola_status st = isola_state_status(s);
+	if (st == ISOLA_STATUS_STOPPED || st == ISOLA_STATUS_CREATING)
+		return isola_err(err, ISOLA_ERR_STATE, 0, "container not running");
+	if (all && s->cgroup) {
+		cleanup_cgroup struct isola_cgroup *cg = isola_cgroup_load(s->cgroup, err);
+		if (!cg || isola_cgroup_kill(cg, sig, err) < 0)
+			return -1;
+		return 0;
+	}
+	cleanup_close int pfd = pidfd_of(s);
+	if (pfd < 0)
+		return isola_err(err, ISOLA_ERR_STATE, 0, "container not running");
+	if (syscall(SYS_pidfd_send_signal, pfd, sig, NULL, 0) < 0)
+		return isola_err_sys(err, "kill container");
+	return 0;
+}
+
+/* Wait until the process behind pidfd is gone, at most timeout_ms. */
+static bool wait_pidfd(int pidfd, int timeout_ms)
+{
+	struct pollfd p = {.fd = pidfd, .events = POLLIN};
+	int r;
+	do
+		r = poll(&p, 1, timeout_ms);
+	while (r < 0 && errno == EINTR);
+	return r > 0;
+}
+
+static int stop_processes(const struct isola_state *s, struct isola_cgroup *cg,
+			  struct isola_error *err)
+{
+	cleanup_close int pfd = pidfd_of(s);
+	if (pfd >= 0)
+		syscall(SYS_pidfd_send_signal, pfd, SIGKILL, NULL, 0);
+	if (cg) {
+		isola_cgroup_kill(cg, SIGKILL, err);
+		/* A frozen cgroup holds SIGKILLed tasks: thaw so they can die. */
+		isola_cgroup_freeze(cg, false, err);
+	}
+	if (pfd >= 0 && !wait_pidfd(pfd, 10000))
+		return isola_err(err, ISOLA_ERR_BUSY, 0, "container init did not exit after SIGKILL");
+	return 0;
+}
+
+int isola_container_delete(const struct isola_rt *rt, const char *id, bool force,
+			   struct isola_error *err)
+{
+	cleanup_state struct isola_state *s = isola_state_load(rt->root, id, err);
+	if (!s)
+		return -1;
+	cleanup_close int lock = isola_state_lock(s, err);
+	if (lock < 0)
+		return -1;
+	enum isola_status st = isola_state_status(s);
+	if ((st == ISOLA_STATUS_RUNNING || st == ISOLA_STATUS_PAUSED) && !force)
+		return isola_err(err, ISOLA_ERR_STATE, 0,
+				 "cannot delete container %s that is not stopped: %s", id,
+				 isola_status_name(st));
+	cleanup_cgroup struct isola_cgroup *cg = NULL;
+	if (s->cgroup && !(cg = isola_cgroup_load(s->cgroup, err)))
+		return -1;
+	if (st != ISOLA_STATUS_STOPPED && stop_processes(s, cg, err) < 0)
+		return -1;
+	if (cg && isola_cgroup_destroy(cg, err) < 0)
+		return isola_err_prefix(err, "delete container %s", id);
+	cleanup_config struct isola_config *c = NULL;
+	struct isola_error e;
+	if (s->created && (c = isola_container_config(s, &e)) && c->hooks[ISOLA_HOOK_POSTSTOP].n) {
+		cleanup_free char *state = isola_state_json(s, ISOLA_STATUS_STOPPED, 0);
+		/* The spec: a failing poststop hook is a warning, the delete goes on. */
+		isola_hooks_run(&c->hooks[ISOLA_HOOK_POSTSTOP], "poststop", state, &e);
+	}
+	return isola_state_remove(s->dir, err);
+}
+
+int isola_container_wait(pid_t pid)
+{
+	int status;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return 255;
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	return 128 + WTERMSIG(status);
+}

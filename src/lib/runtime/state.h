@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#ifndef ISOLA_STATE_H
+#define ISOLA_STATE_H
+
+/*
+ * A container's state directory: <root>/<id>/ holds state.json (written
+ * atomically), config.json (the config it was created with, for exec) and,
+ * between create and start, exec.fifo. The directory's existence reserves
+ * the id; flock on it serializes the verbs.
+ */
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "isola/error.h"
+
+struct json_object;
+
+enum isola_status {
+	ISOLA_STATUS_CREATING,
+	ISOLA_STATUS_CREATED,
+	ISOLA_STATUS_RUNNING,
+	ISOLA_STATUS_PAUSED,
+	ISOLA_STATUS_STOPPED,
+};
+
+struct isola_state {
+	char *id;
+	char *dir; /* <root>/<id> */
+	pid_t pid; /* 0 until the init exists */
+	unsigned long long start_time; /* /proc/PID/stat starttime, guards against pid reuse */
+	char *bundle;
+	char *rootfs;
+	char *created; /* RFC 3339 */
+	uid_t owner;
+	char *cgroup; /* isola_cgroup_save() output */
+	bool systemd_cgroup;
+	bool rootless;
+	struct json_object *annotations; /* object, owned */
+};
+
+const char *isola_status_name(enum isola_status s);
+/* Validate a container id (runc's rules: [\w+-\.]+, not "." or ".."). */
+int isola_id_check(const char *id, struct isola_error *err);
+/* mkdir <root>/<id>; an existing id is ISOLA_ERR_EXISTS. */
+int isola_state_reserve(const char *root, const char *id, char **dir, struct isola_error *err);
+int isola_state_save(const struct isola_state *s, struct isola_error *err);
+/* "container \"ID\" does not exist" (ISOLA_ERR_NOT_FOUND) when missing. */
+struct isola_state *isola_state_load(const char *root, const char *id, struct isola_error *err);
+void isola_state_free(struct isola_state *s);
+/* Take an exclusive lock on the state dir; returns the lock fd. */
+int isola_state_lock(const struct isola_state *s, struct isola_error *err);
+/* Current status from the pid, the exec fifo and the cgroup freezer. */
+enum isola_status isola_state_status(const struct isola_state *s);
+/* True when s->pid is alive and is still the process we started. */
+bool isola_state_pid_alive(const struct isola_state *s);
+/* The spec's state JSON (ociVersion, id, status, pid, bundle, annotations + rootfs, created, owner). */
+char *isola_state_json(const struct isola_state *s, enum isola_status status, int pretty);
+/* Remove the state dir and everything in it. */
+int isola_state_remove(const char *dir, struct isola_error *err);
+unsigned long long isola_pid_start_time(pid_t pid);
+/* Ids of every container under root; *ids is a NULL-terminated malloc'd vector. */
+int isola_state_list(const char *root, char ***ids, struct isola_error *err);
+
+#endif
