@@ -53,10 +53,21 @@ struct json_object *ju_parse_text(const char *text, size_t len, const char *name
 		isola_err(err, ISOLA_ERR_INVALID, 0, "%s: too large", name);
 		return NULL;
 	}
-	v = json_tokener_parse_ex(tok, text, (int)len);
+	/*
+	 * Hand json-c the terminating NUL too: without it a top-level number or
+	 * literal at the very end reads as "continue" (it might go on).
+	 */
+	v = json_tokener_parse_ex(tok, text, (int)len + (text[len] == '\0'));
 	jerr = json_tokener_get_error(tok);
 	end = json_tokener_get_parse_end(tok);
 	json_tokener_free(tok);
+	if (end > len)
+		end = len;
+	if (jerr == json_tokener_success && !json_object_is_type(v, json_type_object)) {
+		json_object_put(v);
+		isola_err(err, ISOLA_ERR_INVALID, 0, "%s: expected a JSON object", name);
+		return NULL;
+	}
 	if (v && only_space(text + end, text + len))
 		return v;
 	json_object_put(v);
@@ -91,7 +102,7 @@ struct json_object *ju_parse_file(const char *file, struct isola_error *err)
 	}
 	/* st_size is only a hint (procfs, pipes): read until EOF. */
 	cap = st.st_size > 0 && (size_t)st.st_size < JU_FILE_MAX ? (size_t)st.st_size + 1 : 4096;
-	buf = malloc(cap);
+	buf = malloc(cap + 1); /* + the NUL that ju_parse_text wants */
 	for (;;) {
 		ssize_t r;
 		if (!buf) {
@@ -99,7 +110,7 @@ struct json_object *ju_parse_file(const char *file, struct isola_error *err)
 			return NULL;
 		}
 		if (len == cap) {
-			char *nb = cap >= JU_FILE_MAX ? NULL : realloc(buf, cap * 2);
+			char *nb = cap >= JU_FILE_MAX ? NULL : realloc(buf, cap * 2 + 1);
 			if (!nb) {
 				isola_err(err, ISOLA_ERR_INVALID, 0, "\"%s\": file too large", file);
 				return NULL;
@@ -118,6 +129,7 @@ struct json_object *ju_parse_file(const char *file, struct isola_error *err)
 			break;
 		len += (size_t)r;
 	}
+	buf[len] = '\0';
 	return ju_parse_text(buf, len, file, err);
 }
 

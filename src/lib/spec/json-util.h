@@ -22,10 +22,13 @@
 
 #define JU_PATH_MAX 512
 
-/* Parse text (len bytes) into a JSON value; name prefixes syntax errors ("config.json"). */
+/*
+ * Parse text (len bytes, text[len] readable: NUL-terminated preferred) into a
+ * JSON object (anything else is an error); name prefixes errors ("config.json").
+ */
 struct json_object *ju_parse_text(const char *text, size_t len, const char *name,
 				  struct isola_error *err);
-/* Read a whole file and parse it; errors name the file. */
+/* Read a whole file and parse it as ju_parse_text does; errors name the file. */
 struct json_object *ju_parse_file(const char *file, struct isola_error *err);
 
 /* "parent.key", or "key" when parent is empty, into buf; returns buf. */
