@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "isola-version.h"
+#include "cli.h"
+
+struct verb {
+	const char *name;
+	cli_verb_fn fn;
+	const char *help;
+};
+
+static const struct verb verbs[] = {
+	{"pull", cmd_pull, "pull an image from a registry"},
+	{"push", cmd_push, "push an image to a registry"},
+	{"images", cmd_images, "list images"},
+	{"inspect", cmd_inspect, "show an image's details as JSON"},
+	{"rmi", cmd_rmi, "remove images"},
+	{"tag", cmd_tag, "add a name to an image"},
+	{"import", cmd_import, "create an image from a root filesystem tarball or directory"},
+	{"load", cmd_load, "load images from an OCI or docker archive"},
+	{"save", cmd_save, "save an image to an OCI or docker archive"},
+	{"login", cmd_login, "store credentials for a registry"},
+	{"logout", cmd_logout, "remove stored credentials for a registry"},
+	{"rootfs", cmd_rootfs, "create, mount and remove container root filesystems"},
+};
+
+/* `isola image VERB`: the docker-style long forms. */
+static const struct verb image_verbs[] = {
+	{"ls", cmd_images, NULL},      {"list", cmd_images, NULL},  {"inspect", cmd_inspect, NULL},
+	{"rm", cmd_rmi, NULL},         {"tag", cmd_tag, NULL},      {"prune", cmd_prune, NULL},
+	{"pull", cmd_pull, NULL},      {"push", cmd_push, NULL},    {"import", cmd_import, NULL},
+	{"load", cmd_load, NULL},      {"save", cmd_save, NULL},
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: isola [--root DIR] COMMAND [OPTIONS]\n\ncommands:\n");
+	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+		fprintf(f, "  %-9s %s\n", verbs[i].name, verbs[i].help);
+	fprintf(f, "  image     ls|inspect|rm|tag|prune|pull|push|import|load|save\n"
+		   "\nThe store is --root, else $ISOLA_ROOT, else " ISOLA_DEFAULT_ROOT ".\n");
+}
+
+int cli_fail(const struct isola_error *err)
+{
+	fprintf(stderr, "isola: %s\n", err->msg[0] ? err->msg : "unknown error");
+	return 1;
+}
+
+int cli_usage_error(const char *fmt, ...)
+{
+	va_list ap;
+	fputs("isola: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return 2;
+}
+
+struct isola_store *cli_store(struct cli *cli, int mode, struct isola_error *err)
+{
+	char cwd[4096], abs[8192];
+	if (cli->root[0] == '/' || !getcwd(cwd, sizeof(cwd)))
+		return isola_store_open(cli->root, mode, err);
+	snprintf(abs, sizeof(abs), "%s/%s", cwd, cli->root);
+	return isola_store_open(abs, mode, err);
+}
+
+static const struct verb *find_verb(const struct verb *v, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (!strcmp(v[i].name, name))
+			return &v[i];
+	}
+	return NULL;
+}
+
+static int dispatch(struct cli *cli, int argc, char **argv)
+{
+	const struct verb *v;
+	if (!strcmp(argv[0], "image")) {
+		if (argc < 2)
+			return cli_usage_error("image: missing subcommand");
+		v = find_verb(image_verbs, sizeof(image_verbs) / sizeof(image_verbs[0]), argv[1]);
+		if (!v)
+			return cli_usage_error("image: unknown subcommand \"%s\"", argv[1]);
+		argc--;
+		argv++;
+	} else {
+		v = find_verb(verbs, sizeof(verbs) / sizeof(verbs[0]), argv[0]);
+		if (!v)
+			return cli_usage_error("unknown command \"%s\" (see isola --help)", argv[0]);
+	}
+	optind = 0;
+	return v->fn(cli, argc, argv);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"root", required_argument, NULL, 'r'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'v'},
+		{0},
+	};
+	struct cli cli = {.root = getenv("ISOLA_ROOT"), .prog = "isola"};
+	int c;
+	if (!cli.root || !*cli.root)
+		cli.root = ISOLA_DEFAULT_ROOT;
+	while ((c = getopt_long(argc, argv, "+hv", opts, NULL)) != -1) {
+		switch (c) {
+		case 'r':
+			cli.root = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'v':
+			printf("isola version %s (commit %s)\n", ISOLA_VERSION, ISOLA_COMMIT);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return 2;
+	}
+	return dispatch(&cli, argc - optind, argv + optind);
+}

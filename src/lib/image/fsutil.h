@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#ifndef ISOLA_IMAGE_FSUTIL_H
+#define ISOLA_IMAGE_FSUTIL_H
+
+/* Small file-system helpers shared by the image store and storage drivers. */
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "isola/error.h"
+
+/*
+ * Write a whole file atomically: a temp file next to it, fsync, rename over
+ * name, fsync the directory. A crash leaves either the old or the new file.
+ */
+int isola_write_atomic_at(int dirfd, const char *name, const void *buf, size_t len, mode_t mode,
+			  struct isola_error *err);
+/* Read a whole (small) file; NUL-terminated; fails past max bytes. */
+char *isola_read_file_at(int dirfd, const char *name, size_t max, size_t *len,
+			 struct isola_error *err);
+/* mkdir -p relative to dirfd (no symlinks followed); existing dirs are fine. */
+int isola_mkdirs_at(int dirfd, const char *path, mode_t mode, struct isola_error *err);
+/* rm -rf of dirfd/name without following symlinks; missing is not an error. */
+int isola_rmtree_at(int dirfd, const char *name, struct isola_error *err);
+int isola_fsync_dir_at(int dirfd, const char *name);
+/* Sum of st_blocks*512 of a tree (du); 0 on error. */
+long long isola_tree_size_at(int dirfd, const char *name);
+
+#endif
