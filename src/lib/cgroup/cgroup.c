@@ -1,114 +1,265 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* TEMPORARY STUB: replaced by the real cgroup manager. Does nothing. */
+/*
+ * The cgroup manager: creation and removal of the container's directories in
+ * every hierarchy, process placement, freeze, kill. Resource writing lives in
+ * apply-v1.c/apply-v2.c, statistics in stats.c, the container's view in mount.c.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
-#include "cgroup/cgroup.h"
+#include "cgroup/internal.h"
+#include "core/cleanup.h"
 
-struct isola_resources {
-	int unused;
-};
-struct isola_cgroup {
-	int unused;
-};
-
-struct isola_resources *isola_resources_parse(struct json_object *obj, const char *path,
-					      struct isola_error *err)
+void cg_warn(const struct isola_cgroup *cg, const char *fmt, ...)
 {
-	return calloc(1, sizeof(struct isola_resources));
+	char msg[1024];
+	va_list ap;
+	if (!cg->warn)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	cg->warn(cg->warn_data, msg);
 }
 
-void isola_resources_free(struct isola_resources *r)
+/* Join base and rel, dropping empty and "." components; ".." is refused. */
+static char *clean_join(const char *base, const char *rel, struct isola_error *err)
 {
-	free(r);
+	size_t cap = strlen(base) + strlen(rel) + 2, len = 0;
+	char *out = malloc(cap);
+	cleanup_free char *tmp = NULL;
+	if (!out || asprintf(&tmp, "%s/%s", base, rel) < 0) {
+		free(out);
+		isola_err(err, ISOLA_ERR_SYSTEM, ENOMEM, "cgroup path");
+		return NULL;
+	}
+	for (char *save = NULL, *c = strtok_r(tmp, "/", &save); c; c = strtok_r(NULL, "/", &save)) {
+		if (strcmp(c, ".") == 0)
+			continue;
+		if (strcmp(c, "..") == 0) {
+			free(out);
+			isola_err(err, ISOLA_ERR_INVALID, 0, "cgroupsPath \"%s\": \"..\" not allowed",
+				  rel);
+			return NULL;
+		}
+		len += (size_t)snprintf(out + len, cap - len, "/%s", c);
+	}
+	if (len == 0)
+		strcpy(out, "/");
+	return out;
+}
+
+static int resolve_path(struct cg_hier *h, const struct isola_cgroup_opts *opts,
+			struct isola_error *err)
+{
+	const char *p = opts->cgroups_path;
+	cleanup_free char *own = NULL;
+	if (!p || !*p)
+		p = opts->id;
+	if (p[0] != '/') {
+		own = cg_own_path(h, err);
+		if (!own)
+			return -1;
+	}
+	h->path = clean_join(own ? own : "/", p, err);
+	if (!h->path)
+		return -1;
+	if (strcmp(h->path, "/") == 0)
+		return isola_err(err, ISOLA_ERR_INVALID, 0, "cgroupsPath: refusing the root cgroup");
+	h->dir = cg_path_join(h->mount, h->path);
+	return h->dir ? 0 : isola_err(err, ISOLA_ERR_SYSTEM, ENOMEM, "cgroup path");
+}
+
+static int make_dirs(struct cg_hier *h, struct isola_error *err)
+{
+	const struct cg_backend *be = cg_backend(h);
+	size_t ml = strlen(h->mount);
+	cleanup_free char *d = strdup(h->dir);
+	if (!d)
+		return isola_err(err, ISOLA_ERR_SYSTEM, ENOMEM, "mkdir");
+	h->created = 0;
+	for (char *s = d + ml + 1; s;) {
+		char *slash = strchr(s, '/');
+		if (slash)
+			*slash = '\0';
+		if (mkdir(d, 0755) == 0)
+			h->created++;
+		else if (errno != EEXIST || h->created > 0)
+			return isola_err_sys(err, "mkdir \"%s\"", d);
+		if (be->prepare_level(h, d, err) < 0)
+			return -1;
+		if (slash)
+			*slash = '/';
+		s = slash ? slash + 1 : NULL;
+	}
+	return 0;
+}
+
+static bool perm_error(int e)
+{
+	return e == EACCES || e == EPERM || e == EROFS;
+}
+
+/* rootless: drop hierarchies we may not write to; fine unless limits were asked for. */
+static int make_all(struct isola_cgroup *cg, const struct isola_cgroup_opts *opts,
+		    struct isola_error *err)
+{
+	for (size_t i = 0; i < cg->nh;) {
+		struct cg_hier *h = &cg->h[i];
+		if (make_dirs(h, err) == 0) {
+			i++;
+			continue;
+		}
+		cg_remove_dirs(h);
+		if (!opts->rootless || !perm_error(err->errnum))
+			return -1;
+		if (opts->resources && isola_resources_any(opts->resources))
+			return isola_err_prefix(err, "rootless container with resource limits");
+		cg_hier_release(h);
+		memmove(h, h + 1, (cg->nh - i - 1) * sizeof(*h));
+		cg->nh--;
+	}
+	if (cg->nh == 0)
+		cg->disabled = true;
+	return 0;
+}
+
+static int open_v2fd(struct isola_cgroup *cg, struct isola_error *err)
+{
+	if (cg->layout != CG_LAYOUT_V2 || cg->nh != 1)
+		return 0;
+	cg->v2fd = open(cg->h[0].dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	return cg->v2fd < 0 ? isola_err_sys(err, "open \"%s\"", cg->h[0].dir) : 0;
+}
+
+static struct isola_cgroup *cg_new(void)
+{
+	struct isola_cgroup *cg = calloc(1, sizeof(*cg));
+	if (cg)
+		cg->v2fd = -1;
+	return cg;
+}
+
+static int create_steps(struct isola_cgroup *cg, const struct isola_cgroup_opts *opts,
+			struct isola_error *err)
+{
+	if (cg_detect(&cg->layout, &cg->h, &cg->nh, err) < 0)
+		return -1;
+	for (size_t i = 0; i < cg->nh; i++)
+		if (resolve_path(&cg->h[i], opts, err) < 0)
+			return -1;
+	if (make_all(cg, opts, err) < 0)
+		return -1;
+	if (opts->resources && !cg->disabled && cg_apply(cg, opts->resources, err) < 0)
+		return -1;
+	return open_v2fd(cg, err);
 }
 
 int isola_cgroup_create(const struct isola_cgroup_opts *opts, struct isola_cgroup **out,
 			struct isola_error *err)
 {
-	*out = calloc(1, sizeof(**out));
+	struct isola_cgroup *cg;
+	*out = NULL;
+	if (!opts->id || !*opts->id)
+		return isola_err(err, ISOLA_ERR_INVALID, 0, "cgroup: container id required");
+	if (opts->systemd)
+		return cg_systemd_check(opts, err);
+	cg = cg_new();
+	if (!cg)
+		return isola_err(err, ISOLA_ERR_SYSTEM, ENOMEM, "cgroup");
+	cg->warn = opts->warn;
+	cg->warn_data = opts->warn_data;
+	if (create_steps(cg, opts, err) < 0) {
+		for (size_t i = 0; i < cg->nh; i++)
+			if (cg->h[i].dir)
+				cg_remove_dirs(&cg->h[i]);
+		isola_cgroup_free(cg);
+		return -1;
+	}
+	*out = cg;
 	return 0;
 }
 
 int isola_cgroup_v2_fd(const struct isola_cgroup *cg)
 {
-	return -1;
+	return cg ? cg->v2fd : -1;
 }
 
 int isola_cgroup_enter(const struct isola_cgroup *cg, pid_t pid, struct isola_error *err)
 {
+	for (size_t i = 0; i < cg->nh; i++)
+		if (cg_writef(cg->h[i].dir, "cgroup.procs", err, "%d", (int)pid) < 0)
+			return -1;
 	return 0;
 }
 
 int isola_cgroup_update(const struct isola_cgroup *cg, const struct isola_resources *r,
 			struct isola_error *err)
 {
-	return 0;
+	if (cg->disabled)
+		return isola_resources_any(r)
+			       ? isola_err(err, ISOLA_ERR_UNSUPPORTED, 0,
+					   "container runs without cgroups (rootless): cannot update")
+			       : 0;
+	return cg_apply(cg, r, err);
+}
+
+/* The hierarchy that freezes: v1's freezer, else v2's cgroup.freeze. */
+static const struct cg_hier *freezer_hier(const struct isola_cgroup *cg)
+{
+	const struct cg_hier *h = NULL;
+	for (size_t i = 0; i < cg->nh && !h; i++)
+		if (cg->h[i].kind == CG_V1 && cg_has_controller(&cg->h[i], "freezer"))
+			h = &cg->h[i];
+	return h ? h : cg_find_kind(cg, CG_V2);
 }
 
 int isola_cgroup_freeze(const struct isola_cgroup *cg, bool freeze, struct isola_error *err)
 {
-	return isola_err(err, ISOLA_ERR_UNSUPPORTED, 0, "cgroups not implemented yet");
+	const struct cg_hier *h = cg->disabled ? NULL : freezer_hier(cg);
+	if (!h)
+		return isola_err(err, ISOLA_ERR_UNSUPPORTED, 0, "no freezer for this container");
+	return cg_backend(h)->freeze(h, freeze, err);
 }
 
 int isola_cgroup_is_frozen(const struct isola_cgroup *cg, struct isola_error *err)
 {
-	return 0;
+	const struct cg_hier *h = cg->disabled ? NULL : freezer_hier(cg);
+	if (!h)
+		return 0;
+	return cg_backend(h)->is_frozen(h, err);
+}
+
+/* Where to list processes: any hierarchy has them all; prefer v2, then pids. */
+static const struct cg_hier *procs_hier(const struct isola_cgroup *cg)
+{
+	const struct cg_hier *h = cg->layout == CG_LAYOUT_V2 ? cg_find_kind(cg, CG_V2) : NULL;
+	if (!h)
+		h = cg_find(cg, "pids");
+	return h ? h : (cg->nh ? &cg->h[0] : NULL);
 }
 
 int isola_cgroup_pids(const struct isola_cgroup *cg, pid_t **pids, size_t *n,
 		      struct isola_error *err)
 {
+	const struct cg_hier *h = cg->disabled ? NULL : procs_hier(cg);
+	size_t cap = 0;
 	*pids = NULL;
 	*n = 0;
+	if (!h)
+		return 0;
+	if (cg_read_pids(h->dir, pids, n, &cap, err) < 0) {
+		free(*pids);
+		*pids = NULL;
+		*n = 0;
+		return -1;
+	}
 	return 0;
-}
-
-int isola_cgroup_kill(const struct isola_cgroup *cg, int sig, struct isola_error *err)
-{
-	return 0;
-}
-
-int isola_cgroup_destroy(struct isola_cgroup *cg, struct isola_error *err)
-{
-	return 0;
-}
-
-int isola_cgroup_stats(const struct isola_cgroup *cg, struct json_object **out,
-		       struct isola_error *err)
-{
-	return isola_err(err, ISOLA_ERR_UNSUPPORTED, 0, "cgroups not implemented yet");
-}
-
-int isola_cgroup_oom_fd(const struct isola_cgroup *cg, struct isola_error *err)
-{
-	return -1;
-}
-
-int isola_cgroup_oom_count(const struct isola_cgroup *cg, unsigned long *count,
-			   struct isola_error *err)
-{
-	*count = 0;
-	return 0;
-}
-
-int isola_cgroup_mount(const struct isola_cgroup *cg, int dirfd, unsigned long flags,
-		       struct isola_error *err)
-{
-	return 0;
-}
-
-char *isola_cgroup_save(const struct isola_cgroup *cg)
-{
-	return strdup("{}");
-}
-
-struct isola_cgroup *isola_cgroup_load(const char *saved, struct isola_error *err)
-{
-	return calloc(1, sizeof(struct isola_cgroup));
-}
-
-void isola_cgroup_free(struct isola_cgroup *cg)
-{
-	free(cg);
 }

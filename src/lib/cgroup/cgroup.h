@@ -21,14 +21,29 @@ struct isola_resources *isola_resources_parse(struct json_object *obj, const cha
 					      struct isola_error *err);
 void isola_resources_free(struct isola_resources *r);
 
+/*
+ * Fields the host can't honour but that are only advisory (kernel memory
+ * limits, swappiness on v2...) are reported here instead of failing; limits
+ * that can't be applied are errors.
+ */
+typedef void (*isola_cgroup_warn_fn)(void *data, const char *msg);
+
 struct isola_cgroup_opts {
 	const char *id;           /* container id */
 	const char *cgroups_path; /* linux.cgroupsPath, or NULL for the default */
 	bool systemd;             /* --systemd-cgroup: "slice:prefix:name" form */
 	bool rootless;            /* failures to create are not fatal when rootless */
 	const struct isola_resources *resources; /* may be NULL */
+	isola_cgroup_warn_fn warn; /* may be NULL: warnings are dropped */
+	void *warn_data;
 };
 
+/*
+ * cgroupsPath: absolute = relative to each hierarchy's root; relative = below
+ * the caller's own cgroup (/proc/self/cgroup); absent = "<caller's cgroup>/<id>"
+ * (runc's choice). The cgroup root is /sys/fs/cgroup unless ISOLA_CGROUP_ROOT
+ * says otherwise (tests). Only directories created here are removed by destroy.
+ */
 /* Create the container's cgroup(s) and apply resources, before any process joins. */
 int isola_cgroup_create(const struct isola_cgroup_opts *opts, struct isola_cgroup **out,
 			struct isola_error *err);
@@ -67,6 +82,13 @@ int isola_cgroup_oom_count(const struct isola_cgroup *cg, unsigned long *count,
  */
 int isola_cgroup_mount(const struct isola_cgroup *cg, int dirfd, unsigned long flags,
 		       struct isola_error *err);
+
+/* Warnings callback for cgroups loaded from state (update). */
+void isola_cgroup_set_warn(struct isola_cgroup *cg, isola_cgroup_warn_fn fn, void *data);
+/* "v1", "v2", "hybrid" or "none" (rootless without cgroups). */
+const char *isola_cgroup_layout(const struct isola_cgroup *cg);
+/* The container's directory in the hierarchy holding controller ("memory", "" = v2). */
+const char *isola_cgroup_dir(const struct isola_cgroup *cg, const char *controller);
 
 /* Persist into the state file and back (a JSON string). */
 char *isola_cgroup_save(const struct isola_cgroup *cg);

@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The container's /sys/fs/cgroup, built with the new mount API on the fd the
+ * runtime resolved inside the rootfs (never a path string into the rootfs).
+ * v2: one cgroup2 mount. v1/hybrid: a tmpfs with one directory per hierarchy.
+ * In a cgroup namespace rooted at the container's cgroup a fresh cgroup mount
+ * shows exactly that cgroup; without one we bind the container's directory,
+ * so the container never sees the host's tree either way.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cgroup/internal.h"
+#include "core/cleanup.h"
+
+static uint64_t attr_of(unsigned long flags)
+{
+	uint64_t a = 0;
+	if (flags & MS_RDONLY)
+		a |= MOUNT_ATTR_RDONLY;
+	if (flags & MS_NOSUID)
+		a |= MOUNT_ATTR_NOSUID;
+	if (flags & MS_NODEV)
+		a |= MOUNT_ATTR_NODEV;
+	if (flags & MS_NOEXEC)
+		a |= MOUNT_ATTR_NOEXEC;
+	return a;
+}
+
+/* True when /proc/self/cgroup shows "/" for h while the container's path isn't "/". */
+static bool in_own_cgroupns(const struct cg_hier *h)
+{
+	cleanup_free char *own = cg_own_path(h, NULL);
+	return own && strcmp(own, "/") == 0 && strcmp(h->path, "/") != 0;
+}
+
+static int fresh_cgroup(const struct cg_hier *h, uint64_t attr, struct isola_error *err)
+{
+	cleanup_close int fs = fsopen(h->kind == CG_V2 ? "cgroup2" : "cgroup", FSOPEN_CLOEXEC);
+	if (fs < 0)
+		return isola_err_sys(err, "fsopen cgroup");
+	if (h->kind == CG_V1) {
+		cleanup_free char *ctrls = strdup(h->controllers);
+		for (char *save = NULL, *c = ctrls ? strtok_r(ctrls, ",", &save) : NULL; c;
+		     c = strtok_r(NULL, ",", &save))
+			if (fsconfig(fs, FSCONFIG_SET_FLAG, c, NULL, 0) < 0)
+				return isola_err_sys(err, "cgroup mount option \"%s\"", c);
+	}
+	if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		return isola_err_sys(err, "create cgroup mount for \"%s\"", h->mount);
+	int m = fsmount(fs, FSMOUNT_CLOEXEC, (unsigned int)attr);
+	return m < 0 ? isola_err_sys(err, "fsmount cgroup") : m;
+}
+
+static int bind_dir(const struct cg_hier *h, uint64_t attr, struct isola_error *err)
+{
+	struct mount_attr ma = {.attr_set = attr};
+	cleanup_close int m = open_tree(AT_FDCWD, h->dir, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	if (m < 0)
+		return isola_err_sys(err, "open_tree \"%s\"", h->dir);
+	if (attr && mount_setattr(m, "", AT_EMPTY_PATH, &ma, sizeof(ma)) < 0)
+		return isola_err_sys(err, "mount_setattr \"%s\"", h->dir);
+	return steal_fd(m);
+}
+
+/* Mount h's view onto the directory target (an fd), or at name below it. */
+static int mount_hier(const struct cg_hier *h, int target, uint64_t attr, struct isola_error *err)
+{
+	cleanup_close int m = in_own_cgroupns(h) ? fresh_cgroup(h, attr, err)
+						 : bind_dir(h, attr, err);
+	if (m < 0)
+		return -1;
+	if (move_mount(m, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return isola_err_sys(err, "move_mount cgroup \"%s\"", h->mount);
+	return 0;
+}
+
+/* "cpu,cpuacct" gets "cpu" and "cpuacct" symlinks, as on the host. */
+static int add_links(int root, const char *name, struct isola_error *err)
+{
+	if (!strchr(name, ','))
+		return 0;
+	cleanup_free char *copy = strdup(name);
+	for (char *save = NULL, *c = copy ? strtok_r(copy, ",", &save) : NULL; c;
+	     c = strtok_r(NULL, ",", &save))
+		if (symlinkat(name, root, c) < 0 && errno != EEXIST)
+			return isola_err_sys(err, "symlink cgroup \"%s\"", c);
+	return 0;
+}
+
+static int populate_v1(const struct isola_cgroup *cg, int root, uint64_t attr,
+		       struct isola_error *err)
+{
+	for (size_t i = 0; i < cg->nh; i++) {
+		const struct cg_hier *h = &cg->h[i];
+		const char *name = strrchr(h->mount, '/') ? strrchr(h->mount, '/') + 1 : h->mount;
+		if (mkdirat(root, name, 0755) < 0 && errno != EEXIST)
+			return isola_err_sys(err, "mkdir cgroup \"%s\"", name);
+		cleanup_close int t = openat(root, name, O_PATH | O_DIRECTORY | O_NOFOLLOW |
+							   O_CLOEXEC);
+		if (t < 0)
+			return isola_err_sys(err, "open cgroup \"%s\"", name);
+		if (mount_hier(h, t, attr, err) < 0 || add_links(root, name, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int mount_v1(const struct isola_cgroup *cg, int dirfd, uint64_t attr,
+		    struct isola_error *err)
+{
+	struct mount_attr ro = {.attr_set = MOUNT_ATTR_RDONLY};
+	cleanup_close int fs = fsopen("tmpfs", FSOPEN_CLOEXEC), m = -1;
+	if (fs < 0 || fsconfig(fs, FSCONFIG_SET_STRING, "mode", "755", 0) < 0 ||
+	    fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		return isola_err_sys(err, "create tmpfs for /sys/fs/cgroup");
+	m = fsmount(fs, FSMOUNT_CLOEXEC, (unsigned int)(attr & ~(uint64_t)MOUNT_ATTR_RDONLY));
+	if (m < 0)
+		return isola_err_sys(err, "fsmount tmpfs");
+	if (move_mount(m, "", dirfd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return isola_err_sys(err, "move_mount tmpfs for /sys/fs/cgroup");
+	if (populate_v1(cg, m, attr, err) < 0)
+		return -1;
+	/* read-only only now: the directories had to be made first */
+	if ((attr & MOUNT_ATTR_RDONLY) && mount_setattr(m, "", AT_EMPTY_PATH, &ro, sizeof(ro)) < 0)
+		return isola_err_sys(err, "make /sys/fs/cgroup read-only");
+	return 0;
+}
+
+int isola_cgroup_mount(const struct isola_cgroup *cg, int dirfd, unsigned long flags,
+		       struct isola_error *err)
+{
+	uint64_t attr = attr_of(flags);
+	if (cg->disabled || cg->nh == 0)
+		return isola_err(err, ISOLA_ERR_UNSUPPORTED, 0,
+				 "no cgroups for this container: nothing to mount");
+	if (cg->layout == CG_LAYOUT_V2 && cg->nh == 1)
+		return mount_hier(&cg->h[0], dirfd, attr, err);
+	return mount_v1(cg, dirfd, attr, err);
+}
