@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#ifndef ISOLA_STORAGE_H
+#define ISOLA_STORAGE_H
+
+/*
+ * Container root filesystems made from images in the store. Each backend is
+ * a table (one file each: overlay.c, dir.c); isola_storage_driver() picks one.
+ * A container's storage lives in <store>/containers/<id>/ with a record,
+ * rootfs.json: {"driver", "image", "layers": [chain ids, base first]}, which
+ * prune reads to keep the layers it uses.
+ *
+ * Typical use by the container verbs:
+ *   isola_rootfs_create(store, "busybox", "c1", NULL, err);
+ *   isola_rootfs_mount(store, "c1", "/run/.../rootfs", err);   (at start)
+ *   isola_rootfs_umount("/run/.../rootfs", err);               (at stop)
+ *   isola_rootfs_remove(store, "c1", err);                     (at rm)
+ */
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "image/store.h"
+
+struct isola_storage_driver {
+	const char *name;
+	bool (*supported)(void);
+	/* Prepare containers/<id>/ (dirfd) from the image's layer dirs, base first. */
+	int (*create)(int cdirfd, char *const *layers, size_t n, struct isola_error *err);
+	/* Mount the container's root at target (an existing directory). */
+	int (*mount)(int cdirfd, const char *cdir, char *const *layers, size_t n,
+		     const char *target, struct isola_error *err);
+	/* Copy src's container-private data (upper dir or tree) into dst. */
+	int (*clone)(int srcfd, int dstfd, struct isola_error *err);
+};
+
+extern const struct isola_storage_driver isola_storage_overlay;
+extern const struct isola_storage_driver isola_storage_dir;
+
+/* By name; NULL picks overlay when the kernel has it, else dir. */
+const struct isola_storage_driver *isola_storage_driver(const char *name,
+							struct isola_error *err);
+
+int isola_rootfs_create(struct isola_store *s, const char *image_ref, const char *id,
+			const char *driver, struct isola_error *err);
+int isola_rootfs_mount(struct isola_store *s, const char *id, const char *target,
+		       struct isola_error *err);
+int isola_rootfs_umount(const char *target, struct isola_error *err);
+int isola_rootfs_remove(struct isola_store *s, const char *id, struct isola_error *err);
+/* A snapshot: a new container dst with a copy of src's private data and the same image. */
+int isola_rootfs_clone(struct isola_store *s, const char *src, const char *dst,
+		       struct isola_error *err);
+
+/* Tree copy shared by the backends (copy.c). */
+enum isola_copy_mode {
+	ISOLA_COPY_EXACT, /* verbatim, whiteouts and overlay xattrs included */
+	ISOLA_COPY_APPLY, /* apply an overlay-form layer: whiteouts delete, opaque dirs clear */
+};
+int isola_copy_tree(int srcfd, int dstfd, int mode, struct isola_error *err);
+
+#endif
