@@ -170,13 +170,13 @@ void spec_mount_option(struct isola_mount *m, const char *opt, char *data, size_
 		break;
 	case OPT_RBIND:
 		m->recursive = true;
-		/* fall through */
+		__attribute__((fallthrough));
 	case OPT_BIND:
 		m->bind = true;
 		break;
 	case OPT_RIDMAP:
 		m->idmap_recursive = true;
-		/* fall through */
+		__attribute__((fallthrough));
 	case OPT_IDMAP:
 		m->idmap = true;
 		break;
