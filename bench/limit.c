@@ -28,6 +28,9 @@
  *             6 device-node bind mounts, masked/readonly paths, read-only root
  *             remount, sethostname; with -a also the v1 /sys/fs/cgroup tmpfs
  *             with one ro bind mount per hierarchy).
+ *   -t        with -c/-a: the parent creates the groups before clone and the
+ *             child joins them itself by writing "0" to each v1 `tasks` file
+ *             (no global rwsem, no RCU grace period; v2: cgroup.procs).
  *   -n N      repeat N times inside one process and print per-iteration
  *             min/median/mean in microseconds (no fork/exec of this binary).
  *   -C DIR    cgroup v1 mount root (default /sys/fs/cgroup).
@@ -60,6 +63,9 @@ static int syncfd[2];
 #define MAXH 16
 static int hierarchies(const char *procfile, char dirs[MAXH][256], char paths[MAXH][512], int want_v2);
 static void cgroup_mounts(void);
+static int is_v2_only(void);
+static void join_cgroups(const char *file, const char *who);
+static int self_join;
 
 static void die(const char *what)
 {
@@ -145,6 +151,13 @@ static int child_main(void *arg)
 	if (read(syncfd[0], &c, 1) != 1) /* wait until parent placed us in cgroups */
 		_exit(126);
 	close(syncfd[0]);
+	/*
+	 * v1: a single-threaded task moving itself ("0" into tasks) skips the
+	 * global cgroup_threadgroup_rwsem, whose write side waits for an RCU
+	 * grace period (ms) when another task writes a pid into cgroup.procs.
+	 */
+	if (self_join)
+		join_cgroups(is_v2_only() ? "cgroup.procs" : "tasks", "0");
 
 	must_mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL);
 	must_mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL);
@@ -279,52 +292,74 @@ static void cgroup_mounts(void)
 	must_mount(NULL, "sys/fs/cgroup", NULL, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NOEXEC | MS_NODEV, "mode=755");
 }
 
+static char cg[MAXH][700];
+static int ncg;
+
+/* one group per hierarchy named NAME under isolatest-bench-floor, ready to join */
+static void make_cgroups(const char *name)
+{
+	char dirs[MAXH][256], paths[MAXH][512], procs[800];
+	int nh;
+	ncg = 0;
+	if (is_v2_only()) {
+		snprintf(dirs[0], 256, "%s", cgroot);
+		nh = 1;
+	} else if (use_cg == 2) {
+		nh = hierarchies("/proc/self/cgroup", dirs, paths, 0);
+	} else {
+		snprintf(dirs[0], 256, "%s/memory", cgroot);
+		snprintf(dirs[1], 256, "%s/pids", cgroot);
+		nh = 2;
+	}
+	for (int i = 0; i < nh; i++) {
+		char parent[512];
+		snprintf(parent, sizeof parent, "%s/isolatest-bench-floor", dirs[i]);
+		mkdir(parent, 0755);
+		snprintf(cg[ncg], sizeof cg[0], "%s/%s", parent, name);
+		if (mkdir(cg[ncg], 0755) < 0)
+			die(cg[ncg]);
+		if (strstr(dirs[i], "/cpuset")) {
+			cpuset_init(parent, dirs[i]);
+			cpuset_init(cg[ncg], parent);
+		}
+		if (strstr(dirs[i], "/devices")) {
+			snprintf(procs, sizeof procs, "%s/devices.deny", cg[ncg]);
+			write_str(procs, "a", 1);
+		}
+		ncg++;
+	}
+}
+
+static void join_cgroups(const char *file, const char *who)
+{
+	char procs[800];
+	for (int i = 0; i < ncg; i++) {
+		snprintf(procs, sizeof procs, "%s/%s", cg[i], file);
+		write_str(procs, who, 1);
+	}
+}
+
 static int one(void)
 {
 	static char stack[256 * 1024] __attribute__((aligned(16)));
-	char cg[MAXH][700], pidbuf[32], procs[800];
-	int ncg = 0;
+	static int iter;
+	char name[64];
 
 	if (pipe2(syncfd, O_CLOEXEC) < 0)
 		die("pipe");
+	if (use_cg && self_join) {
+		snprintf(name, sizeof name, "%d-%d", (int)getpid(), iter++);
+		make_cgroups(name);
+	}
 	int flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | SIGCHLD;
 	pid_t pid = clone(child_main, stack + sizeof stack, flags, NULL);
 	if (pid < 0)
 		die("clone");
 	close(syncfd[0]);
-	if (use_cg) {
-		char dirs[MAXH][256], paths[MAXH][512];
-		int nh;
-		snprintf(pidbuf, sizeof pidbuf, "%d", (int)pid);
-		if (is_v2_only()) {
-			snprintf(dirs[0], 256, "%s", cgroot);
-			nh = 1;
-		} else if (use_cg == 2) {
-			nh = hierarchies("/proc/self/cgroup", dirs, paths, 0);
-		} else {
-			snprintf(dirs[0], 256, "%s/memory", cgroot);
-			snprintf(dirs[1], 256, "%s/pids", cgroot);
-			nh = 2;
-		}
-		for (int i = 0; i < nh; i++) {
-			char parent[512];
-			snprintf(parent, sizeof parent, "%s/isolatest-bench-floor", dirs[i]);
-			mkdir(parent, 0755);
-			snprintf(cg[ncg], sizeof cg[0], "%s/%d", parent, (int)pid);
-			if (mkdir(cg[ncg], 0755) < 0)
-				die(cg[ncg]);
-			if (strstr(dirs[i], "/cpuset")) {
-				cpuset_init(parent, dirs[i]);
-				cpuset_init(cg[ncg], parent);
-			}
-			if (strstr(dirs[i], "/devices")) {
-				snprintf(procs, sizeof procs, "%s/devices.deny", cg[ncg]);
-				write_str(procs, "a", 1);
-			}
-			snprintf(procs, sizeof procs, "%s/cgroup.procs", cg[ncg]);
-			write_str(procs, pidbuf, 1);
-			ncg++;
-		}
+	if (use_cg && !self_join) {
+		snprintf(name, sizeof name, "%d", (int)pid);
+		make_cgroups(name);
+		join_cgroups("cgroup.procs", name);
 	}
 	if (write(syncfd[1], "x", 1) != 1)
 		die("sync write");
@@ -367,6 +402,11 @@ static int one_exec(int target)
 		/* join cgroups first (needs host paths), then namespaces */
 		snprintf(me, sizeof me, "%d", (int)getpid());
 		for (int i = 0; i < nh; i++) {
+			snprintf(p, sizeof p, "%s%s/tasks", dirs[i], paths[i]);
+			if (self_join && access(p, F_OK) == 0) {
+				write_str(p, "0", 1);
+				continue;
+			}
 			snprintf(p, sizeof p, "%s%s/cgroup.procs", dirs[i], paths[i]);
 			write_str(p, me, 1);
 		}
@@ -417,13 +457,14 @@ int main(int argc, char **argv)
 {
 	int opt, n = 0, target = 0;
 	static char *defcmd[] = { "/bin/true", NULL };
-	const char *usage = "usage: limit [-c|-a] [-f] [-n N] [-C CGROOT] ROOTFS [CMD...]\n"
+	const char *usage = "usage: limit [-c|-a] [-f] [-t] [-n N] [-C CGROOT] ROOTFS [CMD...]\n"
 			    "       limit -e PID [-n N] [-C CGROOT] [CMD...]\n";
-	while ((opt = getopt(argc, argv, "+cafn:C:e:")) != -1) {
+	while ((opt = getopt(argc, argv, "+caftn:C:e:")) != -1) {
 		switch (opt) {
 		case 'c': use_cg = 1; break;
 		case 'a': use_cg = 2; break;
 		case 'f': full = 1; break;
+		case 't': self_join = 1; break;
 		case 'n': n = atoi(optarg); break;
 		case 'C': cgroot = optarg; break;
 		case 'e': target = atoi(optarg); break;

@@ -144,7 +144,22 @@ scen_run() {
 	a+=(- "floor:fork+exec" "/bin/true" "")
 	a+=(- "floor:ns+pivot+proc" "$LIMIT $ROOTFS" "")
 	a+=(- "floor:+cgroups" "$LIMIT -a $ROOTFS" "")
+	a+=(- "floor:self-join" "$LIMIT -a -f -t $ROOTFS" "")
 	hf run "${a[@]}"
+}
+
+# The same, 50 ms apart: how a lone container starts on a quiet host. The first
+# write of a pid to a v1 cgroup.procs after a pause waits for an RCU grace
+# period (cgroup_threadgroup_rwsem); back-to-back runs hide that.
+scen_cold() {
+	HF_RUNS=$RUNS HF_WARM=$WARMUP
+	local a=() i
+	for i in "${!LABELS[@]}"; do
+		a+=("$i" "${LABELS[$i]}" "$(rtcmd "$i") run --bundle $B/true isolatest-$i-cold" "sleep 0.05")
+	done
+	a+=(- floor "$LIMIT -a -f $ROOTFS" "sleep 0.05")
+	a+=(- "floor:self-join" "$LIMIT -a -f -t $ROOTFS" "sleep 0.05")
+	hf cold "${a[@]}"
 }
 
 scen_phases() {
@@ -174,6 +189,7 @@ scen_lifecycle() {
 			"$CYCLE ${PATHS[$i]} $(rtroot "$i") $B/true isolatest-$i-cyc" "")
 	done
 	a+=(- floor "$LIMIT -a -f $ROOTFS" "")
+	a+=(- "floor:self-join" "$LIMIT -a -f -t $ROOTFS" "")
 	hf lifecycle "${a[@]}"
 }
 
@@ -204,7 +220,8 @@ scen_exec() {
 		exec_one "$i" ax "$(rtcmd "$i") exec $id /bin/true" exec
 		exec_one "$i" as "$(rtcmd "$i") state $id" state
 	done
-	[[ -n $pid0 ]] && ax+=(floor "$LIMIT -e $pid0 /bin/true" "")
+	[[ -n $pid0 ]] && ax+=(floor "$LIMIT -e $pid0 /bin/true" ""
+		"floor:self-join" "$LIMIT -t -e $pid0 /bin/true" "")
 	as+=(floor /bin/true "")
 	exec_hf exec ax
 	exec_hf state as

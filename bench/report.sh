@@ -6,6 +6,7 @@
 report_rows() {
 	cat <<EOF
 run|run /bin/true to exit|ms|1|1
+cold|run, 50 ms apart (quiet host)|ms|1|1
 create|create alone|ms|1|1
 start|start alone|ms|1|1
 delete|delete alone|ms|1|1

@@ -9,8 +9,8 @@
 #   A runtime that fails (or is missing) gets "fail" cells; the others go on.
 # options:
 #   -q      quick mode (~30 s): -r 10 -w 1 -n 30 -t 1, 5 memory runs
-#   -s LIST scenarios, comma separated (default run,phases,lifecycle,exec,
-#           tput,mem,icount,size; also available: idle)
+#   -s LIST scenarios, comma separated (default run,cold,phases,lifecycle,
+#           exec,tput,mem,icount,size; also available: idle)
 #   -r N    timed runs per command (default 30)   -w N  warmup runs (default 3)
 #   -n N    containers per throughput batch (100)  -t N  runs per batch (3)
 #   -R N    rounds with rotated command order (default 3)
@@ -33,7 +33,7 @@ SELF="$HERE/$(basename "${BASH_SOURCE[0]}")"
 TOP=$(cd "$HERE/.." && pwd)
 
 RUNS=30 WARMUP=3 TP_N=100 TP_RUNS=3 IDLE=50 RSS_RUNS=10 ROUNDS=3
-DEFSCEN=run,phases,lifecycle,exec,tput,mem,icount,size
+DEFSCEN=run,cold,phases,lifecycle,exec,tput,mem,icount,size
 SCEN=$DEFSCEN OUT="" KEEP_UNIFIED=0 KEEP_WORK=0 XMODE=0 QUICK=0 DOCS=auto
 
 die() { echo "bench: $*" >&2; exit 1; }
@@ -117,6 +117,7 @@ fi
 
 T0=$(date +%s)
 want run && scen_run
+want cold && scen_cold
 want phases && scen_phases
 want lifecycle && scen_lifecycle
 want exec && scen_exec
