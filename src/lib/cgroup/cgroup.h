@@ -20,6 +20,13 @@ struct isola_resources; /* parsed linux.resources */
 struct isola_resources *isola_resources_parse(struct json_object *obj, const char *path,
 					      struct isola_error *err);
 void isola_resources_free(struct isola_resources *r);
+/*
+ * When r has a device policy, append the runtime's default allow rules and
+ * one for each linux.devices entry (devices-default.c).
+ */
+struct isola_device;
+int isola_resources_allow_devices(struct isola_resources *r, const struct isola_device *devs,
+				  size_t n, struct isola_error *err);
 
 /*
  * Fields the host can't honour but that are only advisory (kernel memory

@@ -17,18 +17,19 @@
 #include "linux/rootfs.h"
 
 /*
- * The host's /dev/null, checked to be the real character device 1:3. Masked
- * files are covered with it by fd: a /dev/null inside the container could be
- * a symlink or another node (CVE-2025-31133).
+ * The container's /dev/null, opened without following links and checked to
+ * be the real character device 1:3. Masked files are covered with it by fd:
+ * a /dev/null swapped for a symlink or another node would otherwise make the
+ * "masked" path a door to something else (CVE-2025-31133).
  */
-static int open_devnull(struct isola_error *err)
+static int open_devnull(int rootfd, struct isola_error *err)
 {
-	cleanup_close int fd = open("/dev/null", O_PATH | O_CLOEXEC | O_NOFOLLOW);
+	cleanup_close int fd = isola_open_in_root(rootfd, "/dev/null", O_PATH | O_NOFOLLOW, 0, err);
 	struct stat st;
 	if (fd < 0 || fstat(fd, &st) < 0)
-		return isola_err_sys(err, "open host /dev/null");
+		return isola_err_sys(err, "open /dev/null");
 	if (!S_ISCHR(st.st_mode) || major(st.st_rdev) != 1 || minor(st.st_rdev) != 3)
-		return isola_err(err, ISOLA_ERR_INVALID, 0, "host /dev/null is not a null device");
+		return isola_err(err, ISOLA_ERR_INVALID, 0, "/dev/null is not the null device");
 	return steal_fd(fd);
 }
 
@@ -45,8 +46,6 @@ int isola_rootfs_prepare(struct isola_rootfs *r, struct isola_error *err)
 	r->rootfd = open(c->root_path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (r->rootfd < 0)
 		return isola_err_sys(err, "open rootfs \"%s\"", c->root_path);
-	if (c->masked_paths && c->masked_paths[0] && (r->devnull = open_devnull(err)) < 0)
-		return -1;
 
 	struct isola_mount_ctx mctx = {
 		.rootfd = r->rootfd, .bundle = c->bundle, .cg = r->cg, .in_userns = r->in_userns};
@@ -126,6 +125,8 @@ static int readonly_path(struct isola_rootfs *r, const char *path, struct isola_
 int isola_rootfs_finalize(struct isola_rootfs *r, struct isola_error *err)
 {
 	const struct isola_config *c = r->config;
+	if (c->masked_paths && c->masked_paths[0] && (r->devnull = open_devnull(r->rootfd, err)) < 0)
+		return isola_err_prefix(err, "linux.maskedPaths");
 	for (char **p = c->masked_paths; p && *p; p++)
 		if (mask_path(r, *p, err) < 0)
 			return isola_err_prefix(err, "linux.maskedPaths");

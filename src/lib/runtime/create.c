@@ -91,6 +91,9 @@ static int setup_state(struct create_ctx *x, struct isola_error *err)
 	s->systemd_cgroup = x->rt->systemd_cgroup;
 	s->rootless = x->rt->rootless;
 	s->annotations = annotations_json(x->config);
+	if (isola_resources_allow_devices(x->config->resources, x->config->devices,
+					  x->config->n_devices, err) < 0)
+		return -1;
 	struct isola_cgroup_opts co = {.id = x->opts->id,
 				       .cgroups_path = x->config->cgroups_path,
 				       .systemd = x->rt->systemd_cgroup,
@@ -250,26 +253,6 @@ static int drive_init(struct create_ctx *x, struct isola_error *err)
 	}
 }
 
-static int write_pid_file(const char *path, pid_t pid, struct isola_error *err)
-{
-	char buf[16];
-	int n = snprintf(buf, sizeof(buf), "%d", (int)pid);
-	cleanup_free char *dir = strdup(path);
-	char *slash = dir ? strrchr(dir, '/') : NULL;
-	const char *base = path;
-	cleanup_close int dfd = -1;
-	if (slash) {
-		*slash = '\0';
-		base = slash + 1;
-		dfd = open(*dir ? dir : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-		if (dfd < 0)
-			return isola_err_sys(err, "open pid file dir \"%s\"", dir);
-	}
-	if (isola_write_file_atomic(slash ? dfd : AT_FDCWD, base, buf, (size_t)n, false, err) < 0)
-		return isola_err_prefix(err, "pid file");
-	return 0;
-}
-
 /* The init is waiting: record it, then let it go on to wait for start. */
 static int commit(struct create_ctx *x, struct isola_error *err)
 {
@@ -280,7 +263,7 @@ static int commit(struct create_ctx *x, struct isola_error *err)
 	x->state.start_time = isola_pid_start_time(x->pid);
 	if (isola_state_save(&x->state, err) < 0)
 		return -1;
-	if (x->opts->pid_file && write_pid_file(x->opts->pid_file, x->pid, err) < 0)
+	if (x->opts->pid_file && isola_write_pid_file(x->opts->pid_file, x->pid, err) < 0)
 		return -1;
 	return isola_sync_send(x->sync[0], ISOLA_SYNC_COMMIT, NULL, -1, err);
 }

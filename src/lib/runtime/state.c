@@ -320,3 +320,12 @@ int isola_state_list(const char *root, char ***ids, struct isola_error *err)
 	}
 	return 0;
 }
+
+int isola_write_pid_file(const char *path, pid_t pid, struct isola_error *err)
+{
+	char buf[16];
+	int n = snprintf(buf, sizeof(buf), "%d", (int)pid);
+	if (isola_write_file_atomic(AT_FDCWD, path, buf, (size_t)n, false, err) < 0)
+		return isola_err_prefix(err, "pid file");
+	return 0;
+}

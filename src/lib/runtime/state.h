@@ -58,6 +58,8 @@ char *isola_state_json(const struct isola_state *s, enum isola_status status, in
 /* Remove the state dir and everything in it. */
 int isola_state_remove(const char *dir, struct isola_error *err);
 unsigned long long isola_pid_start_time(pid_t pid);
+/* Write pid to path atomically (engines read --pid-file as soon as it appears). */
+int isola_write_pid_file(const char *path, pid_t pid, struct isola_error *err);
 /* Ids of every container under root; *ids is a NULL-terminated malloc'd vector. */
 int isola_state_list(const char *root, char ***ids, struct isola_error *err);
 

@@ -62,7 +62,7 @@ int isola_sync_recv_any(int sock, int *fd, char **payload, struct isola_error *e
 	if (n < 0)
 		return isola_err_sys(err, "sync: receive");
 	if (n == 0)
-		return isola_err(err, ISOLA_ERR_SYSTEM, 0, "container init exited unexpectedly");
+		return 0; /* EOF: the peer exited or exec'd */
 	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
 	if (cm && cm->cmsg_type == SCM_RIGHTS && fd)
 		memcpy(fd, CMSG_DATA(cm), sizeof(int));
@@ -90,6 +90,8 @@ int isola_sync_recv(int sock, enum isola_sync_msg expect, int *fd, char **payloa
 	int type = isola_sync_recv_any(sock, &local, payload, err);
 	if (type < 0)
 		return -1;
+	if (type == 0)
+		return isola_err(err, ISOLA_ERR_SYSTEM, 0, "container init exited unexpectedly");
 	if (fd)
 		*fd = local;
 	else if (local >= 0)

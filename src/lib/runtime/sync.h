@@ -39,7 +39,7 @@ int isola_sync_send(int sock, enum isola_sync_msg type, const char *text, int fd
  */
 int isola_sync_recv(int sock, enum isola_sync_msg expect, int *fd, char **text,
 		    struct isola_error *err);
-/* Receive whatever comes next; returns its type (never ERROR: that is -1 with *err). */
+/* Receive whatever comes next; returns its type, 0 on EOF, -1 with *err on ERROR. */
 int isola_sync_recv_any(int sock, int *fd, char **text, struct isola_error *err);
 
 #endif

@@ -226,6 +226,9 @@ int isola_namespace_from_name(const char *name);    /* "pid" -> CLONE_NEWPID */
 const char *isola_namespace_name(int type);         /* CLONE_NEWPID -> "pid" */
 const char *isola_namespace_proc_name(int type);    /* CLONE_NEWPID -> "pid", NEWNS -> "mnt" */
 
+/* Every mount option the parser understands (for `features`), NULL-terminated. */
+const char *const *isola_mount_option_names(void);
+
 /* The default config.json that `spec` prints (runc's shape); rootless variant. */
 char *isola_config_default_json(bool rootless);
 

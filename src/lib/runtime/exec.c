@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "cgroup/cgroup.h"
+#include "core/cleanup.h"
+#include "core/util.h"
+#include "linux/console.h"
+#include "linux/process.h"
+#include "runtime/container.h"
+#include "runtime/sync.h"
+
+/*
+ * exec joins the init's namespaces through its pidfd (one setns call, no
+ * /proc/PID/ns path races), then forks so the process lands in the
+ * container's pid namespace. Errors before execve come back over the sync
+ * socket; its close-on-exec EOF means the exec succeeded.
+ */
+struct exec_ctx {
+	const struct isola_exec_opts *opts;
+	struct isola_config *config;
+	struct isola_state *state;
+	struct isola_cgroup *cg;
+	int pidfd;
+	int ns_flags; /* namespaces of the container, joined by the child */
+	int sync[2];
+	int console;
+};
+
+static int container_ns_flags(const struct isola_config *c)
+{
+	int flags = 0;
+	for (size_t i = 0; i < c->n_namespaces; i++)
+		flags |= c->namespaces[i].type;
+	return flags;
+}
+
+static int exec_child_steps(struct exec_ctx *x, char **exe, struct isola_error *err)
+{
+	const struct isola_process *p = x->opts->process;
+	int join = x->ns_flags & ~(CLONE_NEWPID | CLONE_NEWTIME);
+	if (join && setns(x->pidfd, join) < 0)
+		return isola_err_sys(err, "join the container's namespaces");
+	if (isola_sync_recv(x->sync[1], ISOLA_SYNC_GO, NULL, NULL, err) < 0)
+		return -1;
+	cleanup_close int rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (p->terminal && isola_console_setup(rootfd, x->console, p, false, err) < 0)
+		return -1;
+	if (isola_process_limits(p, err) < 0 || isola_process_identity(p, err) < 0)
+		return -1;
+	if (!(*exe = isola_process_lookup(p, err)))
+		return -1;
+	int notify = -1;
+	if (isola_process_seal(p, x->config->seccomp, &notify, err) < 0)
+		return -1;
+	return isola_process_cloexec_fds(x->opts->preserve_fds, err);
+}
+
+static __attribute__((noreturn)) void exec_child(struct exec_ctx *x)
+{
+	struct isola_error err = {0};
+	char *exe = NULL;
+	close(x->sync[0]);
+	/* Don't let the container ptrace or read us while we still hold host fds. */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	if (exec_child_steps(x, &exe, &err) == 0)
+		isola_process_exec(x->opts->process, exe, &err);
+	isola_sync_send(x->sync[1], ISOLA_SYNC_ERROR, NULL, -1, &err);
+	_exit(127);
+}
+
+static int exec_load(struct exec_ctx *x, const struct isola_rt *rt, struct isola_error *err)
+{
+	x->state = isola_state_load(rt->root, x->opts->id, err);
+	if (!x->state)
+		return -1;
+	enum isola_status st = isola_state_status(x->state);
+	if (st == ISOLA_STATUS_PAUSED)
+		return isola_err(err, ISOLA_ERR_STATE, 0, "cannot exec in a paused container");
+	if (st != ISOLA_STATUS_RUNNING && st != ISOLA_STATUS_CREATED)
+		return isola_err(err, ISOLA_ERR_STATE, 0, "cannot exec in a stopped container");
+	if (!(x->config = isola_container_config(x->state, err)))
+		return -1;
+	x->pidfd = (int)syscall(SYS_pidfd_open, x->state->pid, 0);
+	if (x->pidfd < 0 || !isola_state_pid_alive(x->state))
+		return isola_err(err, ISOLA_ERR_STATE, 0, "container not running");
+	if (x->state->cgroup && !(x->cg = isola_cgroup_load(x->state->cgroup, err)))
+		return -1;
+	x->ns_flags = container_ns_flags(x->config);
+	return 0;
+}
+
+static int exec_spawn(struct exec_ctx *x, pid_t *pid, struct isola_error *err)
+{
+	if (x->opts->console_socket &&
+	    (x->console = isola_console_connect(x->opts->console_socket, err)) < 0)
+		return -1;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, x->sync) < 0)
+		return isola_err_sys(err, "socketpair");
+	/* pid (and time) namespaces apply to children: join them here, then fork. */
+	int fork_ns = x->ns_flags & (CLONE_NEWPID | CLONE_NEWTIME);
+	if (fork_ns && setns(x->pidfd, fork_ns) < 0)
+		return isola_err_sys(err, "join the container's pid namespace");
+	struct clone_args ca = {.exit_signal = SIGCHLD};
+	int cgfd = x->cg ? isola_cgroup_v2_fd(x->cg) : -1;
+	if (cgfd >= 0) {
+		ca.flags |= CLONE_INTO_CGROUP;
+		ca.cgroup = (uint64_t)cgfd;
+	}
+	*pid = (pid_t)syscall(SYS_clone3, &ca, sizeof(ca));
+	if (*pid < 0)
+		return isola_err_sys(err, "clone3");
+	if (*pid == 0)
+		exec_child(x);
+	close(x->sync[1]);
+	x->sync[1] = -1;
+	if (x->cg && cgfd < 0 && isola_cgroup_enter(x->cg, *pid, err) < 0)
+		return -1;
+	if (isola_sync_send(x->sync[0], ISOLA_SYNC_GO, NULL, -1, err) < 0)
+		return -1;
+	/* EOF: the process called execve. An ERROR: it failed before. */
+	int type = isola_sync_recv_any(x->sync[0], NULL, NULL, err);
+	if (type > 0)
+		return isola_err(err, ISOLA_ERR_SYSTEM, 0, "sync: unexpected message %d", type);
+	return type;
+}
+
+static void exec_release(struct exec_ctx *x)
+{
+	for (int i = 0; i < 2; i++)
+		if (x->sync[i] >= 0)
+			close(x->sync[i]);
+	if (x->pidfd >= 0)
+		close(x->pidfd);
+	if (x->console >= 0)
+		close(x->console);
+	isola_cgroup_free(x->cg);
+	isola_config_free(x->config);
+	isola_state_free(x->state);
+}
+
+int isola_container_exec(const struct isola_rt *rt, const struct isola_exec_opts *opts,
+			 struct isola_error *err)
+{
+	struct exec_ctx x = {.opts = opts, .pidfd = -1, .sync = {-1, -1}, .console = -1};
+	pid_t pid = -1;
+	int rc = -1;
+	if (exec_load(&x, rt, err) < 0 || exec_spawn(&x, &pid, err) < 0)
+		goto out;
+	if (opts->pid_file && isola_write_pid_file(opts->pid_file, pid, err) < 0)
+		goto out;
+	rc = opts->detach ? 0 : isola_container_wait(pid);
+	pid = -1;
+out:
+	if (rc < 0 && pid > 0) {
+		kill(pid, SIGKILL);
+		isola_container_wait(pid);
+	}
+	exec_release(&x);
+	return rc;
+}

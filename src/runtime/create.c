@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "create-opts.h"
+#include "core/util.h"
+
+enum { OPT_PIDFILE = 256, OPT_CONSOLE, OPT_NOPIVOT, OPT_NOKEYRING, OPT_PRESERVE };
+
+int create_args_parse(struct cli *cli, int argc, char **argv, bool is_run, struct create_args *a)
+{
+	static const struct option opts[] = {
+		{"bundle", required_argument, NULL, 'b'},
+		{"pid-file", required_argument, NULL, OPT_PIDFILE},
+		{"console-socket", required_argument, NULL, OPT_CONSOLE},
+		{"no-pivot", no_argument, NULL, OPT_NOPIVOT},
+		{"no-new-keyring", no_argument, NULL, OPT_NOKEYRING},
+		{"preserve-fds", required_argument, NULL, OPT_PRESERVE},
+		{"detach", no_argument, NULL, 'd'},
+		{"keep", no_argument, NULL, 'k'},
+		{"no-subreaper", no_argument, NULL, 'S'},
+		{0},
+	};
+	const char *bundle = ".";
+	unsigned long long n;
+	int c;
+	while ((c = getopt_long(argc, argv, is_run ? "+b:d" : "+b:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'b':
+			bundle = optarg;
+			break;
+		case OPT_PIDFILE:
+			a->opts.pid_file = optarg;
+			break;
+		case OPT_CONSOLE:
+			a->opts.console_socket = optarg;
+			break;
+		case OPT_NOPIVOT:
+			a->opts.no_pivot = true;
+			break;
+		case OPT_NOKEYRING:
+			a->opts.no_new_keyring = true;
+			break;
+		case OPT_PRESERVE:
+			if (isola_parse_u64(optarg, &n) < 0 || n > 65536)
+				return cli_failf(cli, "invalid --preserve-fds \"%s\"", optarg);
+			a->opts.preserve_fds = (unsigned)n;
+			break;
+		case 'd':
+			a->detach = true;
+			break;
+		case 'k':
+		case 'S':
+			break;
+		default:
+			return cli_usage(cli, 1);
+		}
+	}
+	if (!cli_nargs(cli, argc, optind, 1, 1))
+		return 1;
+	if (!realpath(bundle, a->bundle))
+		return cli_failf(cli, "bundle \"%s\": %s", bundle, strerror(errno));
+	a->opts.id = argv[optind];
+	a->opts.bundle = a->bundle;
+	return 0;
+}
+
+VERB(create)
+{
+	struct create_args a = {0};
+	int r = create_args_parse(cli, argc, argv, false, &a);
+	if (r)
+		return r;
+	struct isola_error err = {0};
+	if (isola_container_create(&cli->rt, &a.opts, NULL, &err) < 0)
+		return cli_fail(cli, &err);
+	return 0;
+}
