@@ -134,7 +134,7 @@ static size_t on_data(char *buf, size_t size, size_t nmemb, void *data)
 	curl_easy_getinfo(resp->curl, CURLINFO_RESPONSE_CODE, &code);
 	if (!resp->w || code < 200 || code >= 300)
 		return to_memory(resp, buf, n, resp->w ? ERROR_BODY_MAX : resp->max);
-	if (code == 200 && resp->w->size > 0 && !resp->restart) {
+	if (code == 200 && resp->range_from > 0 && !resp->restart) {
 		resp->restart = true; /* asked for a range, got everything: caller starts over */
 		return 0;
 	}
@@ -227,7 +227,8 @@ static CURLcode perform(struct reg *r, const char *method, const char *url, cons
 	if (auth || r->auth)
 		h = curl_slist_append(h, auth ? auth : r->auth);
 	pthread_mutex_unlock(&r->lock);
-	if (resp->w && resp->w->size > 0) {
+	resp->range_from = resp->w ? resp->w->size : 0;
+	if (resp->range_from > 0) {
 		snprintf(range, sizeof(range), "Range: bytes=%lld-", (long long)resp->w->size);
 		h = curl_slist_append(h, range);
 	}

@@ -32,7 +32,8 @@ struct reg_resp {
 	const char *id;
 	int64_t total, last_report;
 	CURL *curl;
-	bool restart; /* a resumed download answered 200: start over */
+	int64_t range_from; /* bytes already there when the request started */
+	bool restart;       /* a resumed download answered 200: start over */
 };
 
 struct reg_body {
