@@ -181,7 +181,7 @@ TEST(linux_errors)
 	CHECK_FAILS(LINUX("'devices':[{'path':'/dev/x','type':'c','major':1,'minor':1,"
 			  "'fileMode':65535}]"),
 		    "linux.devices[0].fileMode");
-	CHECK_FAILS(LINUX("'sysctl':{'net.ipv4.ip_forward':1}"),
+	CHECK_FAILS(LINUX("'namespaces':[{'type':'network'}],'sysctl':{'net.ipv4.ip_forward':1}"),
 		    "linux.sysctl.net.ipv4.ip_forward: expected a string");
 	CHECK_FAILS(LINUX("'rootfsPropagation':'sideways'"),
 		    "linux.rootfsPropagation: unknown propagation \"sideways\"");
@@ -214,6 +214,14 @@ TEST(seccomp_errors_keep_path)
 
 TEST(cross_field_errors)
 {
+	CHECK_FAILS(LINUX("'sysctl':{'vm.swappiness':'10'}"),
+		    "linux.sysctl.vm.swappiness: not namespaced: it would change the host");
+	CHECK_FAILS(LINUX("'sysctl':{'net.ipv4.ip_forward':'1'}"),
+		    "linux.sysctl.net.ipv4.ip_forward: needs a private network namespace");
+	CHECK_FAILS(LINUX("'namespaces':[{'type':'network'}],'sysctl':{'kernel/shmmax':'1'}"),
+		    "linux.sysctl.kernel/shmmax: needs a private ipc namespace");
+	CHECK_FAILS(LINUX("'sysctl':{'kernel.domainname':'x'}"),
+		    "needs a private uts namespace");
 	CHECK_FAILS(HEAD "'hostname':'h'}", "hostname: needs a private uts namespace");
 	CHECK_FAILS(HEAD "'domainname':'d'}", "domainname: needs a private uts namespace");
 }

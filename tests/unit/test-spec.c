@@ -229,7 +229,8 @@ TEST(linux_full)
 		"'gidMappings':[{'containerID':0,'hostID':100000,'size':65536}],"
 		"'devices':[{'path':'/dev/fuse','type':'c','major':10,'minor':229,'fileMode':438,"
 		"'uid':0,'gid':0},{'path':'/dev/p','type':'p'}],"
-		"'cgroupsPath':'/isolatest','sysctl':{'net.ipv4.ip_forward':'1'},"
+		"'cgroupsPath':'/isolatest','sysctl':{'net.ipv4.ip_forward':'1','fs.mqueue.msg_max':'9',"
+		"'kernel.shmmax':'1','net/core/somaxconn':'10'},"
 		"'rootfsPropagation':'rslave','maskedPaths':['/proc/kcore'],"
 		"'readonlyPaths':['/proc/sys'],'mountLabel':'m',"
 		"'personality':{'domain':'LINUX32'},"
@@ -251,7 +252,7 @@ TEST(linux_full)
 	CHECK(c->devices[0].minor == 229 && c->devices[0].has_mode && c->devices[0].mode == 0666);
 	CHECK(c->devices[0].has_uid && c->devices[1].type == 'p' && !c->devices[1].has_mode);
 	CHECK_STR(c->cgroups_path, "/isolatest");
-	CHECK(c->n_sysctl == 1);
+	CHECK(c->n_sysctl == 4);
 	CHECK_STR(c->sysctl[0].key, "net.ipv4.ip_forward");
 	CHECK_STR(c->sysctl[0].value, "1");
 	CHECK(c->rootfs_propagation == (MS_SLAVE | MS_REC));

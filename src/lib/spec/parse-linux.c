@@ -309,6 +309,51 @@ static int parse_strings(struct json_object *lo, struct isola_config *c, struct 
 	return r < 0 ? -1 : 0;
 }
 
+/* Sysctls the kernel keeps per ipc namespace (ipc/ipc_sysctl.c, ipc/mq_sysctl.c). */
+static const char *const ipc_sysctls[] = {
+	"kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.sem", "kernel.shmall",
+	"kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced", NULL,
+};
+
+/*
+ * The namespace a sysctl belongs to, or 0 when it is host-wide: writing one of
+ * those from a container would change the host, so they are refused.
+ */
+static int sysctl_namespace(const char *key)
+{
+	char k[256];
+	size_t n = strlen(key);
+
+	if (n >= sizeof(k))
+		return 0;
+	for (size_t i = 0; i <= n; i++)
+		k[i] = key[i] == '/' ? '.' : key[i]; /* "net/ipv4/ip_forward" is the same key */
+	if (strncmp(k, "net.", 4) == 0)
+		return CLONE_NEWNET;
+	if (strncmp(k, "fs.mqueue.", 10) == 0)
+		return CLONE_NEWIPC;
+	for (size_t i = 0; ipc_sysctls[i]; i++)
+		if (strcmp(k, ipc_sysctls[i]) == 0)
+			return CLONE_NEWIPC;
+	if (strcmp(k, "kernel.hostname") == 0 || strcmp(k, "kernel.domainname") == 0)
+		return CLONE_NEWUTS;
+	return 0;
+}
+
+int spec_check_sysctl(const struct isola_config *c, struct isola_error *err)
+{
+	for (size_t i = 0; i < c->n_sysctl; i++) {
+		int ns = sysctl_namespace(c->sysctl[i].key);
+		if (!ns)
+			return ju_err(err, L ".sysctl", c->sysctl[i].key,
+				      "not namespaced: it would change the host");
+		if (!isola_config_namespace(c, ns))
+			return ju_err(err, L ".sysctl", c->sysctl[i].key,
+				      "needs a private %s namespace", isola_namespace_name(ns));
+	}
+	return 0;
+}
+
 int spec_parse_linux(struct json_object *lo, struct isola_config *c, struct isola_error *err)
 {
 	if (!json_object_is_type(lo, json_type_object))

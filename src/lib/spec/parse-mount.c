@@ -319,3 +319,12 @@ void spec_mount_release(struct isola_mount *m)
 	free(m->uid_mappings);
 	free(m->gid_mappings);
 }
+
+const char *const *isola_mount_option_names(void)
+{
+	static const char *names[sizeof(mount_opts) / sizeof(mount_opts[0]) + 1];
+	if (!names[0])
+		for (size_t i = 0; i < sizeof(mount_opts) / sizeof(mount_opts[0]); i++)
+			names[i] = mount_opts[i].name;
+	return names;
+}

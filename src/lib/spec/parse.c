@@ -216,6 +216,8 @@ static int check_config(struct isola_config *c, struct isola_error *err)
 			      "required when creating a user namespace");
 	if (c->has_time_offsets && !isola_config_namespace(c, CLONE_NEWTIME))
 		return ju_err(err, "linux", "timeOffsets", "needs a time namespace");
+	if (spec_check_sysctl(c, err) < 0)
+		return -1;
 	if (!c->masked_paths)
 		c->masked_paths = calloc(1, sizeof(char *));
 	if (!c->readonly_paths)

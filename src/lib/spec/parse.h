@@ -24,6 +24,8 @@ int spec_parse_idmaps(struct json_object *obj, const char *parent, const char *k
 int spec_parse_linux(struct json_object *linux_obj, struct isola_config *c,
 		     struct isola_error *err);
 void spec_linux_release(struct isola_config *c);
+/* linux.sysctl keys must belong to a namespace the container has (net.*, ipc, uts). */
+int spec_check_sysctl(const struct isola_config *c, struct isola_error *err);
 
 /* parse.c: a JSON object of strings into key/value pairs. */
 int spec_parse_kv(struct json_object *obj, const char *path, struct isola_kv **out, size_t *n,
