@@ -75,7 +75,9 @@ if [[ -z ${ISOLABENCH_INNER:-} ]]; then
 	mkdir -p "$OUT"
 	OUT=$(cd "$OUT" && pwd)
 	export ISOLABENCH_INNER=1 ISOLABENCH_WORK=$WORK ISOLABENCH_OUT=$OUT ISOLABENCH_BB=$BB
-	export ISOLABENCH_CMD="bench/run.sh${ORIG_ARGS[*]:+ ${ORIG_ARGS[*]}}"
+	ISOLABENCH_CMD="bench/run.sh${ORIG_ARGS[*]:+ ${ORIG_ARGS[*]}}"
+	[[ -n ${ISOLA_RUNTIME:-} ]] && ISOLABENCH_CMD="ISOLA_RUNTIME=$ISOLA_RUNTIME $ISOLABENCH_CMD"
+	export ISOLABENCH_CMD
 	unshare -m --propagation private "$WORK/bin/reaper" bash "$SELF" "${ORIG_ARGS[@]}"
 	rc=$?
 	if [[ $rc == 0 && $DOCS == yes && -s $OUT/report.md ]]; then
