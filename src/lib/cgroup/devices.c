@@ -79,19 +79,28 @@ static size_t emit_rule(const struct isola_res_device *d, struct bpf_insn *p)
 	int acc = access_bits(d->access);
 	bool t = d->type != 'a', ma = t && d->major >= 0, mi = t && d->minor >= 0;
 	int len = (t ? 1 : 0) + (acc != all ? 3 : 0) + (ma ? 1 : 0) + (mi ? 1 : 0) + 2, n = 0;
-	/* r2 type, r3 access, r4 major, r5 minor (see prologue) */
-	if (t)
-		p[n++] = JNE_IMM(BPF_REG_2, d->type == 'c' ? BPF_DEVCG_DEV_CHAR
-							   : BPF_DEVCG_DEV_BLOCK, len - n - 1);
+	/* r2 type, r3 access, r4 major, r5 minor (see prologue); SKIP jumps to the next rule */
+#define SKIP() (len - n - 1)
+	if (t) {
+		p[n] = JNE_IMM(BPF_REG_2, d->type == 'c' ? BPF_DEVCG_DEV_CHAR : BPF_DEVCG_DEV_BLOCK,
+			       SKIP());
+		n++;
+	}
 	if (acc != all) {
 		p[n++] = MOV32_REG(BPF_REG_1, BPF_REG_3);
 		p[n++] = ALU32_IMM(BPF_AND, BPF_REG_1, ~acc & all);
-		p[n++] = JNE_IMM(BPF_REG_1, 0, len - n - 1);
+		p[n] = JNE_IMM(BPF_REG_1, 0, SKIP());
+		n++;
 	}
-	if (ma)
-		p[n++] = JNE_IMM(BPF_REG_4, (int32_t)d->major, len - n - 1);
-	if (mi)
-		p[n++] = JNE_IMM(BPF_REG_5, (int32_t)d->minor, len - n - 1);
+	if (ma) {
+		p[n] = JNE_IMM(BPF_REG_4, (int32_t)d->major, SKIP());
+		n++;
+	}
+	if (mi) {
+		p[n] = JNE_IMM(BPF_REG_5, (int32_t)d->minor, SKIP());
+		n++;
+	}
+#undef SKIP
 	p[n++] = MOV64_IMM(BPF_REG_0, d->allow ? 1 : 0);
 	p[n++] = EXIT();
 	return (size_t)n;
@@ -110,8 +119,15 @@ static struct bpf_insn *build_prog(const struct isola_resources *r, size_t *coun
 	p[n++] = ALU32_IMM(BPF_RSH, BPF_REG_3, 16);
 	p[n++] = LDX_W(BPF_REG_4, BPF_REG_1, 4);
 	p[n++] = LDX_W(BPF_REG_5, BPF_REG_1, 8);
-	for (size_t i = r->n_devices; i-- > 0;)
-		n += emit_rule(&r->devices[i], p + n);
+	for (size_t i = r->n_devices; i-- > 0;) {
+		const struct isola_res_device *d = &r->devices[i];
+		n += emit_rule(d, p + n);
+		/* the verifier rejects unreachable code: nothing after a catch-all */
+		if (d->type == 'a' && access_bits(d->access) == 7) {
+			*count = n;
+			return p;
+		}
+	}
 	p[n++] = MOV64_IMM(BPF_REG_0, 0);
 	p[n++] = EXIT();
 	*count = n;
@@ -140,8 +156,12 @@ static int load_prog(const struct isola_resources *r, struct isola_error *err)
 	attr.log_size = sizeof(log);
 	attr.log_level = 1;
 	int fd = (int)sys_bpf(BPF_PROG_LOAD, &attr);
-	if (fd < 0)
-		return isola_err_sys(err, DEV ": load the eBPF device filter");
+	if (fd < 0) {
+		int e = errno;
+		log[sizeof(log) - 1] = '\0';
+		return isola_err(err, ISOLA_ERR_SYSTEM, e, DEV ": load the eBPF device filter (%.300s)",
+				 log);
+	}
 	return fd;
 }
 

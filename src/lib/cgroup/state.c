@@ -56,7 +56,7 @@ char *isola_cgroup_save(const struct isola_cgroup *cg)
 	for (size_t i = 0; i < cg->nh; i++)
 		json_object_array_add(arr, hier_json(&cg->h[i]));
 	json_object_object_add(o, "hierarchies", arr);
-	s = strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	s = strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);
 	return s;
 }

@@ -222,8 +222,10 @@ static void hugetlb_stats(const struct cg_hier *h, struct json_object *out)
 		uint64_t fc;
 		snprintf(f, sizeof(f), "hugetlb.%s.%s", size, v2 ? "current" : "usage_in_bytes");
 		add_file(e, "usage", h->dir, f);
-		snprintf(f, sizeof(f), "hugetlb.%s.%s", size, v2 ? "max" : "max_usage_in_bytes");
-		add_file(e, "max", h->dir, f);
+		/* v2 keeps no high-water mark of hugetlb usage */
+		snprintf(f, sizeof(f), "hugetlb.%s.max_usage_in_bytes", size);
+		if (!v2)
+			add_file(e, "max", h->dir, f);
 		snprintf(f, sizeof(f), "hugetlb.%s.%s", size, v2 ? "events" : "failcnt");
 		if (v2 && cg_read_keyed(h->dir, f, "max", &fc) == 0)
 			add_u64(e, "failcnt", fc);
