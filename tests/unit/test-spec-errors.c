@@ -7,9 +7,11 @@
 
 TEST(bad_json)
 {
-	CHECK_FAILS("{'ociVersion':'1.0.0',\n'root':{'path':'r'},\n'x':[1,}", "config.json: invalid JSON at line 3");
+	CHECK_FAILS("{'ociVersion':'1.0.0',\n'root':{'path':'r'},\n'x':[1,}",
+		    "config.json: invalid JSON at line 3");
 	CHECK_FAILS("{'ociVersion':'1.0.0','root':", "config.json: invalid JSON at line 1");
-	CHECK_FAILS("{'ociVersion':'1.0.0','root':{'path':'r'}} {}", "unexpected data after the value");
+	CHECK_FAILS("{'ociVersion':'1.0.0','root':{'path':'r'}} {}",
+		    "unexpected data after the value");
 	CHECK_FAILS("", "config.json: invalid JSON");
 	CHECK_FAILS("[1,2]", "config.json: expected a JSON object");
 	CHECK_FAILS("null", "config.json: expected a JSON object");
@@ -25,7 +27,8 @@ TEST(top_level_required)
 	CHECK_FAILS("{'ociVersion':1,'root':{'path':'r'}}", "ociVersion: expected a string");
 	CHECK_FAILS(HEAD "'hostname':['x']}", "hostname: expected a string");
 	CHECK_FAILS(HEAD "'process':[]}", "process: expected an object");
-	CHECK_FAILS(HEAD "'root':{'path':'r','readonly':'yes'}}", "root.readonly: expected a boolean");
+	CHECK_FAILS(HEAD "'root':{'path':'r','readonly':'yes'}}",
+		    "root.readonly: expected a boolean");
 }
 
 TEST(oci_version_refused)
@@ -50,7 +53,8 @@ TEST(process_errors)
 	CHECK_FAILS(HEAD "'process':{'args':['sh']}}", "process.cwd: required");
 	CHECK_FAILS(HEAD "'process':{'args':['sh'],'cwd':'tmp'}}",
 		    "process.cwd: must be an absolute path");
-	CHECK_FAILS(PROC("'env':['A=1','B']"), "process.env[1]: \"B\" is not of the form KEY=value");
+	CHECK_FAILS(PROC("'env':['A=1','B']"),
+		    "process.env[1]: \"B\" is not of the form KEY=value");
 	CHECK_FAILS(PROC("'terminal':1"), "process.terminal: expected a boolean");
 	CHECK_FAILS(PROC("'consoleSize':{'height':1}"), "process.consoleSize.width: required");
 	CHECK_FAILS(PROC("'user':{'uid':-1}"), "process.user.uid: -1 out of range");
@@ -95,7 +99,8 @@ TEST(rlimit_errors)
 
 TEST(process_tuning_errors)
 {
-	CHECK_FAILS(PROC("'oomScoreAdj':1001"), "process.oomScoreAdj: 1001 out of range [-1000, 1000]");
+	CHECK_FAILS(PROC("'oomScoreAdj':1001"),
+		    "process.oomScoreAdj: 1001 out of range [-1000, 1000]");
 	CHECK_FAILS(PROC("'ioPriority':{'class':'IOPRIO_CLASS_X'}"),
 		    "process.ioPriority.class: unknown class \"IOPRIO_CLASS_X\"");
 	CHECK_FAILS(PROC("'ioPriority':{'class':'IOPRIO_CLASS_RT','priority':8}"),
@@ -163,7 +168,7 @@ TEST(user_namespace_rules)
 		    "linux.uidMappings[0].size: must be greater than 0");
 	struct isola_error err = {0};
 	struct isola_config *c =
-		parse_q(LINUX("'namespaces':[{'type':'user','path':'/proc/1/ns/user'}]"), &err);
+	    parse_q(LINUX("'namespaces':[{'type':'user','path':'/proc/1/ns/user'}]"), &err);
 	CHECK(c != NULL);
 	isola_config_free(c);
 }
@@ -187,7 +192,8 @@ TEST(linux_errors)
 		    "linux.rootfsPropagation: unknown propagation \"sideways\"");
 	CHECK_FAILS(LINUX("'maskedPaths':['/proc/kcore','proc/keys']"),
 		    "linux.maskedPaths[1]: must be an absolute path");
-	CHECK_FAILS(LINUX("'readonlyPaths':[1]"), "linux.readonlyPaths: expected an array of strings");
+	CHECK_FAILS(LINUX("'readonlyPaths':[1]"),
+		    "linux.readonlyPaths: expected an array of strings");
 	CHECK_FAILS(LINUX("'personality':{'domain':'LINUX64'}"),
 		    "linux.personality.domain: unknown domain \"LINUX64\"");
 	CHECK_FAILS(LINUX("'timeOffsets':{'boottime':{'secs':1}}"),
@@ -220,8 +226,7 @@ TEST(cross_field_errors)
 		    "linux.sysctl.net.ipv4.ip_forward: needs a private network namespace");
 	CHECK_FAILS(LINUX("'namespaces':[{'type':'network'}],'sysctl':{'kernel/shmmax':'1'}"),
 		    "linux.sysctl.kernel/shmmax: needs a private ipc namespace");
-	CHECK_FAILS(LINUX("'sysctl':{'kernel.domainname':'x'}"),
-		    "needs a private uts namespace");
+	CHECK_FAILS(LINUX("'sysctl':{'kernel.domainname':'x'}"), "needs a private uts namespace");
 	CHECK_FAILS(HEAD "'hostname':'h'}", "hostname: needs a private uts namespace");
 	CHECK_FAILS(HEAD "'domainname':'d'}", "domainname: needs a private uts namespace");
 }
@@ -232,7 +237,8 @@ TEST(hook_and_annotation_errors)
 		    "hooks.prestart[0].path: must be an absolute path");
 	CHECK_FAILS(HEAD "'hooks':{'poststop':[{'path':'/x'},{'path':'/y','timeout':0}]}}",
 		    "hooks.poststop[1].timeout: must be greater than 0");
-	CHECK_FAILS(HEAD "'hooks':{'createContainer':[{}]}}", "hooks.createContainer[0].path: required");
+	CHECK_FAILS(HEAD "'hooks':{'createContainer':[{}]}}",
+		    "hooks.createContainer[0].path: required");
 	CHECK_FAILS(HEAD "'hooks':{'startContainer':[{'path':'/x','args':'a'}]}}",
 		    "hooks.startContainer[0].args: expected an array of strings");
 	CHECK_FAILS(HEAD "'hooks':{'poststart':{}}}", "hooks.poststart: expected an array");

@@ -39,7 +39,7 @@ TEST(root_path_absolute_and_relative)
 {
 	struct isola_error err = {0};
 	struct isola_config *c =
-		parse_q("{'ociVersion':'1.2.0','root':{'path':'/srv/r','readonly':true}}", &err);
+	    parse_q("{'ociVersion':'1.2.0','root':{'path':'/srv/r','readonly':true}}", &err);
 	CHECK(c && c->root_readonly);
 	CHECK_STR(c ? c->root_path : NULL, "/srv/r");
 	isola_config_free(c);
@@ -67,17 +67,17 @@ TEST(process_full)
 {
 	struct isola_error err = {0};
 	struct isola_config *c = parse_q(
-		PROC("'terminal':true,'consoleSize':{'height':24,'width':80},"
-		     "'user':{'uid':1000,'gid':100,'umask':18,'additionalGids':[5,6]},"
-		     "'env':['A=1','PATH=/bin'],"
-		     "'capabilities':{'bounding':['CAP_KILL','CAP_SYS_ADMIN'],'ambient':['CAP_KILL']},"
-		     "'rlimits':[{'type':'RLIMIT_NOFILE','soft':1024,'hard':18446744073709551615}],"
-		     "'noNewPrivileges':true,'apparmorProfile':'p','selinuxLabel':'l',"
-		     "'oomScoreAdj':-1000,'ioPriority':{'class':'IOPRIO_CLASS_BE','priority':7},"
-		     "'scheduler':{'policy':'SCHED_FIFO','priority':10,"
-		     "'flags':['SCHED_FLAG_RESET_ON_FORK']},"
-		     "'execCPUAffinity':{'initial':'0-1','final':'1'}"),
-		&err);
+	    PROC("'terminal':true,'consoleSize':{'height':24,'width':80},"
+		 "'user':{'uid':1000,'gid':100,'umask':18,'additionalGids':[5,6]},"
+		 "'env':['A=1','PATH=/bin'],"
+		 "'capabilities':{'bounding':['CAP_KILL','CAP_SYS_ADMIN'],'ambient':['CAP_KILL']},"
+		 "'rlimits':[{'type':'RLIMIT_NOFILE','soft':1024,'hard':18446744073709551615}],"
+		 "'noNewPrivileges':true,'apparmorProfile':'p','selinuxLabel':'l',"
+		 "'oomScoreAdj':-1000,'ioPriority':{'class':'IOPRIO_CLASS_BE','priority':7},"
+		 "'scheduler':{'policy':'SCHED_FIFO','priority':10,"
+		 "'flags':['SCHED_FLAG_RESET_ON_FORK']},"
+		 "'execCPUAffinity':{'initial':'0-1','final':'1'}"),
+	    &err);
 	CHECK(c != NULL);
 	if (!c) {
 		printf("# %s\n", err.msg);
@@ -86,7 +86,8 @@ TEST(process_full)
 	struct isola_process *p = &c->process;
 	CHECK(c->has_process && p->terminal && p->has_console_size);
 	CHECK(p->console_height == 24 && p->console_width == 80);
-	CHECK(p->user.uid == 1000 && p->user.gid == 100 && p->user.has_umask && p->user.umask == 022);
+	CHECK(p->user.uid == 1000 && p->user.gid == 100 && p->user.has_umask &&
+	      p->user.umask == 022);
 	CHECK(p->user.n_additional_gids == 2 && p->user.additional_gids[1] == 6);
 	CHECK_STR(p->args[0], "sh");
 	CHECK(p->args[1] == NULL);
@@ -134,7 +135,8 @@ TEST(mount_options_translated)
 {
 	struct isola_config *c;
 	struct isola_mount *m = one_mount("'ro','nosuid','nodev','noexec','mode=755','size=65536k',"
-					  "'rprivate','rro','rnoatime','strictatime'", &c);
+					  "'rprivate','rro','rnoatime','strictatime'",
+					  &c);
 	CHECK(m != NULL);
 	if (!m)
 		return;
@@ -153,8 +155,10 @@ TEST(mount_options_translated)
 TEST(mount_options_later_wins)
 {
 	struct isola_config *c;
-	struct isola_mount *m = one_mount("'ro','rw','nosuid','suid','rro','rrw','rbind','tmpcopyup',"
-					  "'ridmap','rnoexec'", &c);
+	struct isola_mount *m =
+	    one_mount("'ro','rw','nosuid','suid','rro','rrw','rbind','tmpcopyup',"
+		      "'ridmap','rnoexec'",
+		      &c);
 	CHECK(m != NULL);
 	if (!m)
 		return;
@@ -169,16 +173,36 @@ TEST(mount_options_later_wins)
 /* Every name in the runc/crun table is a flag, never filesystem data. */
 TEST(mount_option_table_complete)
 {
-	static const char *names[] = {
-		"ro", "rw", "suid", "nosuid", "dev", "nodev", "exec", "noexec", "sync", "async",
-		"dirsync", "remount", "mand", "nomand", "atime", "noatime", "diratime",
-		"nodiratime", "relatime", "norelatime", "strictatime", "nostrictatime", "lazytime",
-		"nolazytime", "silent", "loud", "bind", "rbind", "private", "rprivate", "shared",
-		"rshared", "slave", "rslave", "unbindable", "runbindable", "rro", "rrw", "rnosuid",
-		"rsuid", "rnodev", "rdev", "rnoexec", "rexec", "rnoatime", "ratime", "rrelatime",
-		"rnorelatime", "rstrictatime", "rnostrictatime", "rnosymfollow", "rsymfollow",
-		"rnodiratime", "rdiratime", "idmap", "ridmap", "tmpcopyup", "nosymfollow",
-		"symfollow"};
+	static const char *names[] = {"ro",	      "rw",
+				      "suid",	      "nosuid",
+				      "dev",	      "nodev",
+				      "exec",	      "noexec",
+				      "sync",	      "async",
+				      "dirsync",      "remount",
+				      "mand",	      "nomand",
+				      "atime",	      "noatime",
+				      "diratime",     "nodiratime",
+				      "relatime",     "norelatime",
+				      "strictatime",  "nostrictatime",
+				      "lazytime",     "nolazytime",
+				      "silent",	      "loud",
+				      "bind",	      "rbind",
+				      "private",      "rprivate",
+				      "shared",	      "rshared",
+				      "slave",	      "rslave",
+				      "unbindable",   "runbindable",
+				      "rro",	      "rrw",
+				      "rnosuid",      "rsuid",
+				      "rnodev",	      "rdev",
+				      "rnoexec",      "rexec",
+				      "rnoatime",     "ratime",
+				      "rrelatime",    "rnorelatime",
+				      "rstrictatime", "rnostrictatime",
+				      "rnosymfollow", "rsymfollow",
+				      "rnodiratime",  "rdiratime",
+				      "idmap",	      "ridmap",
+				      "tmpcopyup",    "nosymfollow",
+				      "symfollow"};
 	char buf[64];
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		struct isola_config *c;
@@ -194,13 +218,13 @@ TEST(mount_option_table_complete)
 TEST(mount_bind_source_and_idmap)
 {
 	struct isola_error err = {0};
-	struct isola_config *c = parse_q(
-		HEAD "'mounts':[{'destination':'/d','type':'bind','source':'data'},"
-		"{'destination':'/e','source':'/abs','options':['rbind']},"
-		"{'destination':'/f','type':'bind','source':'/x',"
-		"'uidMappings':[{'containerID':0,'hostID':1000,'size':10}],"
-		"'gidMappings':[{'containerID':0,'hostID':2000,'size':5}]}]}",
-		&err);
+	struct isola_config *c =
+	    parse_q(HEAD "'mounts':[{'destination':'/d','type':'bind','source':'data'},"
+			 "{'destination':'/e','source':'/abs','options':['rbind']},"
+			 "{'destination':'/f','type':'bind','source':'/x',"
+			 "'uidMappings':[{'containerID':0,'hostID':1000,'size':10}],"
+			 "'gidMappings':[{'containerID':0,'hostID':2000,'size':5}]}]}",
+		    &err);
 	CHECK(c != NULL);
 	if (!c) {
 		printf("# %s\n", err.msg);
@@ -212,7 +236,8 @@ TEST(mount_bind_source_and_idmap)
 	CHECK(c->mounts[1].bind && c->mounts[1].recursive && c->mounts[1].type == NULL);
 	CHECK_STR(c->mounts[1].source, "/abs");
 	CHECK(c->mounts[2].idmap && c->mounts[2].n_uid_mappings == 1);
-	CHECK(c->mounts[2].uid_mappings[0].host_id == 1000 && c->mounts[2].uid_mappings[0].size == 10);
+	CHECK(c->mounts[2].uid_mappings[0].host_id == 1000 &&
+	      c->mounts[2].uid_mappings[0].size == 10);
 	CHECK(c->mounts[2].gid_mappings[0].host_id == 2000);
 	isola_config_free(c);
 }
@@ -221,30 +246,32 @@ TEST(linux_full)
 {
 	struct isola_error err = {0};
 	struct isola_config *c = parse_q(
-		HEAD "'hostname':'h','domainname':'d',"
-		"'linux':{'namespaces':[{'type':'pid'},{'type':'network','path':'/proc/1/ns/net'},"
-		"{'type':'user'},{'type':'uts'},{'type':'time'},{'type':'mount'},{'type':'ipc'},"
-		"{'type':'cgroup'}],"
-		"'uidMappings':[{'containerID':0,'hostID':100000,'size':65536}],"
-		"'gidMappings':[{'containerID':0,'hostID':100000,'size':65536}],"
-		"'devices':[{'path':'/dev/fuse','type':'c','major':10,'minor':229,'fileMode':438,"
-		"'uid':0,'gid':0},{'path':'/dev/p','type':'p'}],"
-		"'cgroupsPath':'/isolatest','sysctl':{'net.ipv4.ip_forward':'1','fs.mqueue.msg_max':'9',"
-		"'kernel.shmmax':'1','net/core/somaxconn':'10'},"
-		"'rootfsPropagation':'rslave','maskedPaths':['/proc/kcore'],"
-		"'readonlyPaths':['/proc/sys'],'mountLabel':'m',"
-		"'personality':{'domain':'LINUX32'},"
-		"'timeOffsets':{'boottime':{'secs':-5,'nanosecs':7},'monotonic':{'secs':100}},"
-		"'netDevices':{'eth1':{'name':'net0'},'eth2':{}},"
-		"'resources':{'devices':[{'allow':false,'access':'rwm'}]}}}",
-		&err);
+	    HEAD "'hostname':'h','domainname':'d',"
+		 "'linux':{'namespaces':[{'type':'pid'},{'type':'network','path':'/proc/1/ns/net'},"
+		 "{'type':'user'},{'type':'uts'},{'type':'time'},{'type':'mount'},{'type':'ipc'},"
+		 "{'type':'cgroup'}],"
+		 "'uidMappings':[{'containerID':0,'hostID':100000,'size':65536}],"
+		 "'gidMappings':[{'containerID':0,'hostID':100000,'size':65536}],"
+		 "'devices':[{'path':'/dev/fuse','type':'c','major':10,'minor':229,'fileMode':438,"
+		 "'uid':0,'gid':0},{'path':'/dev/p','type':'p'}],"
+		 "'cgroupsPath':'/"
+		 "isolatest','sysctl':{'net.ipv4.ip_forward':'1','fs.mqueue.msg_max':'9',"
+		 "'kernel.shmmax':'1','net/core/somaxconn':'10'},"
+		 "'rootfsPropagation':'rslave','maskedPaths':['/proc/kcore'],"
+		 "'readonlyPaths':['/proc/sys'],'mountLabel':'m',"
+		 "'personality':{'domain':'LINUX32'},"
+		 "'timeOffsets':{'boottime':{'secs':-5,'nanosecs':7},'monotonic':{'secs':100}},"
+		 "'netDevices':{'eth1':{'name':'net0'},'eth2':{}},"
+		 "'resources':{'devices':[{'allow':false,'access':'rwm'}]}}}",
+	    &err);
 	CHECK(c != NULL);
 	if (!c) {
 		printf("# %s\n", err.msg);
 		return;
 	}
 	CHECK(c->n_namespaces == 8);
-	CHECK(isola_config_namespace(c, CLONE_NEWPID) && !isola_config_namespace(c, CLONE_NEWPID)->path);
+	CHECK(isola_config_namespace(c, CLONE_NEWPID) &&
+	      !isola_config_namespace(c, CLONE_NEWPID)->path);
 	CHECK_STR(isola_config_namespace(c, CLONE_NEWNET)->path, "/proc/1/ns/net");
 	CHECK(c->n_uid_mappings == 1 && c->uid_mappings[0].host_id == 100000);
 	CHECK(c->n_gid_mappings == 1 && c->gid_mappings[0].size == 65536);
@@ -276,10 +303,10 @@ TEST(hooks_and_annotations)
 {
 	struct isola_error err = {0};
 	struct isola_config *c = parse_q(
-		HEAD "'hooks':{'prestart':[{'path':'/bin/a'}],'createRuntime':[{'path':'/bin/b',"
-		"'args':['b','1'],'env':['X=1'],'timeout':5}],'poststop':[{'path':'/c'},"
-		"{'path':'/d'}]},'annotations':{'org.a':'1','org.b':''}}",
-		&err);
+	    HEAD "'hooks':{'prestart':[{'path':'/bin/a'}],'createRuntime':[{'path':'/bin/b',"
+		 "'args':['b','1'],'env':['X=1'],'timeout':5}],'poststop':[{'path':'/c'},"
+		 "{'path':'/d'}]},'annotations':{'org.a':'1','org.b':''}}",
+	    &err);
 	CHECK(c != NULL);
 	if (!c) {
 		printf("# %s\n", err.msg);
@@ -321,7 +348,8 @@ TEST(signal_names)
 	CHECK(isola_signal_from_name("9") == 9);
 	CHECK(isola_signal_from_name("0") == 0);
 	CHECK(isola_signal_from_name("WINCH") == SIGWINCH);
-	CHECK(isola_signal_from_name("SIGCHLD") == SIGCHLD && isola_signal_from_name("CLD") == SIGCHLD);
+	CHECK(isola_signal_from_name("SIGCHLD") == SIGCHLD &&
+	      isola_signal_from_name("CLD") == SIGCHLD);
 	CHECK(isola_signal_from_name("RTMIN") == SIGRTMIN);
 	CHECK(isola_signal_from_name("SIGRTMIN+3") == SIGRTMIN + 3);
 	CHECK(isola_signal_from_name("RTMAX-1") == SIGRTMAX - 1);
@@ -369,7 +397,8 @@ TEST(default_config_round_trip)
 		CHECK(c->process.no_new_privileges && c->process.n_rlimits == 1);
 		CHECK_STR(c->hostname, "isola");
 		CHECK(c->n_mounts == 7 && c->n_namespaces == 6);
-		CHECK(isola_config_namespace(c, CLONE_NEWNET) && !isola_config_namespace(c, CLONE_NEWUSER));
+		CHECK(isola_config_namespace(c, CLONE_NEWNET) &&
+		      !isola_config_namespace(c, CLONE_NEWUSER));
 		CHECK(c->resources != NULL);
 		CHECK_STR(c->mounts[2].data, "newinstance,ptmxmode=0666,mode=0620,gid=5");
 		CHECK_STR(c->masked_paths[0], "/proc/acpi");

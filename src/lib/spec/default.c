@@ -11,53 +11,53 @@
  * and people that edit runc's example config find the same fields here.
  */
 static const char default_config[] =
-	"{"
-	"\"ociVersion\":\"1.2.0\","
-	"\"process\":{"
-	"  \"terminal\":true,"
-	"  \"user\":{\"uid\":0,\"gid\":0},"
-	"  \"args\":[\"sh\"],"
-	"  \"env\":[\"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\","
-	"          \"TERM=xterm\"],"
-	"  \"cwd\":\"/\","
-	"  \"capabilities\":{"
-	"    \"bounding\":[\"CAP_AUDIT_WRITE\",\"CAP_KILL\",\"CAP_NET_BIND_SERVICE\"],"
-	"    \"effective\":[\"CAP_AUDIT_WRITE\",\"CAP_KILL\",\"CAP_NET_BIND_SERVICE\"],"
-	"    \"permitted\":[\"CAP_AUDIT_WRITE\",\"CAP_KILL\",\"CAP_NET_BIND_SERVICE\"]"
-	"  },"
-	"  \"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"hard\":1024,\"soft\":1024}],"
-	"  \"noNewPrivileges\":true"
-	"},"
-	"\"root\":{\"path\":\"rootfs\",\"readonly\":true},"
-	"\"hostname\":\"isola\","
-	"\"mounts\":["
-	"  {\"destination\":\"/proc\",\"type\":\"proc\",\"source\":\"proc\"},"
-	"  {\"destination\":\"/dev\",\"type\":\"tmpfs\",\"source\":\"tmpfs\","
-	"   \"options\":[\"nosuid\",\"strictatime\",\"mode=755\",\"size=65536k\"]},"
-	"  {\"destination\":\"/dev/pts\",\"type\":\"devpts\",\"source\":\"devpts\","
-	"   \"options\":[\"nosuid\",\"noexec\",\"newinstance\",\"ptmxmode=0666\",\"mode=0620\","
-	"                \"gid=5\"]},"
-	"  {\"destination\":\"/dev/shm\",\"type\":\"tmpfs\",\"source\":\"shm\","
-	"   \"options\":[\"nosuid\",\"noexec\",\"nodev\",\"mode=1777\",\"size=65536k\"]},"
-	"  {\"destination\":\"/dev/mqueue\",\"type\":\"mqueue\",\"source\":\"mqueue\","
-	"   \"options\":[\"nosuid\",\"noexec\",\"nodev\"]},"
-	"  {\"destination\":\"/sys\",\"type\":\"sysfs\",\"source\":\"sysfs\","
-	"   \"options\":[\"nosuid\",\"noexec\",\"nodev\",\"ro\"]},"
-	"  {\"destination\":\"/sys/fs/cgroup\",\"type\":\"cgroup\",\"source\":\"cgroup\","
-	"   \"options\":[\"nosuid\",\"noexec\",\"nodev\",\"relatime\",\"ro\"]}"
-	"],"
-	"\"linux\":{"
-	"  \"resources\":{\"devices\":[{\"allow\":false,\"access\":\"rwm\"}]},"
-	"  \"namespaces\":[{\"type\":\"pid\"},{\"type\":\"network\"},{\"type\":\"ipc\"},"
-	"                {\"type\":\"uts\"},{\"type\":\"mount\"},{\"type\":\"cgroup\"}],"
-	"  \"maskedPaths\":[\"/proc/acpi\",\"/proc/asound\",\"/proc/kcore\",\"/proc/keys\","
-	"                 \"/proc/latency_stats\",\"/proc/timer_list\",\"/proc/timer_stats\","
-	"                 \"/proc/sched_debug\",\"/sys/firmware\",\"/proc/scsi\","
-	"                 \"/sys/devices/virtual/powercap\"],"
-	"  \"readonlyPaths\":[\"/proc/bus\",\"/proc/fs\",\"/proc/irq\",\"/proc/sys\","
-	"                   \"/proc/sysrq-trigger\"]"
-	"}"
-	"}";
+    "{"
+    "\"ociVersion\":\"1.2.0\","
+    "\"process\":{"
+    "  \"terminal\":true,"
+    "  \"user\":{\"uid\":0,\"gid\":0},"
+    "  \"args\":[\"sh\"],"
+    "  \"env\":[\"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\","
+    "          \"TERM=xterm\"],"
+    "  \"cwd\":\"/\","
+    "  \"capabilities\":{"
+    "    \"bounding\":[\"CAP_AUDIT_WRITE\",\"CAP_KILL\",\"CAP_NET_BIND_SERVICE\"],"
+    "    \"effective\":[\"CAP_AUDIT_WRITE\",\"CAP_KILL\",\"CAP_NET_BIND_SERVICE\"],"
+    "    \"permitted\":[\"CAP_AUDIT_WRITE\",\"CAP_KILL\",\"CAP_NET_BIND_SERVICE\"]"
+    "  },"
+    "  \"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"hard\":1024,\"soft\":1024}],"
+    "  \"noNewPrivileges\":true"
+    "},"
+    "\"root\":{\"path\":\"rootfs\",\"readonly\":true},"
+    "\"hostname\":\"isola\","
+    "\"mounts\":["
+    "  {\"destination\":\"/proc\",\"type\":\"proc\",\"source\":\"proc\"},"
+    "  {\"destination\":\"/dev\",\"type\":\"tmpfs\",\"source\":\"tmpfs\","
+    "   \"options\":[\"nosuid\",\"strictatime\",\"mode=755\",\"size=65536k\"]},"
+    "  {\"destination\":\"/dev/pts\",\"type\":\"devpts\",\"source\":\"devpts\","
+    "   \"options\":[\"nosuid\",\"noexec\",\"newinstance\",\"ptmxmode=0666\",\"mode=0620\","
+    "                \"gid=5\"]},"
+    "  {\"destination\":\"/dev/shm\",\"type\":\"tmpfs\",\"source\":\"shm\","
+    "   \"options\":[\"nosuid\",\"noexec\",\"nodev\",\"mode=1777\",\"size=65536k\"]},"
+    "  {\"destination\":\"/dev/mqueue\",\"type\":\"mqueue\",\"source\":\"mqueue\","
+    "   \"options\":[\"nosuid\",\"noexec\",\"nodev\"]},"
+    "  {\"destination\":\"/sys\",\"type\":\"sysfs\",\"source\":\"sysfs\","
+    "   \"options\":[\"nosuid\",\"noexec\",\"nodev\",\"ro\"]},"
+    "  {\"destination\":\"/sys/fs/cgroup\",\"type\":\"cgroup\",\"source\":\"cgroup\","
+    "   \"options\":[\"nosuid\",\"noexec\",\"nodev\",\"relatime\",\"ro\"]}"
+    "],"
+    "\"linux\":{"
+    "  \"resources\":{\"devices\":[{\"allow\":false,\"access\":\"rwm\"}]},"
+    "  \"namespaces\":[{\"type\":\"pid\"},{\"type\":\"network\"},{\"type\":\"ipc\"},"
+    "                {\"type\":\"uts\"},{\"type\":\"mount\"},{\"type\":\"cgroup\"}],"
+    "  \"maskedPaths\":[\"/proc/acpi\",\"/proc/asound\",\"/proc/kcore\",\"/proc/keys\","
+    "                 \"/proc/latency_stats\",\"/proc/timer_list\",\"/proc/timer_stats\","
+    "                 \"/proc/sched_debug\",\"/sys/firmware\",\"/proc/scsi\","
+    "                 \"/sys/devices/virtual/powercap\"],"
+    "  \"readonlyPaths\":[\"/proc/bus\",\"/proc/fs\",\"/proc/irq\",\"/proc/sys\","
+    "                   \"/proc/sysrq-trigger\"]"
+    "}"
+    "}";
 
 static struct json_object *idmap_for(unsigned int host_id)
 {
@@ -91,7 +91,8 @@ static void rootless_mounts(struct json_object *mounts)
 	for (size_t i = json_object_array_length(mounts); i-- > 0;) {
 		struct json_object *m = json_object_array_get_idx(mounts, i), *v, *opts;
 		const char *dest = json_object_object_get_ex(m, "destination", &v)
-					   ? json_object_get_string(v) : "";
+				       ? json_object_get_string(v)
+				       : "";
 		if (strcmp(dest, "/sys/fs/cgroup") == 0) {
 			json_object_array_del_idx(mounts, i, 1);
 			continue;
@@ -119,7 +120,8 @@ static void rootless_linux(struct json_object *lo)
 		for (size_t i = json_object_array_length(nss); i-- > 0;) {
 			ns = json_object_array_get_idx(nss, i);
 			const char *t = json_object_object_get_ex(ns, "type", &v)
-						? json_object_get_string(v) : "";
+					    ? json_object_get_string(v)
+					    : "";
 			if (strcmp(t, "network") == 0 || strcmp(t, "user") == 0)
 				json_object_array_del_idx(nss, i, 1);
 		}
@@ -144,10 +146,9 @@ char *isola_config_default_json(bool rootless)
 		if (json_object_object_get_ex(top, "linux", &v))
 			rootless_linux(v);
 	}
-	out = strdup(json_object_to_json_string_ext(top, JSON_C_TO_STRING_PRETTY |
-							      JSON_C_TO_STRING_SPACED |
-							      JSON_C_TO_STRING_PRETTY_TAB |
-							      JSON_C_TO_STRING_NOSLASHESCAPE));
+	out = strdup(json_object_to_json_string_ext(
+	    top, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_PRETTY_TAB |
+		     JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(top);
 	return out;
 }

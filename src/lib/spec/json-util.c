@@ -76,8 +76,8 @@ struct json_object *ju_parse_text(const char *text, size_t len, const char *name
 		isola_err(err, ISOLA_ERR_INVALID, 0, "%s: invalid JSON at line %zu column %zu: %s",
 			  name, line, col, "unexpected data after the value");
 	else if (jerr == json_tokener_continue)
-		isola_err(err, ISOLA_ERR_INVALID, 0, "%s: invalid JSON at line %zu: %s", name,
-			  line, "unexpected end of input");
+		isola_err(err, ISOLA_ERR_INVALID, 0, "%s: invalid JSON at line %zu: %s", name, line,
+			  "unexpected end of input");
 	else
 		isola_err(err, ISOLA_ERR_INVALID, 0, "%s: invalid JSON at line %zu column %zu: %s",
 			  name, line, col, json_tokener_error_desc(jerr));
@@ -112,7 +112,8 @@ struct json_object *ju_parse_file(const char *file, struct isola_error *err)
 		if (len == cap) {
 			char *nb = cap >= JU_FILE_MAX ? NULL : realloc(buf, cap * 2 + 1);
 			if (!nb) {
-				isola_err(err, ISOLA_ERR_INVALID, 0, "\"%s\": file too large", file);
+				isola_err(err, ISOLA_ERR_INVALID, 0, "\"%s\": file too large",
+					  file);
 				return NULL;
 			}
 			buf = nb;
@@ -221,8 +222,8 @@ int ju_bool(struct json_object *obj, const char *parent, const char *key, bool *
 	return 1;
 }
 
-int ju_int64(struct json_object *obj, const char *parent, const char *key, int64_t min,
-	     int64_t max, int64_t *out, struct isola_error *err)
+int ju_int64(struct json_object *obj, const char *parent, const char *key, int64_t min, int64_t max,
+	     int64_t *out, struct isola_error *err)
 {
 	struct json_object *v = member(obj, key);
 	int64_t n;
@@ -232,8 +233,8 @@ int ju_int64(struct json_object *obj, const char *parent, const char *key, int64
 		return ju_err(err, parent, key, "expected an integer");
 	n = json_object_get_int64(v);
 	if (n < min || n > max)
-		return ju_err(err, parent, key, "%" PRId64 " out of range [%" PRId64 ", %" PRId64 "]",
-			      n, min, max);
+		return ju_err(err, parent, key,
+			      "%" PRId64 " out of range [%" PRId64 ", %" PRId64 "]", n, min, max);
 	*out = n;
 	return 1;
 }
@@ -251,8 +252,7 @@ int ju_uint64(struct json_object *obj, const char *parent, const char *key, uint
 	return 1;
 }
 
-int ju_val_uint32(struct json_object *v, const char *path, uint32_t *out,
-		  struct isola_error *err)
+int ju_val_uint32(struct json_object *v, const char *path, uint32_t *out, struct isola_error *err)
 {
 	int64_t n;
 	if (!json_object_is_type(v, json_type_int))
@@ -286,8 +286,8 @@ int ju_object(struct json_object *obj, const char *parent, const char *key,
 	return 1;
 }
 
-int ju_array(struct json_object *obj, const char *parent, const char *key,
-	     struct json_object **out, size_t *n, struct isola_error *err)
+int ju_array(struct json_object *obj, const char *parent, const char *key, struct json_object **out,
+	     size_t *n, struct isola_error *err)
 {
 	struct json_object *v = member(obj, key);
 	if (!v)

@@ -38,7 +38,7 @@ const char *ju_index(char *buf, size_t size, const char *parent, size_t i);
 
 /* ISOLA_ERR_INVALID error "parent.key: message" (key may be NULL); returns -1. */
 int ju_err(struct isola_error *err, const char *parent, const char *key, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 /* rc from a getter: -1 stays -1, 0 becomes "parent.key: required", 1 becomes 0. */
 int ju_required(int rc, const char *parent, const char *key, struct isola_error *err);
 
@@ -48,8 +48,8 @@ int ju_strdup(struct json_object *obj, const char *parent, const char *key, char
 	      struct isola_error *err);
 int ju_bool(struct json_object *obj, const char *parent, const char *key, bool *out,
 	    struct isola_error *err);
-int ju_int64(struct json_object *obj, const char *parent, const char *key, int64_t min,
-	     int64_t max, int64_t *out, struct isola_error *err);
+int ju_int64(struct json_object *obj, const char *parent, const char *key, int64_t min, int64_t max,
+	     int64_t *out, struct isola_error *err);
 int ju_uint64(struct json_object *obj, const char *parent, const char *key, uint64_t *out,
 	      struct isola_error *err);
 int ju_uint32(struct json_object *obj, const char *parent, const char *key, uint32_t *out,
@@ -57,14 +57,13 @@ int ju_uint32(struct json_object *obj, const char *parent, const char *key, uint
 int ju_object(struct json_object *obj, const char *parent, const char *key,
 	      struct json_object **out, struct isola_error *err);
 /* *n receives the array length. */
-int ju_array(struct json_object *obj, const char *parent, const char *key,
-	     struct json_object **out, size_t *n, struct isola_error *err);
+int ju_array(struct json_object *obj, const char *parent, const char *key, struct json_object **out,
+	     size_t *n, struct isola_error *err);
 /* An owned NULL-terminated copy of an array of strings. */
 int ju_strv(struct json_object *obj, const char *parent, const char *key, char ***out,
 	    struct isola_error *err);
 
 /* Value-level checks for array elements: 0 or -1 with "path: expected ...". */
-int ju_val_uint32(struct json_object *v, const char *path, uint32_t *out,
-		  struct isola_error *err);
+int ju_val_uint32(struct json_object *v, const char *path, uint32_t *out, struct isola_error *err);
 
 #endif

@@ -34,8 +34,7 @@ static int parse_namespace(struct json_object *e, const char *ipath, struct isol
 	return 0;
 }
 
-static int parse_namespaces(struct json_object *lo, struct isola_config *c,
-			    struct isola_error *err)
+static int parse_namespaces(struct json_object *lo, struct isola_config *c, struct isola_error *err)
 {
 	char ipath[64];
 	struct json_object *arr;
@@ -224,7 +223,8 @@ static int parse_time_offsets(struct json_object *lo, struct isola_config *c,
 
 	if (r <= 0)
 		return r;
-	json_object_object_foreach(o, key, v) {
+	json_object_object_foreach(o, key, v)
+	{
 		ju_join(path, sizeof(path), L ".timeOffsets", key);
 		if (strcmp(key, "boottime") == 0)
 			r = parse_clock_offset(v, path, &c->time_offset_boottime_secs,
@@ -287,7 +287,8 @@ static int parse_net_devices(struct json_object *lo, struct isola_config *c,
 	c->net_devices = calloc((size_t)json_object_object_length(o) + 1, sizeof(*c->net_devices));
 	if (!c->net_devices)
 		return isola_err(err, ISOLA_ERR_SYSTEM, ENOMEM, "linux.netDevices");
-	json_object_object_foreach(o, key, v) {
+	json_object_object_foreach(o, key, v)
+	{
 		c->n_net_devices = i + 1;
 		if (parse_net_device(key, v, &c->net_devices[i++], err) < 0)
 			return -1;
@@ -311,8 +312,8 @@ static int parse_strings(struct json_object *lo, struct isola_config *c, struct 
 
 /* Sysctls the kernel keeps per ipc namespace (ipc/ipc_sysctl.c, ipc/mq_sysctl.c). */
 static const char *const ipc_sysctls[] = {
-	"kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.sem", "kernel.shmall",
-	"kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced", NULL,
+    "kernel.msgmax", "kernel.msgmnb", "kernel.msgmni",		"kernel.sem", "kernel.shmall",
+    "kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced", NULL,
 };
 
 /*
@@ -359,8 +360,10 @@ int spec_parse_linux(struct json_object *lo, struct isola_config *c, struct isol
 	if (!json_object_is_type(lo, json_type_object))
 		return ju_err(err, L, NULL, "expected an object");
 	if (parse_namespaces(lo, c, err) < 0 ||
-	    spec_parse_idmaps(lo, L, "uidMappings", &c->uid_mappings, &c->n_uid_mappings, err) < 0 ||
-	    spec_parse_idmaps(lo, L, "gidMappings", &c->gid_mappings, &c->n_gid_mappings, err) < 0 ||
+	    spec_parse_idmaps(lo, L, "uidMappings", &c->uid_mappings, &c->n_uid_mappings, err) <
+		0 ||
+	    spec_parse_idmaps(lo, L, "gidMappings", &c->gid_mappings, &c->n_gid_mappings, err) <
+		0 ||
 	    parse_devices(lo, c, err) < 0 || parse_strings(lo, c, err) < 0 ||
 	    parse_rootfs_propagation(lo, c, err) < 0 ||
 	    parse_path_list(lo, "maskedPaths", &c->masked_paths, err) < 0 ||

@@ -24,12 +24,12 @@
 #endif
 
 enum opt_kind {
-	OPT_FLAG,      /* set an MS_* flag */
-	OPT_CLEAR,     /* clear an MS_* flag */
-	OPT_PROP,      /* propagation */
-	OPT_ATTR_SET,  /* recursive MOUNT_ATTR_* (mount_setattr) */
+	OPT_FLAG,     /* set an MS_* flag */
+	OPT_CLEAR,    /* clear an MS_* flag */
+	OPT_PROP,     /* propagation */
+	OPT_ATTR_SET, /* recursive MOUNT_ATTR_* (mount_setattr) */
 	OPT_ATTR_CLR,
-	OPT_ATIME,     /* recursive atime mode: value is the mode to select */
+	OPT_ATIME, /* recursive atime mode: value is the mode to select */
 	OPT_BIND,
 	OPT_RBIND,
 	OPT_IDMAP,
@@ -45,65 +45,65 @@ struct mount_opt {
 
 /* The option names runc and crun accept; anything else is filesystem data. */
 static const struct mount_opt mount_opts[] = {
-	{"ro", OPT_FLAG, MS_RDONLY},
-	{"rw", OPT_CLEAR, MS_RDONLY},
-	{"nosuid", OPT_FLAG, MS_NOSUID},
-	{"suid", OPT_CLEAR, MS_NOSUID},
-	{"nodev", OPT_FLAG, MS_NODEV},
-	{"dev", OPT_CLEAR, MS_NODEV},
-	{"noexec", OPT_FLAG, MS_NOEXEC},
-	{"exec", OPT_CLEAR, MS_NOEXEC},
-	{"sync", OPT_FLAG, MS_SYNCHRONOUS},
-	{"async", OPT_CLEAR, MS_SYNCHRONOUS},
-	{"dirsync", OPT_FLAG, MS_DIRSYNC},
-	{"remount", OPT_FLAG, MS_REMOUNT},
-	{"mand", OPT_FLAG, MS_MANDLOCK},
-	{"nomand", OPT_CLEAR, MS_MANDLOCK},
-	{"noatime", OPT_FLAG, MS_NOATIME},
-	{"atime", OPT_CLEAR, MS_NOATIME},
-	{"nodiratime", OPT_FLAG, MS_NODIRATIME},
-	{"diratime", OPT_CLEAR, MS_NODIRATIME},
-	{"relatime", OPT_FLAG, MS_RELATIME},
-	{"norelatime", OPT_CLEAR, MS_RELATIME},
-	{"strictatime", OPT_FLAG, MS_STRICTATIME},
-	{"nostrictatime", OPT_CLEAR, MS_STRICTATIME},
-	{"lazytime", OPT_FLAG, MS_LAZYTIME},
-	{"nolazytime", OPT_CLEAR, MS_LAZYTIME},
-	{"silent", OPT_FLAG, MS_SILENT},
-	{"loud", OPT_CLEAR, MS_SILENT},
-	{"nosymfollow", OPT_FLAG, MS_NOSYMFOLLOW},
-	{"symfollow", OPT_CLEAR, MS_NOSYMFOLLOW},
-	{"bind", OPT_BIND, 0},
-	{"rbind", OPT_RBIND, 0},
-	{"private", OPT_PROP, MS_PRIVATE},
-	{"rprivate", OPT_PROP, MS_PRIVATE | MS_REC},
-	{"shared", OPT_PROP, MS_SHARED},
-	{"rshared", OPT_PROP, MS_SHARED | MS_REC},
-	{"slave", OPT_PROP, MS_SLAVE},
-	{"rslave", OPT_PROP, MS_SLAVE | MS_REC},
-	{"unbindable", OPT_PROP, MS_UNBINDABLE},
-	{"runbindable", OPT_PROP, MS_UNBINDABLE | MS_REC},
-	{"rro", OPT_ATTR_SET, MOUNT_ATTR_RDONLY},
-	{"rrw", OPT_ATTR_CLR, MOUNT_ATTR_RDONLY},
-	{"rnosuid", OPT_ATTR_SET, MOUNT_ATTR_NOSUID},
-	{"rsuid", OPT_ATTR_CLR, MOUNT_ATTR_NOSUID},
-	{"rnodev", OPT_ATTR_SET, MOUNT_ATTR_NODEV},
-	{"rdev", OPT_ATTR_CLR, MOUNT_ATTR_NODEV},
-	{"rnoexec", OPT_ATTR_SET, MOUNT_ATTR_NOEXEC},
-	{"rexec", OPT_ATTR_CLR, MOUNT_ATTR_NOEXEC},
-	{"rnodiratime", OPT_ATTR_SET, MOUNT_ATTR_NODIRATIME},
-	{"rdiratime", OPT_ATTR_CLR, MOUNT_ATTR_NODIRATIME},
-	{"rnosymfollow", OPT_ATTR_SET, MOUNT_ATTR_NOSYMFOLLOW},
-	{"rsymfollow", OPT_ATTR_CLR, MOUNT_ATTR_NOSYMFOLLOW},
-	{"rnoatime", OPT_ATIME, MOUNT_ATTR_NOATIME},
-	{"ratime", OPT_ATIME, MOUNT_ATTR_RELATIME},
-	{"rrelatime", OPT_ATIME, MOUNT_ATTR_RELATIME},
-	{"rnorelatime", OPT_ATIME, MOUNT_ATTR_STRICTATIME},
-	{"rstrictatime", OPT_ATIME, MOUNT_ATTR_STRICTATIME},
-	{"rnostrictatime", OPT_ATIME, MOUNT_ATTR_RELATIME},
-	{"idmap", OPT_IDMAP, 0},
-	{"ridmap", OPT_RIDMAP, 0},
-	{"tmpcopyup", OPT_TMPCOPYUP, 0},
+    {"ro", OPT_FLAG, MS_RDONLY},
+    {"rw", OPT_CLEAR, MS_RDONLY},
+    {"nosuid", OPT_FLAG, MS_NOSUID},
+    {"suid", OPT_CLEAR, MS_NOSUID},
+    {"nodev", OPT_FLAG, MS_NODEV},
+    {"dev", OPT_CLEAR, MS_NODEV},
+    {"noexec", OPT_FLAG, MS_NOEXEC},
+    {"exec", OPT_CLEAR, MS_NOEXEC},
+    {"sync", OPT_FLAG, MS_SYNCHRONOUS},
+    {"async", OPT_CLEAR, MS_SYNCHRONOUS},
+    {"dirsync", OPT_FLAG, MS_DIRSYNC},
+    {"remount", OPT_FLAG, MS_REMOUNT},
+    {"mand", OPT_FLAG, MS_MANDLOCK},
+    {"nomand", OPT_CLEAR, MS_MANDLOCK},
+    {"noatime", OPT_FLAG, MS_NOATIME},
+    {"atime", OPT_CLEAR, MS_NOATIME},
+    {"nodiratime", OPT_FLAG, MS_NODIRATIME},
+    {"diratime", OPT_CLEAR, MS_NODIRATIME},
+    {"relatime", OPT_FLAG, MS_RELATIME},
+    {"norelatime", OPT_CLEAR, MS_RELATIME},
+    {"strictatime", OPT_FLAG, MS_STRICTATIME},
+    {"nostrictatime", OPT_CLEAR, MS_STRICTATIME},
+    {"lazytime", OPT_FLAG, MS_LAZYTIME},
+    {"nolazytime", OPT_CLEAR, MS_LAZYTIME},
+    {"silent", OPT_FLAG, MS_SILENT},
+    {"loud", OPT_CLEAR, MS_SILENT},
+    {"nosymfollow", OPT_FLAG, MS_NOSYMFOLLOW},
+    {"symfollow", OPT_CLEAR, MS_NOSYMFOLLOW},
+    {"bind", OPT_BIND, 0},
+    {"rbind", OPT_RBIND, 0},
+    {"private", OPT_PROP, MS_PRIVATE},
+    {"rprivate", OPT_PROP, MS_PRIVATE | MS_REC},
+    {"shared", OPT_PROP, MS_SHARED},
+    {"rshared", OPT_PROP, MS_SHARED | MS_REC},
+    {"slave", OPT_PROP, MS_SLAVE},
+    {"rslave", OPT_PROP, MS_SLAVE | MS_REC},
+    {"unbindable", OPT_PROP, MS_UNBINDABLE},
+    {"runbindable", OPT_PROP, MS_UNBINDABLE | MS_REC},
+    {"rro", OPT_ATTR_SET, MOUNT_ATTR_RDONLY},
+    {"rrw", OPT_ATTR_CLR, MOUNT_ATTR_RDONLY},
+    {"rnosuid", OPT_ATTR_SET, MOUNT_ATTR_NOSUID},
+    {"rsuid", OPT_ATTR_CLR, MOUNT_ATTR_NOSUID},
+    {"rnodev", OPT_ATTR_SET, MOUNT_ATTR_NODEV},
+    {"rdev", OPT_ATTR_CLR, MOUNT_ATTR_NODEV},
+    {"rnoexec", OPT_ATTR_SET, MOUNT_ATTR_NOEXEC},
+    {"rexec", OPT_ATTR_CLR, MOUNT_ATTR_NOEXEC},
+    {"rnodiratime", OPT_ATTR_SET, MOUNT_ATTR_NODIRATIME},
+    {"rdiratime", OPT_ATTR_CLR, MOUNT_ATTR_NODIRATIME},
+    {"rnosymfollow", OPT_ATTR_SET, MOUNT_ATTR_NOSYMFOLLOW},
+    {"rsymfollow", OPT_ATTR_CLR, MOUNT_ATTR_NOSYMFOLLOW},
+    {"rnoatime", OPT_ATIME, MOUNT_ATTR_NOATIME},
+    {"ratime", OPT_ATIME, MOUNT_ATTR_RELATIME},
+    {"rrelatime", OPT_ATIME, MOUNT_ATTR_RELATIME},
+    {"rnorelatime", OPT_ATIME, MOUNT_ATTR_STRICTATIME},
+    {"rstrictatime", OPT_ATIME, MOUNT_ATTR_STRICTATIME},
+    {"rnostrictatime", OPT_ATIME, MOUNT_ATTR_RELATIME},
+    {"idmap", OPT_IDMAP, 0},
+    {"ridmap", OPT_RIDMAP, 0},
+    {"tmpcopyup", OPT_TMPCOPYUP, 0},
 };
 
 static const struct mount_opt *find_opt(const char *name)
@@ -286,14 +286,15 @@ static int parse_mount(struct json_object *o, const char *path, const char *bund
 	if (rg < 0)
 		return -1;
 	if ((m->n_uid_mappings > 0) != (m->n_gid_mappings > 0))
-		return ju_err(err, path, NULL, "idmapped mounts need both uidMappings and gidMappings");
+		return ju_err(err, path, NULL,
+			      "idmapped mounts need both uidMappings and gidMappings");
 	if (m->n_uid_mappings > 0)
 		m->idmap = true;
 	return 0;
 }
 
-int spec_parse_mounts(struct json_object *arr, size_t n, const char *bundle,
-		      struct isola_config *c, struct isola_error *err)
+int spec_parse_mounts(struct json_object *arr, size_t n, const char *bundle, struct isola_config *c,
+		      struct isola_error *err)
 {
 	char path[32];
 

@@ -137,8 +137,8 @@ static int parse_args_env_cwd(struct json_object *o, const char *path, struct is
 	return 0;
 }
 
-static int parse_cap_set(struct json_object *caps, const char *path, const char *key,
-			 uint64_t *set, struct isola_error *err)
+static int parse_cap_set(struct json_object *caps, const char *path, const char *key, uint64_t *set,
+			 struct isola_error *err)
 {
 	char spath[JU_PATH_MAX], ipath[JU_PATH_MAX];
 	struct json_object *arr;
@@ -184,8 +184,8 @@ static int parse_caps(struct json_object *o, const char *path, struct isola_proc
 	return 0;
 }
 
-static int parse_rlimit(struct json_object *e, const char *ipath, struct isola_process *p,
-			size_t i, struct isola_error *err)
+static int parse_rlimit(struct json_object *e, const char *ipath, struct isola_process *p, size_t i,
+			struct isola_error *err)
 {
 	struct isola_rlimit *rl = &p->rlimits[i];
 	const char *type = NULL;
@@ -233,9 +233,9 @@ static int parse_rlimits(struct json_object *o, const char *path, struct isola_p
 }
 
 static const struct name_val ioprio_classes[] = {
-	{"IOPRIO_CLASS_RT", 1},
-	{"IOPRIO_CLASS_BE", 2},
-	{"IOPRIO_CLASS_IDLE", 3},
+    {"IOPRIO_CLASS_RT", 1},
+    {"IOPRIO_CLASS_BE", 2},
+    {"IOPRIO_CLASS_IDLE", 3},
 };
 
 static int parse_io_priority(struct json_object *o, const char *path, struct isola_process *p,
@@ -262,17 +262,17 @@ static int parse_io_priority(struct json_object *o, const char *path, struct iso
 }
 
 static const struct name_val sched_policies[] = {
-	{"SCHED_OTHER", SCHED_OTHER}, {"SCHED_FIFO", SCHED_FIFO}, {"SCHED_RR", SCHED_RR},
-	{"SCHED_BATCH", SCHED_BATCH}, {"SCHED_ISO", SCHED_ISO},   {"SCHED_IDLE", SCHED_IDLE},
-	{"SCHED_DEADLINE", SCHED_DEADLINE},
+    {"SCHED_OTHER", SCHED_OTHER},	{"SCHED_FIFO", SCHED_FIFO}, {"SCHED_RR", SCHED_RR},
+    {"SCHED_BATCH", SCHED_BATCH},	{"SCHED_ISO", SCHED_ISO},   {"SCHED_IDLE", SCHED_IDLE},
+    {"SCHED_DEADLINE", SCHED_DEADLINE},
 };
 
 /* include/uapi/linux/sched.h */
 static const struct name_val sched_flags[] = {
-	{"SCHED_FLAG_RESET_ON_FORK", 0x01}, {"SCHED_FLAG_RECLAIM", 0x02},
-	{"SCHED_FLAG_DL_OVERRUN", 0x04},    {"SCHED_FLAG_KEEP_POLICY", 0x08},
-	{"SCHED_FLAG_KEEP_PARAMS", 0x10},   {"SCHED_FLAG_UTIL_CLAMP_MIN", 0x20},
-	{"SCHED_FLAG_UTIL_CLAMP_MAX", 0x40},
+    {"SCHED_FLAG_RESET_ON_FORK", 0x01},	 {"SCHED_FLAG_RECLAIM", 0x02},
+    {"SCHED_FLAG_DL_OVERRUN", 0x04},	 {"SCHED_FLAG_KEEP_POLICY", 0x08},
+    {"SCHED_FLAG_KEEP_PARAMS", 0x10},	 {"SCHED_FLAG_UTIL_CLAMP_MIN", 0x20},
+    {"SCHED_FLAG_UTIL_CLAMP_MAX", 0x40},
 };
 
 static int parse_sched_flags(struct json_object *s, const char *path, uint64_t *flags,

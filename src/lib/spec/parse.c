@@ -17,7 +17,8 @@ int spec_parse_kv(struct json_object *obj, const char *path, struct isola_kv **o
 	*out = calloc((size_t)json_object_object_length(obj) + 1, sizeof(**out));
 	if (!*out)
 		return isola_err(err, ISOLA_ERR_SYSTEM, ENOMEM, "%s", path);
-	json_object_object_foreach(obj, key, v) {
+	json_object_object_foreach(obj, key, v)
+	{
 		if (!json_object_is_type(v, json_type_string))
 			return ju_err(err, path, key, "expected a string");
 		(*out)[i].key = strdup(key);
@@ -82,12 +83,12 @@ static int parse_root(struct json_object *top, struct isola_config *c, struct is
 }
 
 static const char *const hook_keys[ISOLA_HOOK_KIND_COUNT] = {
-	[ISOLA_HOOK_PRESTART] = "prestart",
-	[ISOLA_HOOK_CREATE_RUNTIME] = "createRuntime",
-	[ISOLA_HOOK_CREATE_CONTAINER] = "createContainer",
-	[ISOLA_HOOK_START_CONTAINER] = "startContainer",
-	[ISOLA_HOOK_POSTSTART] = "poststart",
-	[ISOLA_HOOK_POSTSTOP] = "poststop",
+    [ISOLA_HOOK_PRESTART] = "prestart",
+    [ISOLA_HOOK_CREATE_RUNTIME] = "createRuntime",
+    [ISOLA_HOOK_CREATE_CONTAINER] = "createContainer",
+    [ISOLA_HOOK_START_CONTAINER] = "startContainer",
+    [ISOLA_HOOK_POSTSTART] = "poststart",
+    [ISOLA_HOOK_POSTSTOP] = "poststop",
 };
 
 static int parse_hook(struct json_object *e, const char *ipath, struct isola_hook *h,

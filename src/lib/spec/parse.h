@@ -9,8 +9,8 @@
 #include "spec/json-util.h"
 
 /* parse-mount.c */
-int spec_parse_mounts(struct json_object *arr, size_t n, const char *bundle,
-		      struct isola_config *c, struct isola_error *err);
+int spec_parse_mounts(struct json_object *arr, size_t n, const char *bundle, struct isola_config *c,
+		      struct isola_error *err);
 /* Apply one mount option to m; unknown ones are appended to data (caller sized it). */
 void spec_mount_option(struct isola_mount *m, const char *opt, char *data, size_t *data_len);
 /* "private", "rshared", ... -> MS_* (with MS_REC), or 0 when unknown. */
