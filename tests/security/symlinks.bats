@@ -20,7 +20,8 @@ teardown() {
 	ln -s "$HOST" "$ROOTFS/escape"
 	config_add_mount '{"destination": "/escape/sub", "type": "tmpfs", "source": "tmpfs"}'
 	run_ct_sep /bin/sh -c 'touch /escape/sub/planted && echo done'
-	assert_success
+	ran_or_refused
+	[ "$status" -ne 0 ] || assert_output done
 	assert_host_untouched
 	[ ! -e "$HOST/sub" ] || fail "mkdir followed the symlink onto the host"
 }
@@ -30,17 +31,17 @@ teardown() {
 	ln -s "../../../../../../../../../../../..$HOST" "$ROOTFS/escape"
 	config_add_mount '{"destination": "/escape", "type": "tmpfs", "source": "tmpfs"}'
 	run_ct_sep /bin/sh -c 'echo planted > /escape/file2; echo done'
-	assert_success
+	ran_or_refused
 	assert_host_untouched
 }
 
-@test "CVE-2024-45310: a bind mount's missing destination is created inside the rootfs" {
+@test "CVE-2024-45310: a bind mount's missing destination is never created on the host" {
 	mkdir -p "$TEST_DIR/src"
 	ln -s "$HOST" "$ROOTFS/escape"
 	config_add_mount "$(jq -n --arg s "$TEST_DIR/src" \
 		'{destination: "/escape/a/b/c", type: "bind", source: $s, options: ["bind"]}')"
 	run_ct_sep /probe exit 0
-	assert_success
+	ran_or_refused
 	assert_host_untouched
 	[ ! -e "$HOST/a" ] || fail "mkdir -p created directories on the host"
 }
@@ -86,7 +87,7 @@ teardown() {
 		{path: "/dev/isolatest-dev", type: "c", major: 1, minor: 3, fileMode: 438},
 		{path: "/dev/isolatest-dir/null", type: "c", major: 1, minor: 3, fileMode: 438}]'
 	run_ct_sep /probe exit 0
-	assert_success
+	ran_or_refused
 	assert_host_untouched
 	[ ! -e "$HOST/isolatest-dev" ] || fail "a device node was created on the host"
 }
