@@ -255,6 +255,54 @@ TEST(mount_data_without_selinux_is_a_copy)
 	CHECK(out == NULL);
 }
 
+TEST(procfs_open_self_and_sys)
+{
+	struct isola_error err = {0};
+	int fd = isola_procfs_open("/proc", "self/oom_score_adj", O_WRONLY, &err);
+
+	CHECK(fd >= 0);
+	if (fd >= 0)
+		close(fd);
+	fd = isola_procfs_open("/proc", "sys/kernel/domainname", O_RDONLY, &err);
+	CHECK(fd >= 0);
+	if (fd >= 0)
+		close(fd);
+	CHECK(isola_procfs_open("/proc", "self/../../etc/passwd", O_RDONLY, &err) < 0);
+	CHECK(isola_procfs_open("/proc", "mounts", O_RDONLY, &err) < 0); /* a symlink */
+}
+
+static int bind_over_sysctl(const char *dir, char *msg)
+{
+	struct isola_error err = {0};
+	char target[256];
+	int fd;
+
+	if (unshare(CLONE_NEWUTS) < 0)
+		return 93;
+	if (mount("proc", dir, "proc", 0, NULL) < 0)
+		return 90;
+	snprintf(target, sizeof(target), "%s/sys/kernel/domainname", dir);
+	if (mount("/proc/sys/kernel/hostname", target, NULL, MS_BIND, NULL) < 0)
+		return 92;
+	fd = isola_procfs_open(dir, "sys/kernel/domainname", O_WRONLY, &err);
+	snprintf(msg, 512, "%s", err.msg);
+	if (fd >= 0) {
+		close(fd);
+		return 1;
+	}
+	return 0;
+}
+
+TEST(procfs_open_refuses_bind_over_sysctl)
+{
+	char dir[64], msg[512];
+
+	CHECK(make_tmpdir(dir) == 0);
+	CHECK(in_private_ns(bind_over_sysctl, dir, msg, sizeof(msg)) == 0);
+	CHECK_CONTAINS(msg, "a mount covers the path");
+	rmdir(dir);
+}
+
 int main(void)
 {
 	return tap_run();

@@ -64,40 +64,65 @@ static int open_proc_root(const char *proc_dir, struct isola_error *err)
 	return steal_fd(fd);
 }
 
-/* thread-self is a symlink: read it and accept only "<pid>/task/<tid>". */
-static int thread_dir(int procfd, char *buf, size_t len, struct isola_error *err)
+/* self and thread-self are symlinks: read them and accept only "<pid>[/task/<tid>]". */
+static int resolve_self(int procfd, const char *link, char *buf, size_t len,
+			struct isola_error *err)
 {
-	ssize_t n = readlinkat(procfd, "thread-self", buf, len - 1);
+	ssize_t n = readlinkat(procfd, link, buf, len - 1);
 	unsigned long pid, tid;
 	int used = 0;
+	bool ok;
 
 	if (n < 0)
-		return isola_err_sys(err, "readlink \"thread-self\" in procfs");
+		return isola_err_sys(err, "readlink \"%s\" in procfs", link);
 	buf[n] = '\0';
-	if (sscanf(buf, "%lu/task/%lu%n", &pid, &tid, &used) != 2 || used != n)
-		return isola_err(err, ISOLA_ERR_INVALID, 0, "procfs thread-self is \"%s\"", buf);
+	if (strcmp(link, "self") == 0)
+		ok = sscanf(buf, "%lu%n", &pid, &used) == 1 && used == n;
+	else
+		ok = sscanf(buf, "%lu/task/%lu%n", &pid, &tid, &used) == 2 && used == n;
+	if (!ok)
+		return isola_err(err, ISOLA_ERR_INVALID, 0, "procfs %s is \"%s\"", link, buf);
 	return 0;
+}
+
+int isola_procfs_open(const char *proc_dir, const char *path, int flags,
+		      struct isola_error *err)
+{
+	cleanup_close int procfd = open_proc_root(proc_dir, err);
+	cleanup_close int fd = -1;
+	const char *rest = path;
+	char dir[64] = "", full[4096];
+
+	if (procfd < 0)
+		return -1;
+	if (strncmp(path, "self/", 5) == 0 || strncmp(path, "thread-self/", 12) == 0) {
+		size_t skip = path[0] == 's' ? 5 : 12;
+		char link[16];
+
+		snprintf(link, sizeof(link), "%.*s", (int)skip - 1, path);
+		if (resolve_self(procfd, link, dir, sizeof(dir), err) < 0)
+			return -1;
+		rest = path + skip;
+	}
+	snprintf(full, sizeof(full), "%s%s%s", dir, *dir ? "/" : "", rest);
+	fd = openat2_strict(procfd, full, flags);
+	if (fd < 0 && errno == EXDEV)
+		return isola_err(err, ISOLA_ERR_INVALID, EXDEV,
+				 "\"%s/%s\": a mount covers the path", proc_dir, full);
+	if (fd < 0)
+		return isola_err_sys(err, "open \"%s/%s\"", proc_dir, full);
+	if (!is_procfs(fd))
+		return isola_err(err, ISOLA_ERR_INVALID, 0, "\"%s/%s\" is not on procfs",
+				 proc_dir, full);
+	return steal_fd(fd);
 }
 
 int isola_lsm_open_attr(const char *proc_dir, const char *name, struct isola_error *err)
 {
-	cleanup_close int procfd = open_proc_root(proc_dir, err);
-	cleanup_close int fd = -1;
-	char dir[64], path[128];
+	char path[64];
 
-	if (procfd < 0 || thread_dir(procfd, dir, sizeof(dir), err) < 0)
-		return -1;
-	snprintf(path, sizeof(path), "%s/attr/%s", dir, name);
-	fd = openat2_strict(procfd, path, O_WRONLY);
-	if (fd < 0 && errno == EXDEV)
-		return isola_err(err, ISOLA_ERR_INVALID, EXDEV,
-				 "\"%s/%s\": a mount covers the path", proc_dir, path);
-	if (fd < 0)
-		return isola_err_sys(err, "open \"%s/%s\"", proc_dir, path);
-	if (!is_procfs(fd))
-		return isola_err(err, ISOLA_ERR_INVALID, 0, "\"%s/%s\" is not on procfs",
-				 proc_dir, path);
-	return steal_fd(fd);
+	snprintf(path, sizeof(path), "thread-self/attr/%s", name);
+	return isola_procfs_open(proc_dir, path, O_WRONLY, err);
 }
 
 static int write_attr(const char *name, const char *value, struct isola_error *err)

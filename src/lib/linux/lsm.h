@@ -29,6 +29,15 @@ bool isola_lsm_selinux_enabled(void);
 int isola_lsm_open_attr(const char *proc_dir, const char *name, struct isola_error *err);
 
 /*
+ * The same checks for any procfs file the runtime writes from inside the
+ * container (self/oom_score_adj, sys/kernel/..., self/setgroups): path is
+ * relative to the procfs root; a leading "self/" or "thread-self/" is
+ * resolved by reading the link. flags as for open(2); O_CLOEXEC is added.
+ */
+int isola_procfs_open(const char *proc_dir, const char *path, int flags,
+		      struct isola_error *err);
+
+/*
  * Mount options with the SELinux mount label added (context="label") when
  * SELinux is enabled and label is set; else a copy of data. *out is NULL
  * when data is NULL and nothing was added.
