@@ -81,6 +81,8 @@ def main():
     ap.add_argument("--tag", default="latest")
     ap.add_argument("--layers", type=int, default=2)
     ap.add_argument("--compress", default="gzip")
+    ap.add_argument("--index", action="store_true",
+                    help="wrap the manifest in an image index (linux/amd64 and linux/arm64)")
     a = ap.parse_args()
     os.makedirs(os.path.join(a.out, "blobs", "sha256"), exist_ok=True)
     tars = [layer1(), layer2()][: a.layers]
@@ -105,10 +107,18 @@ def main():
         "layers": descs,
     }
     mdata = json.dumps(manifest).encode()
-    index = {"schemaVersion": 2, "manifests": [{
-        "mediaType": "application/vnd.oci.image.manifest.v1+json",
-        "digest": put(a.out, mdata), "size": len(mdata),
-        "annotations": {"org.opencontainers.image.ref.name": a.tag}}]}
+    top = {"mediaType": "application/vnd.oci.image.manifest.v1+json",
+           "digest": put(a.out, mdata), "size": len(mdata)}
+    if a.index:
+        plats = [dict(top, platform={"os": "linux", "architecture": arch})
+                 for arch in ("arm64", "amd64")]
+        idata = json.dumps({"schemaVersion": 2,
+                            "mediaType": "application/vnd.oci.image.index.v1+json",
+                            "manifests": plats}).encode()
+        top = {"mediaType": "application/vnd.oci.image.index.v1+json",
+               "digest": put(a.out, idata), "size": len(idata)}
+    top["annotations"] = {"org.opencontainers.image.ref.name": a.tag}
+    index = {"schemaVersion": 2, "manifests": [top]}
     with open(os.path.join(a.out, "index.json"), "w") as f:
         json.dump(index, f)
     with open(os.path.join(a.out, "oci-layout"), "w") as f:
