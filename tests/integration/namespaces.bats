@@ -92,7 +92,9 @@ host_ns() {
 @test "namespaces: time namespace offsets" {
 	runc_lacks "time namespace (runtime-spec 1.2, runc 1.2)"
 	config_add_ns time
-	config_set '.linux.timeOffsets = {"monotonic": {"secs": 86400, "nanosecs": 0}}'
+	# /proc/uptime follows CLOCK_BOOTTIME, so it shows the boottime offset.
+	config_set '.linux.timeOffsets = {"monotonic": {"secs": 86400, "nanosecs": 0},
+		"boottime": {"secs": 86400, "nanosecs": 0}}'
 	run_ct_sep /bin/cat /proc/uptime
 	assert_success
 	up=${output%%.*}

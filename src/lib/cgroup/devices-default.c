@@ -31,12 +31,14 @@ int isola_resources_allow_devices(struct isola_resources *r, const struct isola_
 	if (!v)
 		return isola_err_sys(err, "alloc");
 	memcpy(v + r->n_devices, defaults, sizeof(defaults));
+	size_t k = r->n_devices + NDEFAULTS;
 	for (size_t i = 0; i < n; i++) {
-		struct isola_res_device *d = &v[r->n_devices + NDEFAULTS + i];
-		*d = (struct isola_res_device){true, devs[i].type == 'u' ? 'c' : devs[i].type,
-					       devs[i].major, devs[i].minor, "rwm"};
+		if (devs[i].type == 'p')
+			continue; /* fifos are not subject to the device controller */
+		v[k++] = (struct isola_res_device){true, devs[i].type == 'u' ? 'c' : devs[i].type,
+						   devs[i].major, devs[i].minor, "rwm"};
 	}
 	r->devices = v;
-	r->n_devices = total;
+	r->n_devices = k;
 	return 0;
 }

@@ -11,6 +11,7 @@
 
 #include "cgroup/cgroup.h"
 #include "core/cleanup.h"
+#include "core/safepath.h"
 #include "linux/console.h"
 #include "linux/hooks.h"
 #include "linux/ns.h"
@@ -42,6 +43,18 @@ static int init_namespaces(struct isola_init_ctx *x, struct isola_error *err)
 	return 0;
 }
 
+/* As runc: a missing cwd is created (as root, before the rootfs turns read-only). */
+static int make_cwd(const struct isola_config *c, int rootfd, struct isola_error *err)
+{
+	if (!c->process.cwd)
+		return 0;
+	int fd = isola_mkdir_in_root(rootfd, c->process.cwd, 0755, err);
+	if (fd < 0)
+		return isola_err_prefix(err, "process.cwd");
+	close(fd);
+	return 0;
+}
+
 static int init_rootfs(struct isola_init_ctx *x, struct isola_rootfs *r, const char *state,
 		       struct isola_error *err)
 {
@@ -58,9 +71,11 @@ static int init_rootfs(struct isola_init_ctx *x, struct isola_rootfs *r, const c
 	if (isola_hooks_run(&c->hooks[ISOLA_HOOK_CREATE_CONTAINER], "createContainer", state,
 			    err) < 0)
 		return -1;
-	if (isola_rootfs_pivot(r, err) < 0 || isola_rootfs_finalize(r, err) < 0)
+	/* sysctls go through /proc/sys before readonlyPaths make it read-only. */
+	if (isola_rootfs_pivot(r, err) < 0 || isola_container_identity(c, r->rootfd, err) < 0 ||
+	    make_cwd(c, r->rootfd, err) < 0)
 		return -1;
-	return isola_container_identity(c, r->rootfd, err);
+	return isola_rootfs_finalize(r, err);
 }
 
 static int init_process(struct isola_init_ctx *x, int rootfd, char **exe, struct isola_error *err)
@@ -118,6 +133,8 @@ static int init_steps(struct isola_init_ctx *x, char **exe, const char **phase,
 	const struct isola_config *c = x->config;
 	cleanup_free char *state = NULL;
 	struct isola_rootfs r = {.rootfd = -1, .devnull = -1};
+	/* Nodes and dirs we create get exactly the modes asked for; the process's umask comes later. */
+	umask(0);
 	/* GO carries the state JSON that hooks get on stdin. */
 	if (isola_sync_recv(x->sync, ISOLA_SYNC_GO, NULL, &state, err) < 0)
 		return -1;
