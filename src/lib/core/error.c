@@ -6,7 +6,8 @@
 
 #include "isola/error.h"
 
-static void verr(struct isola_error *err, int kind, int errnum, const char *fmt, va_list ap)
+__attribute__((format(printf, 4, 0))) static void verr(struct isola_error *err, int kind,
+						   int errnum, const char *fmt, va_list ap)
 {
 	int n = vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
 	if (n < 0)
