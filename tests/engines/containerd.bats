@@ -17,7 +17,7 @@ setup_file() {
 	write_containerd_conf "$ENG_DIR"
 	containerd --config "$ENG_DIR/config.toml" >"$ENG_DIR/containerd.log" 2>&1 &
 	echo $! >"$ENG_DIR/containerd.pid"
-	if ! ENG_WAIT=30 wait_for ctr_ version; then
+	if ! ENG_WAIT=30 wait_for_daemon "$!" ctr_ version; then
 		cat "$ENG_DIR/containerd.log" >&3
 		return 1
 	fi

@@ -46,6 +46,18 @@ wait_for() {
 	return 1
 }
 
+# Poll "$2..." like wait_for, giving up early when daemon pid $1 died.
+wait_for_daemon() {
+	local pid=$1 i n=$((${ENG_WAIT:-20} * 10))
+	shift
+	for ((i = 0; i < n; i++)); do
+		"$@" >/dev/null 2>&1 && return 0
+		kill -0 "$pid" 2>/dev/null || return 1
+		sleep 0.1
+	done
+	return 1
+}
+
 # Stop a process we started, by pid: TERM, then KILL after $2 seconds.
 stop_pid() {
 	local pid=$1 grace=${2:-10} i
@@ -155,7 +167,7 @@ kill_strays() {
 		pid=${f#/proc/}
 		pid=${pid%/cmdline}
 		[ "$pid" = "$$" ] && continue
-		tr '\0' ' ' <"$f" 2>/dev/null | grep -qF -- "$dir" || continue
+		{ tr '\0' ' ' <"$f"; } 2>/dev/null | grep -qF -- "$dir" || continue
 		kill -KILL "$pid" 2>/dev/null
 	done
 	return 0
