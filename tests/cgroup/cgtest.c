@@ -4,18 +4,20 @@
  *   cgtest STATE create ID [PATH] [RESOURCES-JSON]   (state saved to the file STATE)
  *   cgtest STATE enter PID | update JSON | freeze | thaw | frozen | pids | kill SIG
  *   cgtest STATE destroy | stats | oomcount | oomwait MS | dir [CONTROLLER] | layout
- *   cgtest STATE mount DIR [ro]
+ *   cgtest STATE mount DIR [ro] | spawn (clone3 CLONE_INTO_CGROUP a sleep)
  * Warnings go to stderr as "warning: ...", errors as "error: ..." with exit 1.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <json-c/json.h>
+#include <linux/sched.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "cgroup/cgroup.h"
@@ -118,6 +120,29 @@ static int do_oomwait(struct isola_cgroup *cg, int ms, struct isola_error *err)
 	return 0;
 }
 
+/* clone3(CLONE_INTO_CGROUP) a sleeping child straight into the v2 cgroup; print its pid. */
+static int do_spawn(struct isola_cgroup *cg, struct isola_error *err)
+{
+	struct clone_args ca = {.flags = CLONE_INTO_CGROUP, .exit_signal = SIGCHLD};
+	int fd = isola_cgroup_v2_fd(cg);
+	if (fd < 0)
+		return isola_err(err, ISOLA_ERR_UNSUPPORTED, 0, "no v2 fd"), fail(err);
+	ca.cgroup = (uint64_t)fd;
+	long pid = syscall(SYS_clone3, &ca, sizeof(ca));
+	if (pid < 0)
+		return isola_err_sys(err, "clone3"), fail(err);
+	if (pid == 0) {
+		/* let $(cgtest ... spawn) return: the sleeper must not hold the pipe */
+		int null = open("/dev/null", O_RDWR);
+		dup2(null, 1);
+		dup2(null, 2);
+		execlp("sleep", "sleep", "100", (char *)NULL);
+		_exit(127);
+	}
+	printf("%ld\n", pid);
+	return 0;
+}
+
 static int do_mount(struct isola_cgroup *cg, int argc, char **argv, struct isola_error *err)
 {
 	int fd = open(argv[0], O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -185,6 +210,8 @@ static int dispatch(struct isola_cgroup *cg, const char *cmd, int argc, char **a
 	}
 	if (strcmp(cmd, "oomwait") == 0 && argc > 0)
 		return do_oomwait(cg, atoi(argv[0]), err);
+	if (strcmp(cmd, "spawn") == 0)
+		return do_spawn(cg, err);
 	if (strcmp(cmd, "mount") == 0 && argc > 0)
 		return do_mount(cg, argc, argv, err);
 	return do_simple(cg, cmd, argc, argv, err);

@@ -63,9 +63,12 @@ static int v1_memory(const struct cg_apply *a, const struct cg_hier *h, struct i
 	if (m->reservation.set && cg_set(h, "memory.soft_limit_in_bytes", MEM ".reservation", err,
 					 "%" PRId64, m->reservation.v) < 0)
 		return -1;
-	/* Linux 6.1 removed kmem limits; the spec marks the field deprecated */
-	if (m->kernel.set && cg_write(h->dir, "memory.kmem.limit_in_bytes", "-1", NULL) < 0)
-		cg_warn(a->cg, MEM ".kernel: kernel memory limits are not supported, ignored");
+	/*
+	 * Linux stopped enforcing memory.kmem.limit_in_bytes (5.16: deprecated,
+	 * 6.1: writes accepted and ignored): writing it would be a silent no-op.
+	 */
+	if (m->kernel.set)
+		cg_warn(a->cg, MEM ".kernel: kernel memory limits are not enforced by Linux, ignored");
 	if (m->kernel_tcp.set && cg_set(h, "memory.kmem.tcp.limit_in_bytes", MEM ".kernelTCP",
 					err, "%" PRId64, m->kernel_tcp.v) < 0)
 		return -1;

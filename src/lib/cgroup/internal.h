@@ -58,6 +58,8 @@ int cg_detect(int *layout, struct cg_hier **hs, size_t *n, struct isola_error *e
 /* The caller's own cgroup in h (from /proc/self/cgroup), malloc'd. */
 char *cg_own_path(const struct cg_hier *h, struct isola_error *err);
 void cg_hier_release(struct cg_hier *h);
+/* The root field of mount's mountinfo line as this process sees it, malloc'd. */
+char *cg_mount_root(const char *mount);
 bool cg_has_controller(const struct cg_hier *h, const char *ctrl);
 /* The hierarchy that holds controller ctrl (v1 first, then v2's cgroup.controllers). */
 const struct cg_hier *cg_find(const struct isola_cgroup *cg, const char *ctrl);

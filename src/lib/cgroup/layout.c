@@ -64,6 +64,14 @@ static int mount_info(const char *mnt, char **root, char **ctrls)
 	return *root && *ctrls ? 0 : -1;
 }
 
+char *cg_mount_root(const char *mount)
+{
+	char *root = NULL, *ctrls = NULL;
+	mount_info(mount, &root, &ctrls);
+	free(ctrls);
+	return root;
+}
+
 static int add_hier(struct cg_hier **hs, size_t *n, int kind, const char *mnt,
 		    struct isola_error *err)
 {

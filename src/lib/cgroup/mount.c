@@ -31,11 +31,18 @@ static uint64_t attr_of(unsigned long flags)
 	return a;
 }
 
-/* True when /proc/self/cgroup shows "/" for h while the container's path isn't "/". */
+/*
+ * In a cgroup namespace the host's cgroup mounts show a root of "/.." (above
+ * the namespace root) in mountinfo, and /proc/self/cgroup shows "/" for the
+ * cgroup the namespace was made in. Both must hold: a process that merely sits
+ * in the host's root cgroup also reads "/", and a fresh mount there would hand
+ * the container the host's whole tree.
+ */
 static bool in_own_cgroupns(const struct cg_hier *h)
 {
 	cleanup_free char *own = cg_own_path(h, NULL);
-	return own && strcmp(own, "/") == 0 && strcmp(h->path, "/") != 0;
+	cleanup_free char *root = cg_mount_root(h->mount);
+	return own && root && strcmp(own, "/") == 0 && strncmp(root, "/..", 3) == 0;
 }
 
 static int fresh_cgroup(const struct cg_hier *h, uint64_t attr, struct isola_error *err)
