@@ -456,6 +456,88 @@ TEST(measure_compile_cost)
 	free(text);
 }
 
+static int count_files(const char *dir)
+{
+	char cmd[256];
+	FILE *f;
+	int n = -1;
+
+	snprintf(cmd, sizeof(cmd), "ls -A '%s' | wc -l", dir);
+	f = popen(cmd, "r");
+	if (f && fscanf(f, "%d", &n) != 1)
+		n = -1;
+	if (f)
+		pclose(f);
+	return n;
+}
+
+TEST(compile_cache_hit_is_the_same_program_and_fast)
+{
+	char dir[] = "/tmp/isolatest-sccache-XXXXXX", cmd[128];
+	size_t n;
+	char *text = test_profile_json(&n);
+	struct isola_seccomp *a = parse_text(text, false), *b = parse_text(text, false);
+	struct isola_error err = {0};
+	double t0, t1, t2;
+	int dfd;
+
+	CHECK(mkdtemp(dir) != NULL);
+	chmod(dir, 0700);
+	dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	t0 = now_ms();
+	CHECK(a && isola_seccomp_compile_cached(a, dfd, &err) == 0);
+	t1 = now_ms();
+	CHECK(b && isola_seccomp_compile_cached(b, dfd, &err) == 0);
+	t2 = now_ms();
+	CHECK(count_files(dir) == 1);
+	CHECK(a && b && a->bpf_len == b->bpf_len && memcmp(a->bpf, b->bpf, a->bpf_len) == 0);
+	printf("# cache miss %.3f ms, hit %.3f ms\n", t1 - t0, t2 - t1);
+	CHECK(b && exited_ok(run_child(b, body_profile, NULL)));
+	close(dfd);
+	isola_seccomp_free(a);
+	isola_seccomp_free(b);
+	free(text);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	CHECK(system(cmd) == 0);
+}
+
+TEST(compile_cache_distrusts_others_and_tampering)
+{
+	char dir[] = "/tmp/isolatest-sccache-XXXXXX", cmd[160];
+	struct isola_seccomp *a = parse_text(
+		"{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"getppid\"],"
+		"\"action\":\"SCMP_ACT_ERRNO\"}]}", false);
+	struct isola_seccomp *b = parse_text(
+		"{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"getppid\"],"
+		"\"action\":\"SCMP_ACT_ERRNO\"}]}", false);
+	struct isola_error err = {0};
+	int dfd;
+
+	CHECK(mkdtemp(dir) != NULL);
+	chmod(dir, 0777);
+	dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	/* A directory others can write is not used at all. */
+	CHECK(a && isola_seccomp_compile_cached(a, dfd, &err) == 0);
+	CHECK(count_files(dir) == 0);
+	chmod(dir, 0700);
+	isola_seccomp_free(a);
+	a = parse_text("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":"
+		       "[\"getppid\"],\"action\":\"SCMP_ACT_ERRNO\"}]}", false);
+	CHECK(a && isola_seccomp_compile_cached(a, dfd, &err) == 0);
+	CHECK(count_files(dir) == 1);
+	/* A cache file made group-writable, or with a changed body, is not trusted. */
+	snprintf(cmd, sizeof(cmd), "chmod 664 '%s'/*.bpf", dir);
+	CHECK(system(cmd) == 0);
+	CHECK(b && isola_seccomp_compile_cached(b, dfd, &err) == 0);
+	CHECK(a && b && a->bpf_len == b->bpf_len && memcmp(a->bpf, b->bpf, a->bpf_len) == 0);
+	CHECK(b && exited_ok(run_child(b, body_getppid_eperm, NULL)));
+	close(dfd);
+	isola_seccomp_free(a);
+	isola_seccomp_free(b);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	CHECK(system(cmd) == 0);
+}
+
 int main(void)
 {
 	return tap_run();

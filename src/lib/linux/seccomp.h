@@ -27,6 +27,14 @@ void isola_seccomp_free(struct isola_seccomp *s);
  * isola_seccomp_load compiles on the spot when this was not called.
  */
 int isola_seccomp_compile(struct isola_seccomp *s, struct isola_error *err);
+/*
+ * isola_seccomp_compile through a cache directory (an fd of a directory
+ * owned by us, mode 0700, e.g. <state root>/seccomp). A hit costs one small
+ * read instead of ~10 ms of libseccomp; anything untrusted or unreadable in
+ * the cache means compiling. cache_dirfd < 0: plain compile.
+ */
+int isola_seccomp_compile_cached(struct isola_seccomp *s, int cache_dirfd,
+				 struct isola_error *err);
 
 /*
  * Install the filter in the calling process. The kernel wants no_new_privs
