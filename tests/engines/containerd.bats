@@ -12,7 +12,7 @@ setup_file() {
 	export ENG_DIR
 	ENG_DIR=$(mktemp -d /tmp/isolatest-containerd.XXXXXX)
 	# The shim's socket dir and ctr's fifo dir are fixed under /run/containerd.
-	[ -e /run/containerd ] || touch "$ENG_DIR/made-run-containerd"
+	paths_snapshot "$ENG_DIR/paths-before" /run/containerd
 	ensure_image "$ENG_DIR"
 	write_containerd_conf "$ENG_DIR"
 	containerd --config "$ENG_DIR/config.toml" >"$ENG_DIR/containerd.log" 2>&1 &
@@ -37,8 +37,7 @@ teardown_file() {
 	kill_strays "$ENG_DIR"
 	umount_tree "$ENG_DIR"
 	remove_cgroup_tree isolatest
-	[ -e "$ENG_DIR/made-run-containerd" ] &&
-		rmdir /run/containerd/fifo /run/containerd/s /run/containerd 2>/dev/null
+	paths_cleanup "$ENG_DIR/paths-before"
 	rm -rf "$ENG_DIR"
 }
 

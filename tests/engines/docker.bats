@@ -15,7 +15,7 @@ setup_file() {
 	export ENG_DIR
 	ENG_DIR=$(mktemp -d /tmp/isolatest-docker.XXXXXX)
 	ensure_image "$ENG_DIR"
-	[ -e /etc/docker/key.json ] || touch "$ENG_DIR/made-key"
+	paths_snapshot "$ENG_DIR/paths-before" /run/containerd /run/docker /etc/docker/key.json
 	ip link add "$BRIDGE" type bridge
 	ip addr add "$SUBNET.1/24" dev "$BRIDGE"
 	ip link set "$BRIDGE" up
@@ -32,7 +32,7 @@ teardown_file() {
 	umount_tree "$ENG_DIR"
 	remove_cgroup_tree isolatest-docker
 	ip link del "$BRIDGE" 2>/dev/null
-	[ -e "$ENG_DIR/made-key" ] && rm -f /etc/docker/key.json
+	paths_cleanup "$ENG_DIR/paths-before"
 	rm -rf "$ENG_DIR"
 }
 

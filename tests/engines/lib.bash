@@ -207,3 +207,23 @@ check_limits() {
 	*) fail "cpu quota is not 50000/100000" ;;
 	esac
 }
+
+# Engines write a few things at fixed host paths whatever their config says
+# (CNI's cache, containers/image's blob cache, shim socket dirs). Note which
+# of $2... are missing now, and remove exactly those in paths_cleanup.
+paths_snapshot() {
+	local f=$1 p
+	shift
+	: >"$f"
+	for p in "$@"; do
+		[ -e "$p" ] || echo "$p" >>"$f"
+	done
+}
+
+paths_cleanup() {
+	local p
+	[ -f "$1" ] || return 0
+	while read -r p; do
+		[ -n "$p" ] && rm -rf "$p"
+	done <"$1"
+}

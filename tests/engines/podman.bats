@@ -11,6 +11,8 @@ setup_file() {
 	export ENG_DIR
 	ENG_DIR=$(mktemp -d /tmp/isolatest-podman.XXXXXX)
 	ensure_image "$ENG_DIR"
+	paths_snapshot "$ENG_DIR/paths-before" /run/libpod /var/lib/cni /var/lib/containers \
+		/run/containers
 	fw_snapshot "$ENG_DIR/fw-before"
 	write_podman_conf "$ENG_DIR"
 	export CONTAINERS_CONF="$ENG_DIR/containers.conf"
@@ -24,6 +26,7 @@ teardown_file() {
 	remove_cgroup_tree isolatest-podman
 	fw_restore "$ENG_DIR/fw-before"
 	ip link del isolatest0 2>/dev/null
+	paths_cleanup "$ENG_DIR/paths-before"
 	rm -rf "$ENG_DIR"
 }
 
@@ -58,11 +61,12 @@ write_podman_conf() {
 	EOF
 	# No ipMasq and no firewall plugin: only portmap touches iptables, and
 	# teardown_file removes the chains it leaves.
-	cat >"$d/cni/isolatest.conflist" <<-'EOF'
+	cat >"$d/cni/isolatest.conflist" <<-EOF
 		{"cniVersion": "0.4.0", "name": "isolatest", "plugins": [
 		  {"type": "bridge", "bridge": "isolatest0", "isGateway": true,
 		   "ipMasq": false, "hairpinMode": true,
-		   "ipam": {"type": "host-local", "routes": [{"dst": "0.0.0.0/0"}],
+		   "ipam": {"type": "host-local", "dataDir": "$d/ipam",
+		            "routes": [{"dst": "0.0.0.0/0"}],
 		            "ranges": [[{"subnet": "10.233.77.0/24", "gateway": "10.233.77.1"}]]}},
 		  {"type": "portmap", "capabilities": {"portMappings": true}}]}
 	EOF
