@@ -228,3 +228,23 @@ check_rootfs() {
 	[ "$status" -eq 2 ]
 	[ "${#lines[@]}" -eq 1 ]
 }
+
+@test "save and load round-trip through oci-archive and docker-archive" {
+	"$IMAGE_TESTS/mkimage.py" "$TMP/oci"
+	isola load -q -i "$TMP/oci" multi:1
+	id=$(isola images -q --no-trunc multi:1)
+	isola save -o "$TMP/oci.tar" multi:1
+	isola save --format docker-archive multi:1 >"$TMP/docker.tar"
+	tar -tf "$TMP/oci.tar" | grep -qx index.json
+	tar -tf "$TMP/docker.tar" | grep -qx manifest.json
+	for f in oci docker; do
+		isola rmi multi:1
+		run isola load -q -i "$TMP/$f.tar"
+		[ "$status" -eq 0 ]
+		[ "$output" = "Loaded image: docker.io/library/multi:1" ]
+		[ "$(isola images -q --no-trunc multi:1)" = "$id" ]
+	done
+	run isola save -o "$TMP/x.tar" nosuch:1
+	[ "$status" -eq 1 ]
+	[ ! -e "$TMP/x.tar" ]
+}
