@@ -177,9 +177,13 @@ int isola_cgroup_create(const struct isola_cgroup_opts *opts, struct isola_cgrou
 	cg->warn = opts->warn;
 	cg->warn_data = opts->warn_data;
 	if (create_steps(cg, opts, err) < 0) {
+		struct isola_error ignored;
+		/* hierarchies not reached yet have no dir and created == 0: skipped */
 		for (size_t i = 0; i < cg->nh; i++)
-			if (cg->h[i].dir)
-				cg_remove_dirs(&cg->h[i]);
+			if (!cg->h[i].dir)
+				cg->h[i].created = 0;
+		if (!cg->disabled)
+			isola_cgroup_destroy(cg, &ignored);
 		isola_cgroup_free(cg);
 		return -1;
 	}

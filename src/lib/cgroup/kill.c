@@ -53,6 +53,8 @@ static bool all_empty(const struct isola_cgroup *cg)
 	for (size_t i = 0; i < cg->nh; i++) {
 		cleanup_free pid_t *pids = NULL;
 		size_t n = 0, cap = 0;
+		if (!cg->h[i].dir)
+			continue;
 		if (cg_read_pids(cg->h[i].dir, &pids, &n, &cap, NULL) < 0)
 			continue; /* gone already */
 		if (n > 0)
@@ -64,11 +66,11 @@ static bool all_empty(const struct isola_cgroup *cg)
 /* rmdir the leaf (with anything nested in it), then the parents we created. */
 int cg_remove_dirs(const struct cg_hier *h)
 {
+	if (h->created == 0 || !h->dir)
+		return 0;
 	cleanup_free char *d = strdup(h->dir);
 	if (!d)
 		return -1;
-	if (h->created == 0)
-		return 0;
 	if (cg_rmdir_tree(d) < 0)
 		return -1;
 	for (int i = 1; i < h->created; i++) {
