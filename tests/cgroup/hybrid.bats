@@ -12,6 +12,7 @@ setup() {
 
 teardown() {
 	cg_teardown
+	[ -z "${RLDIR:-}" ] || rm -rf "$RLDIR"
 }
 
 v1() { cat "/sys/fs/cgroup/$1$CGPATH/$2"; }
@@ -251,4 +252,34 @@ v1() { cat "/sys/fs/cgroup/$1$CGPATH/$2"; }
 	CGTEST_SYSTEMD=1 run cg create "$CGNAME" "system.slice:isola:$CGNAME"
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"systemd cgroup manager requested but systemd is not running"* ]]
+}
+
+@test "hybrid: rootless without permission runs without cgroups unless limits are asked" {
+	command -v setpriv >/dev/null || skip "no setpriv"
+	local as_nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups) d
+	# BATS_TEST_TMPDIR is private to root: nobody needs a directory of its own
+	RLDIR=$(mktemp -d /tmp/isolatest-rl.XXXXXX) && chmod 777 "$RLDIR" && d=$RLDIR
+	CGTEST_ROOTLESS=1 "${as_nobody[@]}" "$CGTEST" "$d/s" create "$CGNAME" "$CGPATH"
+	[ "$("${as_nobody[@]}" "$CGTEST" "$d/s" layout)" = none ]
+	CGTEST_ROOTLESS=1 run "${as_nobody[@]}" "$CGTEST" "$d/s2" create "$CGNAME" "$CGPATH" \
+		'{"pids":{"limit":3}}'
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"rootless: linux.resources needs cgroups"*"Permission denied"* ]]
+	run "${as_nobody[@]}" "$CGTEST" "$d/s3" create "$CGNAME" "$CGPATH"
+	[ "$status" -ne 0 ]
+	assert_gone
+}
+
+@test "hybrid: checkBeforeUpdate refuses a limit below the current usage" {
+	cg create "$CGNAME" "$CGPATH" '{"memory":{"limit":67108864}}'
+	# v1 charges stay where they were made: allocate from inside the cgroup
+	sh -c 'echo $$ > '"/sys/fs/cgroup/memory$CGPATH/cgroup.procs"'
+		x=$(head -c 4000000 /dev/zero | tr "\0" a); exec sleep 100' &
+	PIDS+=($!)
+	sleep 0.5
+	[ "$(v1 memory memory.usage_in_bytes)" -gt 4096 ]
+	run cg update '{"memory":{"limit":4096,"checkBeforeUpdate":true}}'
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"linux.resources.memory.limit: 4096 is below the current usage"* ]]
+	[ "$(v1 memory memory.limit_in_bytes)" = 67108864 ]
 }

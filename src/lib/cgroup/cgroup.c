@@ -121,7 +121,7 @@ static int make_all(struct isola_cgroup *cg, const struct isola_cgroup_opts *opt
 		if (!opts->rootless || !perm_error(err->errnum))
 			return -1;
 		if (opts->resources && isola_resources_any(opts->resources))
-			return isola_err_prefix(err, "rootless container with resource limits");
+			return isola_err_prefix(err, "rootless: linux.resources needs cgroups");
 		cg_hier_release(h);
 		memmove(h, h + 1, (cg->nh - i - 1) * sizeof(*h));
 		cg->nh--;
