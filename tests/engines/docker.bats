@@ -45,7 +45,7 @@ teardown() {
 
 start_dockerd() {
 	local d=$1
-	echo '{}' >"$d/daemon.json"
+	printf '{"runtimes": {"isola-conf": {"path": "%s"}}}\n' "$RUNTIME" >"$d/daemon.json"
 	dockerd --config-file "$d/daemon.json" --data-root "$d/data" --exec-root "$d/exec" \
 		-H "unix://$d/docker.sock" --pidfile "$d/dockerd.pid" \
 		--bridge "$BRIDGE" --iptables=false --ip-forward=false --ip-masq=false \
@@ -73,6 +73,11 @@ dkrun() {
 	run_ok dk info --format '{{json .Runtimes}}'
 	out_has '"isola"'
 	out_has "$RUNTIME"
+}
+
+@test "docker: a runtime named in daemon.json" {
+	run_ok dk run --runtime isola-conf --rm --network none "$IMG" echo via daemon.json
+	out_is "via daemon.json"
 }
 
 @test "docker: run --rm prints the process output" {

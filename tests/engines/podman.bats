@@ -52,7 +52,9 @@ write_podman_conf() {
 		lock_type = "file"
 		static_dir = "$d/root/libpod"
 		volume_path = "$d/root/volumes"
-		runtime_supports_json = ["crun", "runc", "isola-runtime"]
+		runtime_supports_json = ["crun", "runc", "isola", "isola-runtime"]
+		[engine.runtimes]
+		isola = ["$RUNTIME"]
 		[network]
 		network_backend = "cni"
 		cni_plugin_dirs = ["/usr/lib/cni", "/usr/libexec/cni", "/opt/cni/bin"]
@@ -91,6 +93,13 @@ pm_status() {
 	out_is "hello from podman"
 	run_ok pm ps -a -q
 	out_is ""
+}
+
+@test "podman: a runtime named in containers.conf [engine.runtimes]" {
+	run_ok timeout "$ENG_TIMEOUT" podman --root "$ENG_DIR/root" --runroot "$ENG_DIR/runroot" \
+		--runtime isola --storage-driver overlay run --rm --network none \
+		--cgroup-parent /isolatest-podman "$IMG" echo via conf
+	out_is "via conf"
 }
 
 @test "podman: exit code of the container process is returned" {
