@@ -110,6 +110,7 @@ sweep() {
 
 env_cleanup() {
 	local i d p
+	declare -F img_stop >/dev/null && img_stop
 	for i in "${!LABELS[@]}"; do sweep "$i"; done
 	# anything still in our cgroups was started by us
 	for d in /sys/fs/cgroup/*$CGP/* /sys/fs/cgroup$CGP/*; do

@@ -302,3 +302,4 @@ scen_mem() {
 }
 
 . "$HERE/counters.sh"
+. "$HERE/image.sh"

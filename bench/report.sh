@@ -31,9 +31,20 @@ idle-rund|idle: run -d per container|ms|1|0
 EOF
 }
 
-# the pivot: one row per scenario, one column per runtime, then the floor
+report_image_rows() {
+	cat <<EOF
+img-pull|pull + unpack, 3 layers, local registry|ms|1|1
+img-unpack|unpack one large layer (${IMG_MB:-32} MB) from an OCI layout|ms|1|1
+img-rss|max RSS of pull|MB|0.0009765625|1
+EOF
+}
+
+# report_table ROWS-FUNCTION COLUMNS...: the pivot, one row per scenario, one
+# column per runtime (or tool), then the floor
 report_table() {
-	report_rows | awk -F'|' -v res="$RESULTS" -v labels="${LABELS[*]}" '
+	local rows=$1
+	shift
+	"$rows" | awk -F'|' -v res="$RESULTS" -v labels="$*" '
 	function f(x,  a) { a = x < 0 ? -x : x
 		return a >= 100 ? sprintf("%.0f", x) : a >= 10 ? sprintf("%.1f", x) : sprintf("%.2f", x) }
 	BEGIN { FS = "\t"
@@ -85,7 +96,9 @@ report_machine() {
 
 report_all() {
 	local wall=$1
-	report_table >"$OUT/table.md"
+	report_table report_rows "${LABELS[@]}" >"$OUT/table.md"
+	: >"$OUT/image.md"
+	grep -q '^img-' "$RESULTS" && report_table report_image_rows isola skopeo+umoci >"$OUT/image.md"
 	report_detail >"$OUT/detail.md"
 	{
 		echo "## Latest results"
@@ -93,7 +106,13 @@ report_all() {
 		report_machine
 		echo "- wall time of the benchmark: $wall s"
 		echo
-		cat "$OUT/table.md"
+		[[ $(wc -l <"$OUT/table.md") -gt 2 ]] && cat "$OUT/table.md"
+		if [[ -s $OUT/image.md ]]; then
+			echo
+			echo "Images (issue 7): isola = \`$ISOLA_CLI\`; skopeo copy + umoci unpack; floor = tar -xzf of the same layers"
+			echo
+			cat "$OUT/image.md"
+		fi
 		echo
 		echo "Cells: median ± half the interquartile range (x fastest runtime, x floor)."
 		echo "Times are wall clock; each scenario runs every runtime in the same hyperfine"

@@ -8,9 +8,11 @@
 #     crun=$(command -v crun), runc=$(command -v runc).
 #   A runtime that fails (or is missing) gets "fail" cells; the others go on.
 # options:
-#   -q      quick mode (~30 s): -r 10 -w 1 -n 30 -t 1, 5 memory runs
+#   -q      quick mode (~30 s): -r 10 -w 1 -n 30 -t 1, 5 memory runs, no image
 #   -s LIST scenarios, comma separated (default run,cold,phases,lifecycle,
-#           exec,tput,mem,icount,size; also available: idle)
+#           exec,tput,mem,icount,size,image; also available: idle)
+#           image: `isola pull` (ISOLA_CLI, default build/src/isola/isola) from
+#           a local docker-registry vs skopeo copy + umoci unpack
 #   -r N    timed runs per command (default 30)   -w N  warmup runs (default 3)
 #   -n N    containers per throughput batch (100)  -t N  runs per batch (3)
 #   -R N    rounds with rotated command order (default 3)
@@ -33,7 +35,7 @@ SELF="$HERE/$(basename "${BASH_SOURCE[0]}")"
 TOP=$(cd "$HERE/.." && pwd)
 
 RUNS=30 WARMUP=3 TP_N=100 TP_RUNS=3 IDLE=50 RSS_RUNS=10 ROUNDS=3
-DEFSCEN=run,cold,phases,lifecycle,exec,tput,mem,icount,size
+DEFSCEN=run,cold,phases,lifecycle,exec,tput,mem,icount,size,image
 SCEN=$DEFSCEN OUT="" KEEP_UNIFIED=0 KEEP_WORK=0 XMODE=0 QUICK=0 DOCS=auto
 
 die() { echo "bench: $*" >&2; exit 1; }
@@ -52,6 +54,7 @@ while getopts "r:w:n:t:i:s:o:R:qDNUkXh" o; do
 done
 shift $((OPTIND - 1))
 [[ $XMODE == 1 ]] && SCEN=none
+[[ $QUICK == 1 && $SCEN == "$DEFSCEN" ]] && SCEN=${DEFSCEN%,image}
 want() { [[ ,$SCEN, == *,$1,* ]]; }
 if [[ $DOCS == auto ]]; then
 	DOCS=no
@@ -128,6 +131,7 @@ want mem && scen_mem
 want icount && scen_icount
 want size && scen_size
 want idle && scen_idle
+want image && scen_image
 T1=$(date +%s)
 
 . "$HERE/report.sh"
