@@ -96,14 +96,36 @@ int isola_process_limits(const struct isola_process *p, struct isola_error *err)
 {
 	if (apply_rlimits(p, err) < 0)
 		return -1;
-	if (p->has_oom_score_adj) {
-		char buf[16];
-		int n = snprintf(buf, sizeof(buf), "%d", p->oom_score_adj);
-		if (isola_write_file_at(AT_FDCWD, "/proc/self/oom_score_adj", buf, (size_t)n, err) <
-		    0)
-			return isola_err_prefix(err, "process.oomScoreAdj");
-	}
 	return apply_sched(p, err);
+}
+
+int isola_process_oom_score_adj(pid_t pid, const struct isola_process *p, struct isola_error *err)
+{
+	if (!p->has_oom_score_adj)
+		return 0;
+	char path[64], buf[16];
+	snprintf(path, sizeof(path), "/proc/%d/oom_score_adj", (int)pid);
+	int n = snprintf(buf, sizeof(buf), "%d", p->oom_score_adj);
+	if (isola_write_file_at(AT_FDCWD, path, buf, (size_t)n, err) < 0)
+		return isola_err_prefix(err, "process.oomScoreAdj");
+	return 0;
+}
+
+int isola_close_fds_except(unsigned int first, const int *keep, size_t n, struct isola_error *err)
+{
+	/* Close [first, ∞) minus the kept fds, one close_range per gap. */
+	unsigned int from = first;
+	for (;;) {
+		unsigned int next = ~0U;
+		for (size_t i = 0; i < n; i++)
+			if (keep[i] >= 0 && (unsigned)keep[i] >= from && (unsigned)keep[i] < next)
+				next = (unsigned)keep[i];
+		if (next > from && syscall(SYS_close_range, from, next - 1, 0) < 0)
+			return isola_err_sys(err, "close inherited fds");
+		if (next == ~0U)
+			return 0;
+		from = next + 1;
+	}
 }
 
 int isola_process_identity(const struct isola_process *p, struct isola_error *err)
@@ -125,6 +147,11 @@ int isola_process_identity(const struct isola_process *p, struct isola_error *er
 	if (chdir(p->cwd ? p->cwd : "/") < 0)
 		return isola_err_sys(err, "process.cwd: chdir to cwd (\"%s\") set in config.json failed",
 				     p->cwd);
+	/* A cwd reached through a leaked fd lies outside our root (CVE-2024-21626). */
+	char buf[4096];
+	if (!getcwd(buf, sizeof(buf)) || buf[0] != '/')
+		return isola_err(err, ISOLA_ERR_INVALID, 0,
+				 "process.cwd: \"%s\" is outside the container", p->cwd);
 	return 0;
 }
 
@@ -167,6 +194,22 @@ char *isola_process_lookup(const struct isola_process *p, struct isola_error *er
 	return NULL;
 }
 
+static int load_seccomp(const struct isola_seccomp *seccomp, int *notify_fd,
+			struct isola_error *err)
+{
+	if (seccomp && isola_seccomp_load(seccomp, notify_fd, err) < 0)
+		return isola_err_prefix(err, "linux.seccomp");
+	return 0;
+}
+
+int isola_process_seccomp_early(const struct isola_process *p, const struct isola_seccomp *seccomp,
+				int *notify_fd, struct isola_error *err)
+{
+	*notify_fd = -1;
+	/* Without no_new_privs the kernel wants CAP_SYS_ADMIN: load before caps go (as runc). */
+	return p->no_new_privileges ? 0 : load_seccomp(seccomp, notify_fd, err);
+}
+
 int isola_process_seal(const struct isola_process *p, const struct isola_seccomp *seccomp,
 		       int *notify_fd, struct isola_error *err)
 {
@@ -175,9 +218,7 @@ int isola_process_seal(const struct isola_process *p, const struct isola_seccomp
 		return isola_err_sys(err, "set no_new_privs");
 	if (isola_lsm_set_exec_label(p->apparmor_profile, p->selinux_label, err) < 0)
 		return -1;
-	if (seccomp && isola_seccomp_load(seccomp, notify_fd, err) < 0)
-		return isola_err_prefix(err, "linux.seccomp");
-	return 0;
+	return p->no_new_privileges ? load_seccomp(seccomp, notify_fd, err) : 0;
 }
 
 int isola_process_cloexec_fds(unsigned int preserve_fds, struct isola_error *err)
@@ -198,34 +239,30 @@ int isola_process_exec(const struct isola_process *p, const char *exe, struct is
 	return isola_err(err, ISOLA_ERR_SYSTEM, 0, "exec: \"%s\": %s", p->args[0], strerror(errno));
 }
 
-static int write_sysctl(int rootfd, const char *key, const char *value, struct isola_error *err)
+static int write_sysctl(const char *key, const char *value, struct isola_error *err)
 {
-	char path[512] = "proc/sys/";
+	char path[512] = "sys/";
 	size_t off = strlen(path);
 	for (const char *k = key; *k && off < sizeof(path) - 1; k++)
 		path[off++] = *k == '.' ? '/' : *k;
 	path[off] = '\0';
-	cleanup_close int fd = isola_open_in_root(rootfd, path, O_WRONLY, 0, err);
+	/* Only a real procfs, no symlink, no file mounted over it (CVE-2019-16884, -52881). */
+	cleanup_close int fd = isola_procfs_open("/proc", path, O_WRONLY, err);
 	if (fd < 0)
 		return isola_err_prefix(err, "linux.sysctl");
-	/* A fake /proc in the image must not redirect the write (CVE-2019-16884 class). */
-	struct statfs sfs;
-	if (fstatfs(fd, &sfs) < 0 || sfs.f_type != PROC_SUPER_MAGIC)
-		return isola_err(err, ISOLA_ERR_INVALID, 0, "linux.sysctl: \"/%s\" is not on procfs",
-				 path);
 	if (isola_write_all(fd, value, strlen(value)) < 0)
 		return isola_err_sys(err, "linux.sysctl: write %s", key);
 	return 0;
 }
 
-int isola_container_identity(const struct isola_config *c, int rootfd, struct isola_error *err)
+int isola_container_identity(const struct isola_config *c, struct isola_error *err)
 {
 	if (c->hostname && sethostname(c->hostname, strlen(c->hostname)) < 0)
 		return isola_err_sys(err, "hostname: sethostname");
 	if (c->domainname && setdomainname(c->domainname, strlen(c->domainname)) < 0)
 		return isola_err_sys(err, "domainname: setdomainname");
 	for (size_t i = 0; i < c->n_sysctl; i++)
-		if (write_sysctl(rootfd, c->sysctl[i].key, c->sysctl[i].value, err) < 0)
+		if (write_sysctl(c->sysctl[i].key, c->sysctl[i].value, err) < 0)
 			return -1;
 	if (c->has_personality && personality(c->personality) < 0)
 		return isola_err_sys(err, "linux.personality");

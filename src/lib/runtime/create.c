@@ -21,6 +21,7 @@
 #include "linux/console.h"
 #include "linux/hooks.h"
 #include "linux/ns.h"
+#include "linux/process.h"
 #include "linux/seccomp.h"
 #include "runtime/container.h"
 #include "runtime/init.h"
@@ -121,6 +122,19 @@ static int copy_config(struct create_ctx *x, struct isola_error *err)
 	return 0;
 }
 
+/* Build the seccomp program here, once, through the cache: the init only loads it. */
+static int compile_seccomp(struct create_ctx *x, struct isola_error *err)
+{
+	if (!x->config->seccomp)
+		return 0;
+	char dir[4096];
+	snprintf(dir, sizeof(dir), "%s/.seccomp-cache", x->rt->root);
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+		return isola_err_sys(err, "create \"%s\"", dir);
+	cleanup_close int dfd = open(dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	return isola_seccomp_compile_cached(x->config->seccomp, dfd, err);
+}
+
 static int setup_channels(struct create_ctx *x, struct isola_error *err)
 {
 	if (!x->opts->start) {
@@ -205,7 +219,8 @@ static int spawn_init(struct create_ctx *x, struct isola_error *err)
 	const struct isola_namespace *user = isola_config_namespace(c, CLONE_NEWUSER);
 	if (user && !user->path && isola_idmap_write(pid, c, err) < 0)
 		return -1;
-	return 0;
+	/* Through the host's /proc: a file mounted over the container's can't take it. */
+	return isola_process_oom_score_adj(pid, &c->process, err);
 }
 
 static char *state_json_now(struct create_ctx *x, enum isola_status st)
@@ -328,7 +343,8 @@ int isola_container_create(const struct isola_rt *rt, const struct isola_create_
 	x.config = isola_config_load(opts->bundle, err);
 	if (!x.config || check_config(&x, err) < 0)
 		goto out;
-	if (setup_state(&x, err) < 0 || copy_config(&x, err) < 0 || setup_channels(&x, err) < 0 ||
+	if (setup_state(&x, err) < 0 || copy_config(&x, err) < 0 || compile_seccomp(&x, err) < 0 ||
+	    setup_channels(&x, err) < 0 ||
 	    spawn_init(&x, err) < 0 || drive_init(&x, err) < 0 || commit(&x, err) < 0)
 		goto fail;
 	if (opts->start && start_now(&x, err) < 0)

@@ -48,6 +48,9 @@ static int container_ns_flags(const struct isola_config *c)
 static int exec_child_steps(struct exec_ctx *x, char **exe, struct isola_error *err)
 {
 	const struct isola_process *p = x->opts->process;
+	int keep[] = {x->sync[1], x->pidfd, x->console};
+	if (isola_close_fds_except(3 + x->opts->preserve_fds, keep, 3, err) < 0)
+		return -1;
 	int join = x->ns_flags & ~(CLONE_NEWPID | CLONE_NEWTIME);
 	if (join && setns(x->pidfd, join) < 0)
 		return isola_err_sys(err, "join the container's namespaces");
@@ -56,11 +59,13 @@ static int exec_child_steps(struct exec_ctx *x, char **exe, struct isola_error *
 	cleanup_close int rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (p->terminal && isola_console_setup(rootfd, x->console, p, false, err) < 0)
 		return -1;
-	if (isola_process_limits(p, err) < 0 || isola_process_identity(p, err) < 0)
+	int notify = -1;
+	if (isola_process_limits(p, err) < 0 ||
+	    isola_process_seccomp_early(p, x->config->seccomp, &notify, err) < 0 ||
+	    isola_process_identity(p, err) < 0)
 		return -1;
 	if (!(*exe = isola_process_lookup(p, err)))
 		return -1;
-	int notify = -1;
 	if (isola_process_seal(p, x->config->seccomp, &notify, err) < 0)
 		return -1;
 	return isola_process_cloexec_fds(x->opts->preserve_fds, err);
@@ -126,7 +131,8 @@ static int exec_spawn(struct exec_ctx *x, pid_t *pid, struct isola_error *err)
 	x->sync[1] = -1;
 	if (x->cg && cgfd < 0 && isola_cgroup_enter(x->cg, *pid, err) < 0)
 		return -1;
-	if (isola_sync_send(x->sync[0], ISOLA_SYNC_GO, NULL, -1, err) < 0)
+	if (isola_process_oom_score_adj(*pid, x->opts->process, err) < 0 ||
+	    isola_sync_send(x->sync[0], ISOLA_SYNC_GO, NULL, -1, err) < 0)
 		return -1;
 	/* EOF: the process called execve. An ERROR: it failed before. */
 	int type = isola_sync_recv_any(x->sync[0], NULL, NULL, err);

@@ -72,10 +72,20 @@ static int init_rootfs(struct isola_init_ctx *x, struct isola_rootfs *r, const c
 			    err) < 0)
 		return -1;
 	/* sysctls go through /proc/sys before readonlyPaths make it read-only. */
-	if (isola_rootfs_pivot(r, err) < 0 || isola_container_identity(c, r->rootfd, err) < 0 ||
+	if (isola_rootfs_pivot(r, err) < 0 || isola_container_identity(c, err) < 0 ||
 	    make_cwd(c, r->rootfd, err) < 0)
 		return -1;
 	return isola_rootfs_finalize(r, err);
+}
+
+/* The seccomp listener goes to the runtime, which hands it to listenerPath. */
+static int send_notify_fd(struct isola_init_ctx *x, int notify, struct isola_error *err)
+{
+	if (notify < 0)
+		return 0;
+	int r = isola_sync_send(x->sync, ISOLA_SYNC_SECCOMP_FD, NULL, notify, err);
+	close(notify);
+	return r;
 }
 
 static int init_process(struct isola_init_ctx *x, int rootfd, char **exe, struct isola_error *err)
@@ -91,7 +101,10 @@ static int init_process(struct isola_init_ctx *x, int rootfd, char **exe, struct
 		/* Best effort, as runc: kernels without keyrings or in a userns may refuse. */
 		syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name, 0, 0, 0);
 	}
-	if (isola_process_limits(p, err) < 0 || isola_process_identity(p, err) < 0)
+	int notify = -1;
+	if (isola_process_limits(p, err) < 0 ||
+	    isola_process_seccomp_early(p, x->config->seccomp, &notify, err) < 0 ||
+	    send_notify_fd(x, notify, err) < 0 || isola_process_identity(p, err) < 0)
 		return -1;
 	*exe = isola_process_lookup(p, err);
 	return *exe ? 0 : -1;
@@ -102,14 +115,12 @@ static int init_seal(struct isola_init_ctx *x, bool to_parent, struct isola_erro
 	int notify = -1;
 	if (isola_process_seal(&x->config->process, x->config->seccomp, &notify, err) < 0)
 		return -1;
-	if (notify < 0)
-		return 0;
-	if (!to_parent)
+	if (notify >= 0 && !to_parent) {
+		close(notify);
 		return isola_err(err, ISOLA_ERR_UNSUPPORTED, 0,
 				 "seccomp notify together with startContainer hooks");
-	int r = isola_sync_send(x->sync, ISOLA_SYNC_SECCOMP_FD, NULL, notify, err);
-	close(notify);
-	return r;
+	}
+	return send_notify_fd(x, notify, err);
 }
 
 static int wait_start(struct isola_init_ctx *x, struct isola_error *err)
@@ -133,6 +144,10 @@ static int init_steps(struct isola_init_ctx *x, char **exe, const char **phase,
 	const struct isola_config *c = x->config;
 	cleanup_free char *state = NULL;
 	struct isola_rootfs r = {.rootfd = -1, .devnull = -1};
+	/* No fd of the caller may reach the container but stdio and the preserved ones. */
+	int keep[] = {x->sync, x->fifo, x->console_sock};
+	if (isola_close_fds_except(3 + x->opts->preserve_fds, keep, 3, err) < 0)
+		return -1;
 	/* Nodes and dirs we create get exactly the modes asked for; the process's umask comes later. */
 	umask(0);
 	/* GO carries the state JSON that hooks get on stdin. */
