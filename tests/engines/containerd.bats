@@ -113,7 +113,8 @@ task_stopped() {
 # ctr sets a tty's size only after the task started: wait for it (busybox
 # stty fails while the size is 0x0).
 # shellcheck disable=SC2016
-WAIT_TTY='i=0; until [ -n "$(stty size 2>/dev/null)" ] || [ $i -gt 50 ]; do sleep 0.1; i=$((i+1)); done'
+WAIT_TTY='i=0; until [ -n "$(stty size 2>/dev/null)" ] || [ $i -gt 50 ]; do
+	sleep 0.1; i=$((i+1)); done'
 
 @test "containerd: the CRI plugin loads with an isola runtime handler" {
 	run_ok ctr_ plugins ls
@@ -164,7 +165,9 @@ WAIT_TTY='i=0; until [ -n "$(stty size 2>/dev/null)" ] || [ $i -gt 50 ]; do slee
 
 @test "containerd: kill by signal, then delete" {
 	run_ok crun_ -d "$IMG" isolatest-ct-kill \
-		sh -c 'trap "exit 9" USR1; while :; do sleep 0.1; done'
+		sh -c 'trap "exit 9" USR1; touch /tmp/ready; while :; do sleep 0.1; done'
+	ENG_WAIT=10 wait_for ctr_ task exec --exec-id r1 isolatest-ct-kill test -f /tmp/ready ||
+		fail "trap never set"
 	run_ok ctr_ task kill -s SIGUSR1 isolatest-ct-kill
 	ENG_WAIT=10 wait_for task_stopped isolatest-ct-kill ||
 		fail "task still $(task_status isolatest-ct-kill) after USR1"

@@ -122,7 +122,9 @@ dkrun() {
 
 @test "docker: stop sends SIGTERM, then SIGKILL after the timeout" {
 	run_ok dkrun -d --name isolatest-dk-term --network none "$IMG" \
-		sh -c 'trap "exit 7" TERM; while :; do sleep 0.1; done'
+		sh -c 'trap "exit 7" TERM; touch /tmp/ready; while :; do sleep 0.1; done'
+	ENG_WAIT=10 wait_for dk exec isolatest-dk-term test -f /tmp/ready ||
+		fail "trap never set"
 	run_ok dk stop -t 10 isolatest-dk-term
 	run_ok dk inspect --format '{{.State.ExitCode}}' isolatest-dk-term
 	out_is 7
@@ -136,7 +138,9 @@ dkrun() {
 
 @test "docker: kill with a signal" {
 	run_ok dkrun -d --name isolatest-dk-kill --network none "$IMG" \
-		sh -c 'trap "echo got-usr1" USR1; while :; do sleep 0.1; done'
+		sh -c 'trap "echo got-usr1" USR1; touch /tmp/ready; while :; do sleep 0.1; done'
+	ENG_WAIT=10 wait_for dk exec isolatest-dk-kill test -f /tmp/ready ||
+		fail "trap never set"
 	run_ok dk kill -s USR1 isolatest-dk-kill
 	log_has() { dk logs isolatest-dk-kill 2>&1 | grep -q got-usr1; }
 	wait_for log_has || fail "USR1 not delivered"

@@ -135,7 +135,9 @@ pm_status() {
 
 @test "podman: stop sends SIGTERM to a process that handles it" {
 	run_ok pmrun -d --name isolatest-pm-term --network none "$IMG" \
-		sh -c 'trap "exit 7" TERM; while :; do sleep 0.1; done'
+		sh -c 'trap "exit 7" TERM; touch /tmp/ready; while :; do sleep 0.1; done'
+	ENG_WAIT=10 wait_for pm exec isolatest-pm-term test -f /tmp/ready ||
+		fail "trap never set"
 	run_ok pm stop -t 10 isolatest-pm-term
 	run_ok pm inspect --format '{{.State.ExitCode}}' isolatest-pm-term
 	out_is 7
@@ -152,7 +154,9 @@ pm_status() {
 
 @test "podman: kill with a signal name and number" {
 	run_ok pmrun -d --name isolatest-pm-kill --network none "$IMG" \
-		sh -c 'trap "echo got-usr1" USR1; while :; do sleep 0.1; done'
+		sh -c 'trap "echo got-usr1" USR1; touch /tmp/ready; while :; do sleep 0.1; done'
+	ENG_WAIT=10 wait_for pm exec isolatest-pm-kill test -f /tmp/ready ||
+		fail "trap never set"
 	run_ok pm kill --signal USR1 isolatest-pm-kill
 	log_has() { pm logs isolatest-pm-kill 2>&1 | grep -q got-usr1; }
 	wait_for log_has || fail "USR1 not delivered"

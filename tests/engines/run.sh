@@ -21,7 +21,10 @@ if [ -z "${ISOLA_TEST_INNER:-}" ] && [ -x "$build/tests/helpers/reaper" ]; then
 fi
 
 export RUNTIME="${RUNTIME:-$build/src/runtime/isola-runtime}"
-case "$RUNTIME" in /*) ;; *) RUNTIME="$(cd "$(dirname "$RUNTIME")" && pwd)/$(basename "$RUNTIME")" ;; esac
+case "$RUNTIME" in
+/*) ;;
+*) RUNTIME="$(cd "$(dirname "$RUNTIME")" && pwd)/$(basename "$RUNTIME")" ;;
+esac
 engines=${ENGINES:-podman containerd docker}
 
 common_pkgs="bats busybox-static python3 iproute2 procps util-linux"
