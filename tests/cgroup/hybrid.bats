@@ -274,7 +274,7 @@ v1() { cat "/sys/fs/cgroup/$1$CGPATH/$2"; }
 	cg create "$CGNAME" "$CGPATH" '{"memory":{"limit":67108864}}'
 	# v1 charges stay where they were made: allocate from inside the cgroup
 	sh -c 'echo $$ > '"/sys/fs/cgroup/memory$CGPATH/cgroup.procs"'
-		x=$(head -c 4000000 /dev/zero | tr "\0" a); exec sleep 100' &
+		x=$(head -c 4000000 /dev/zero | tr "\0" a); sleep 100; echo ${#x}' &
 	PIDS+=($!)
 	sleep 0.5
 	[ "$(v1 memory memory.usage_in_bytes)" -gt 4096 ]
