@@ -59,8 +59,8 @@ static struct json_object *image_json(const struct isola_image *img)
 	return o;
 }
 
-static void add_row(struct row **rows, size_t *n, const struct isola_image *img,
-		    const char *name, bool no_trunc)
+static void add_row(struct row **rows, size_t *n, const struct isola_image *img, const char *name,
+		    bool no_trunc)
 {
 	struct row *v = realloc(*rows, (*n + 1) * sizeof(*v));
 	if (!v)
@@ -122,8 +122,8 @@ static int list(const struct isola_image_index *idx, const struct images_opts *o
 		}
 	}
 	if (o->json)
-		printf("%s\n", json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PRETTY |
-									JSON_C_TO_STRING_NOSLASHESCAPE));
+		printf("%s\n", json_object_to_json_string_ext(
+				   arr, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
 	else if (!o->quiet)
 		print_table(rows, n);
 	json_object_put(arr);
@@ -134,9 +134,9 @@ static int list(const struct isola_image_index *idx, const struct images_opts *o
 int cmd_images(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"quiet", no_argument, NULL, 'q'},     {"format", required_argument, NULL, 'f'},
-		{"no-trunc", no_argument, NULL, 'n'},  {"all", no_argument, NULL, 'a'},
-		{"help", no_argument, NULL, 'h'},      {0},
+	    {"quiet", no_argument, NULL, 'q'},	  {"format", required_argument, NULL, 'f'},
+	    {"no-trunc", no_argument, NULL, 'n'}, {"all", no_argument, NULL, 'a'},
+	    {"help", no_argument, NULL, 'h'},	  {0},
 	};
 	struct images_opts o = {0};
 	struct isola_error err;

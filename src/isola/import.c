@@ -8,7 +8,7 @@
 int cmd_import(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"quiet", no_argument, NULL, 'q'}, {"help", no_argument, NULL, 'h'}, {0}};
+	    {"quiet", no_argument, NULL, 'q'}, {"help", no_argument, NULL, 'h'}, {0}};
 	struct isola_error err;
 	struct isola_progress_sink progress;
 	char id[ISOLA_DIGEST_MAX];

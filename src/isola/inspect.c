@@ -9,8 +9,7 @@
 #include "cli.h"
 #include "image/manifest.h"
 
-static void add_config(struct isola_store *s, const struct isola_image *img,
-		       struct json_object *o)
+static void add_config(struct isola_store *s, const struct isola_image *img, struct json_object *o)
 {
 	struct isola_error err;
 	size_t len;
@@ -20,9 +19,13 @@ static void add_config(struct isola_store *s, const struct isola_image *img,
 	if (!cfg)
 		return;
 	static const char *const keys[][2] = {
-		{"architecture", "Architecture"}, {"os", "Os"}, {"variant", "Variant"},
-		{"author", "Author"}, {"config", "Config"}, {"rootfs", "RootFS"},
-		{"history", "History"},
+	    {"architecture", "Architecture"},
+	    {"os", "Os"},
+	    {"variant", "Variant"},
+	    {"author", "Author"},
+	    {"config", "Config"},
+	    {"rootfs", "RootFS"},
+	    {"history", "History"},
 	};
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		if (json_object_object_get_ex(cfg, keys[i][0], &v))
@@ -56,7 +59,7 @@ static struct json_object *inspect_one(struct isola_store *s, const struct isola
 int cmd_inspect(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"format", required_argument, NULL, 'f'}, {"help", no_argument, NULL, 'h'}, {0}};
+	    {"format", required_argument, NULL, 'f'}, {"help", no_argument, NULL, 'h'}, {0}};
 	struct isola_error err;
 	int c;
 	while ((c = getopt_long(argc, argv, "f:h", opts, NULL)) != -1) {
@@ -83,7 +86,7 @@ int cmd_inspect(struct cli *cli, int argc, char **argv)
 			json_object_array_add(arr, inspect_one(s, &idx.v[k]));
 	}
 	printf("%s\n", json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PRETTY |
-								    JSON_C_TO_STRING_NOSLASHESCAPE));
+							       JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(arr);
 	isola_index_release(&idx);
 	isola_store_close(s);

@@ -9,8 +9,10 @@
 int cmd_load(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"input", required_argument, NULL, 'i'}, {"quiet", no_argument, NULL, 'q'},
-		{"help", no_argument, NULL, 'h'},        {0},
+	    {"input", required_argument, NULL, 'i'},
+	    {"quiet", no_argument, NULL, 'q'},
+	    {"help", no_argument, NULL, 'h'},
+	    {0},
 	};
 	struct isola_error err;
 	struct isola_progress_sink progress;

@@ -16,12 +16,12 @@ static int read_password(char *buf, size_t size)
 int cmd_login(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"username", required_argument, NULL, 'u'},
-		{"password", required_argument, NULL, 'p'},
-		{"password-stdin", no_argument, NULL, 's'},
-		{"help", no_argument, NULL, 'h'},
-		REGOPTS_LONG,
-		{0},
+	    {"username", required_argument, NULL, 'u'},
+	    {"password", required_argument, NULL, 'p'},
+	    {"password-stdin", no_argument, NULL, 's'},
+	    {"help", no_argument, NULL, 'h'},
+	    REGOPTS_LONG,
+	    {0},
 	};
 	struct regopts ro;
 	struct isola_error err;
@@ -38,7 +38,8 @@ int cmd_login(struct cli *cli, int argc, char **argv)
 		else if (c == 'p')
 			pass = optarg;
 		else if (c == 's')
-			pass = read_password(stdin_pass, sizeof(stdin_pass)) == 0 ? stdin_pass : NULL;
+			pass =
+			    read_password(stdin_pass, sizeof(stdin_pass)) == 0 ? stdin_pass : NULL;
 		else if (regopts_parse(&ro, c, optarg) < 0)
 			return cli_usage_error("login: bad option (see isola login --help)");
 	}

@@ -16,26 +16,26 @@ struct verb {
 };
 
 static const struct verb verbs[] = {
-	{"pull", cmd_pull, "pull an image from a registry"},
-	{"push", cmd_push, "push an image to a registry"},
-	{"images", cmd_images, "list images"},
-	{"inspect", cmd_inspect, "show an image's details as JSON"},
-	{"rmi", cmd_rmi, "remove images"},
-	{"tag", cmd_tag, "add a name to an image"},
-	{"import", cmd_import, "create an image from a root filesystem tarball or directory"},
-	{"load", cmd_load, "load images from an OCI or docker archive"},
-	{"save", cmd_save, "save an image to an OCI or docker archive"},
-	{"login", cmd_login, "store credentials for a registry"},
-	{"logout", cmd_logout, "remove stored credentials for a registry"},
-	{"rootfs", cmd_rootfs, "create, mount and remove container root filesystems"},
+    {"pull", cmd_pull, "pull an image from a registry"},
+    {"push", cmd_push, "push an image to a registry"},
+    {"images", cmd_images, "list images"},
+    {"inspect", cmd_inspect, "show an image's details as JSON"},
+    {"rmi", cmd_rmi, "remove images"},
+    {"tag", cmd_tag, "add a name to an image"},
+    {"import", cmd_import, "create an image from a root filesystem tarball or directory"},
+    {"load", cmd_load, "load images from an OCI or docker archive"},
+    {"save", cmd_save, "save an image to an OCI or docker archive"},
+    {"login", cmd_login, "store credentials for a registry"},
+    {"logout", cmd_logout, "remove stored credentials for a registry"},
+    {"rootfs", cmd_rootfs, "create, mount and remove container root filesystems"},
 };
 
 /* `isola image VERB`: the docker-style long forms. */
 static const struct verb image_verbs[] = {
-	{"ls", cmd_images, NULL},      {"list", cmd_images, NULL},  {"inspect", cmd_inspect, NULL},
-	{"rm", cmd_rmi, NULL},         {"tag", cmd_tag, NULL},      {"prune", cmd_prune, NULL},
-	{"pull", cmd_pull, NULL},      {"push", cmd_push, NULL},    {"import", cmd_import, NULL},
-	{"load", cmd_load, NULL},      {"save", cmd_save, NULL},
+    {"ls", cmd_images, NULL}, {"list", cmd_images, NULL}, {"inspect", cmd_inspect, NULL},
+    {"rm", cmd_rmi, NULL},    {"tag", cmd_tag, NULL},	  {"prune", cmd_prune, NULL},
+    {"pull", cmd_pull, NULL}, {"push", cmd_push, NULL},	  {"import", cmd_import, NULL},
+    {"load", cmd_load, NULL}, {"save", cmd_save, NULL},
 };
 
 static void usage(FILE *f)
@@ -96,7 +96,8 @@ static int dispatch(struct cli *cli, int argc, char **argv)
 	} else {
 		v = find_verb(verbs, sizeof(verbs) / sizeof(verbs[0]), argv[0]);
 		if (!v)
-			return cli_usage_error("unknown command \"%s\" (see isola --help)", argv[0]);
+			return cli_usage_error("unknown command \"%s\" (see isola --help)",
+					       argv[0]);
 	}
 	optind = 0;
 	return v->fn(cli, argc, argv);
@@ -105,10 +106,10 @@ static int dispatch(struct cli *cli, int argc, char **argv)
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"root", required_argument, NULL, 'r'},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'v'},
-		{0},
+	    {"root", required_argument, NULL, 'r'},
+	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'v'},
+	    {0},
 	};
 	struct cli cli = {.root = getenv("ISOLA_ROOT"), .prog = "isola"};
 	int c;

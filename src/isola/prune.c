@@ -7,8 +7,10 @@
 int cmd_prune(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"all", no_argument, NULL, 'a'},  {"force", no_argument, NULL, 'f'},
-		{"help", no_argument, NULL, 'h'}, {0},
+	    {"all", no_argument, NULL, 'a'},
+	    {"force", no_argument, NULL, 'f'},
+	    {"help", no_argument, NULL, 'h'},
+	    {0},
 	};
 	struct isola_error err;
 	struct isola_prune_result res;

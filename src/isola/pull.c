@@ -7,7 +7,7 @@
 int cmd_pull(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"quiet", no_argument, NULL, 'q'}, {"help", no_argument, NULL, 'h'}, REGOPTS_LONG, {0}};
+	    {"quiet", no_argument, NULL, 'q'}, {"help", no_argument, NULL, 'h'}, REGOPTS_LONG, {0}};
 	struct regopts ro;
 	struct isola_error err;
 	struct isola_progress_sink progress;

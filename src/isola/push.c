@@ -7,7 +7,7 @@
 int cmd_push(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"quiet", no_argument, NULL, 'q'}, {"help", no_argument, NULL, 'h'}, REGOPTS_LONG, {0}};
+	    {"quiet", no_argument, NULL, 'q'}, {"help", no_argument, NULL, 'h'}, REGOPTS_LONG, {0}};
 	struct regopts ro;
 	struct isola_error err;
 	struct isola_progress_sink progress;
@@ -16,8 +16,8 @@ int cmd_push(struct cli *cli, int argc, char **argv)
 	regopts_init(&ro, cli);
 	while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
 		if (c == 'h')
-			return printf("usage: isola push [-q] [OPTIONS] IMAGE [DESTINATION]\n"
-				      REGOPTS_HELP) < 0;
+			return printf("usage: isola push [-q] [OPTIONS] IMAGE "
+				      "[DESTINATION]\n" REGOPTS_HELP) < 0;
 		if (c == 'q')
 			quiet = true;
 		else if (regopts_parse(&ro, c, optarg) < 0)

@@ -17,16 +17,18 @@ enum {
 
 #define REGOPTS_LONG                                                                               \
 	{"tls-verify", optional_argument, NULL, REGOPT_TLS_VERIFY},                                \
-		{"cert-dir", required_argument, NULL, REGOPT_CERT_DIR},                            \
-		{"authfile", required_argument, NULL, REGOPT_AUTHFILE},                            \
-		{"creds", required_argument, NULL, REGOPT_CREDS},                                  \
-		{"platform", required_argument, NULL, REGOPT_PLATFORM},                            \
-		{"jobs", required_argument, NULL, REGOPT_JOBS}
+	    {"cert-dir", required_argument, NULL, REGOPT_CERT_DIR},                                \
+	    {"authfile", required_argument, NULL, REGOPT_AUTHFILE},                                \
+	    {"creds", required_argument, NULL, REGOPT_CREDS},                                      \
+	    {"platform", required_argument, NULL, REGOPT_PLATFORM},                                \
+	{                                                                                          \
+		"jobs", required_argument, NULL, REGOPT_JOBS                                       \
+	}
 
 #define REGOPTS_HELP                                                                               \
 	"  --tls-verify=false   accept any certificate and plain http\n"                           \
 	"  --cert-dir DIR       trust DIR/ca.crt\n"                                                \
-	"  --authfile FILE      credentials file (default ROOT/auth.json, $ISOLA_AUTH_FILE)\n"    \
+	"  --authfile FILE      credentials file (default ROOT/auth.json, $ISOLA_AUTH_FILE)\n"     \
 	"  --creds USER:PASS    credentials for this command\n"                                    \
 	"  --platform OS/ARCH   pick this platform from an index (pull)\n"                         \
 	"  --jobs N             parallel layer downloads (pull, default 3)\n"

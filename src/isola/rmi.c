@@ -9,7 +9,7 @@
 int cmd_rmi(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"force", no_argument, NULL, 'f'}, {"help", no_argument, NULL, 'h'}, {0}};
+	    {"force", no_argument, NULL, 'f'}, {"help", no_argument, NULL, 'h'}, {0}};
 	struct isola_error err;
 	bool force = false;
 	int c, rc = 0;

@@ -10,12 +10,11 @@
  * `isola rootfs`: container root filesystems from images, for scripts and
  * tests until the container verbs use the library calls directly.
  */
-static const char usage_text[] =
-	"usage: isola rootfs create [--driver overlay|dir] IMAGE ID\n"
-	"       isola rootfs mount ID DIR\n"
-	"       isola rootfs umount DIR\n"
-	"       isola rootfs rm ID...\n"
-	"       isola rootfs clone SRC_ID DST_ID\n";
+static const char usage_text[] = "usage: isola rootfs create [--driver overlay|dir] IMAGE ID\n"
+				 "       isola rootfs mount ID DIR\n"
+				 "       isola rootfs umount DIR\n"
+				 "       isola rootfs rm ID...\n"
+				 "       isola rootfs clone SRC_ID DST_ID\n";
 
 static int run(struct isola_store *s, const char *sub, int argc, char **argv, const char *driver,
 	       struct isola_error *err)
@@ -35,13 +34,14 @@ static int run(struct isola_store *s, const char *sub, int argc, char **argv, co
 		}
 		return 0;
 	}
-	return isola_err(err, ISOLA_ERR_INVALID, 0, "rootfs: bad arguments (see isola rootfs --help)");
+	return isola_err(err, ISOLA_ERR_INVALID, 0,
+			 "rootfs: bad arguments (see isola rootfs --help)");
 }
 
 int cmd_rootfs(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"driver", required_argument, NULL, 'd'}, {"help", no_argument, NULL, 'h'}, {0}};
+	    {"driver", required_argument, NULL, 'd'}, {"help", no_argument, NULL, 'h'}, {0}};
 	struct isola_error err;
 	const char *driver = NULL;
 	int c;
@@ -53,7 +53,8 @@ int cmd_rootfs(struct cli *cli, int argc, char **argv)
 		driver = optarg;
 	}
 	if (optind >= argc)
-		return cli_usage_error("rootfs: missing subcommand (create, mount, umount, rm, clone)");
+		return cli_usage_error(
+		    "rootfs: missing subcommand (create, mount, umount, rm, clone)");
 	const char *sub = argv[optind++];
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		if (c != 'd')

@@ -35,7 +35,7 @@ void cli_human_ago(const char *rfc3339, char *buf, size_t size)
 		long secs;
 		const char *unit;
 	} steps[] = {{365L * 86400, "year"}, {30L * 86400, "month"}, {7L * 86400, "week"},
-		     {86400, "day"},        {3600, "hour"},         {60, "minute"}};
+		     {86400, "day"},	     {3600, "hour"},	     {60, "minute"}};
 	if (d < 1) {
 		snprintf(buf, size, "Less than a second ago");
 		return;

@@ -143,6 +143,7 @@ PY
 }
 
 @test "basic auth: 401 without credentials, login stores them 0600, logout" {
+	command -v htpasswd >/dev/null || skip "htpasswd (apache2-utils) not installed"
 	start_registry "$TMP/authreg" basic
 	isola import -q "$TMP/rootfs" "$REG/private:1"
 	run isola push -q --tls-verify=false "$REG/private:1"
@@ -164,6 +165,7 @@ PY
 }
 
 @test "TLS with a self-signed CA: refused by default, trusted with --cert-dir" {
+	command -v openssl >/dev/null || skip "openssl not installed"
 	start_registry "$TMP/tlsreg" "" tls
 	isola import -q "$TMP/rootfs" "$REG/tls:1"
 	run isola push -q "$REG/tls:1"

@@ -43,9 +43,9 @@ TEST(reference_normalises_like_docker)
 
 TEST(reference_rejects_garbage)
 {
-	const char *bad[] = {"",          "UPPER",         "a b",           "busybox:",
-			     "busybox@sha256:12", "a//b",    "-lead",         "host:5000/",
-			     "x:bad tag",  "busybox:.dot", "a/b/:c"};
+	const char *bad[] = {"",      "UPPER", "a b",	     "busybox:",  "busybox@sha256:12",
+			     "a//b",  "-lead", "host:5000/", "x:bad tag", "busybox:.dot",
+			     "a/b/:c"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct isola_ref r;
 		struct isola_error err;
@@ -67,7 +67,8 @@ TEST(digest_validity_and_hashing)
 	CHECK(isola_digest_buf("", 0, d, &err) == 0);
 	CHECK_STR(d, "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 	CHECK(isola_digest_valid(d));
-	CHECK(!isola_digest_valid("sha256:E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855"));
+	CHECK(!isola_digest_valid(
+	    "sha256:E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855"));
 	CHECK(!isola_digest_valid("sha512:e3b0"));
 	CHECK(!isola_digest_valid("sha256:../../etc/passwd"));
 	CHECK_STR(isola_digest_hex(d), d + 7);
@@ -87,11 +88,11 @@ TEST(chain_ids_follow_the_spec)
 }
 
 static const char manifest_json[] =
-	"{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
-	"\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":"
-	"\"sha256:1111111111111111111111111111111111111111111111111111111111111111\",\"size\":7},"
-	"\"layers\":[{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":"
-	"\"sha256:2222222222222222222222222222222222222222222222222222222222222222\",\"size\":9}]}";
+    "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
+    "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":"
+    "\"sha256:1111111111111111111111111111111111111111111111111111111111111111\",\"size\":7},"
+    "\"layers\":[{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":"
+    "\"sha256:2222222222222222222222222222222222222222222222222222222222222222\",\"size\":9}]}";
 
 TEST(manifest_parses_oci_image)
 {
@@ -108,11 +109,14 @@ TEST(manifest_parses_oci_image)
 
 TEST(manifest_index_selects_platform)
 {
-	const char *idx = "{\"schemaVersion\":2,\"manifests\":["
-			  "{\"digest\":\"sha256:3333333333333333333333333333333333333333333333333333333333333333\","
-			  "\"platform\":{\"os\":\"linux\",\"architecture\":\"arm64\",\"variant\":\"v8\"}},"
-			  "{\"digest\":\"sha256:4444444444444444444444444444444444444444444444444444444444444444\","
-			  "\"platform\":{\"os\":\"linux\",\"architecture\":\"amd64\"}}]}";
+	const char *idx =
+	    "{\"schemaVersion\":2,\"manifests\":["
+	    "{\"digest\":\"sha256:"
+	    "3333333333333333333333333333333333333333333333333333333333333333\","
+	    "\"platform\":{\"os\":\"linux\",\"architecture\":\"arm64\",\"variant\":\"v8\"}},"
+	    "{\"digest\":\"sha256:"
+	    "4444444444444444444444444444444444444444444444444444444444444444\","
+	    "\"platform\":{\"os\":\"linux\",\"architecture\":\"amd64\"}}]}";
 	struct isola_manifest m;
 	struct isola_error err;
 	CHECK(isola_manifest_parse(idx, strlen(idx), NULL, &m, &err) == 0);
@@ -129,10 +133,14 @@ TEST(manifest_index_selects_platform)
 TEST(manifest_rejects_bad_input)
 {
 	const char *bad[] = {
-		"", "[]", "{\"schemaVersion\":1,\"fsLayers\":[]}", "{\"layers\":5}",
-		"{\"config\":{\"digest\":\"sha256:zz\"},\"layers\":[]}",
-		"{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"layers\":[]}",
-		"{\"manifests\":[{\"digest\":\"md5:1\"}]}", "{\"layers\":[]} trailing",
+	    "",
+	    "[]",
+	    "{\"schemaVersion\":1,\"fsLayers\":[]}",
+	    "{\"layers\":5}",
+	    "{\"config\":{\"digest\":\"sha256:zz\"},\"layers\":[]}",
+	    "{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"layers\":[]}",
+	    "{\"manifests\":[{\"digest\":\"md5:1\"}]}",
+	    "{\"layers\":[]} trailing",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct isola_manifest m;
@@ -144,8 +152,10 @@ TEST(manifest_rejects_bad_input)
 
 TEST(config_needs_diff_ids)
 {
-	const char *ok = "{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\","
-			 "\"diff_ids\":[\"sha256:5555555555555555555555555555555555555555555555555555555555555555\"]}}";
+	const char *ok =
+	    "{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\","
+	    "\"diff_ids\":[\"sha256:"
+	    "5555555555555555555555555555555555555555555555555555555555555555\"]}}";
 	struct isola_image_config c;
 	struct isola_error err;
 	CHECK(isola_image_config_parse(ok, strlen(ok), &c, &err) == 0);

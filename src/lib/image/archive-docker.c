@@ -39,8 +39,9 @@ static int build_manifest(struct isola_store *s, int dirfd, struct json_object *
 	json_object_object_add(m, "layers", arr);
 	int r = isola_archive_copy_blob(s, dirfd, json_object_get_string(cfg), NULL, digest, err);
 	if (r == 0)
-		json_object_object_add(m, "config", descriptor(ISOLA_MT_DOCKER_CONFIG, digest,
-							       isola_blob_size(s, digest)));
+		json_object_object_add(
+		    m, "config",
+		    descriptor(ISOLA_MT_DOCKER_CONFIG, digest, isola_blob_size(s, digest)));
 	for (size_t i = 0; r == 0 && i < json_object_array_length(layers); i++) {
 		const char *p = json_object_get_string(json_object_array_get_idx(layers, i));
 		r = isola_archive_copy_blob(s, dirfd, p ? p : "", NULL, digest, err);
@@ -56,21 +57,21 @@ static int build_manifest(struct isola_store *s, int dirfd, struct json_object *
 	return r;
 }
 
-static int load_entry(struct isola_store *s, int dirfd, struct json_object *entry,
-		      const char *name, const struct isola_progress_sink *progress, char ***names,
-		      size_t *n, struct isola_error *err)
+static int load_entry(struct isola_store *s, int dirfd, struct json_object *entry, const char *name,
+		      const struct isola_progress_sink *progress, char ***names, size_t *n,
+		      struct isola_error *err)
 {
 	struct json_object *tags;
 	char manifest[ISOLA_DIGEST_MAX];
 	if (build_manifest(s, dirfd, entry, manifest, err) < 0)
 		return -1;
 	size_t ntags = json_object_object_get_ex(entry, "RepoTags", &tags) &&
-				       json_object_is_type(tags, json_type_array)
-			       ? json_object_array_length(tags)
-			       : 0;
-	const char *first = name ? name
-				 : ntags ? json_object_get_string(json_object_array_get_idx(tags, 0))
-					 : NULL;
+			       json_object_is_type(tags, json_type_array)
+			   ? json_object_array_length(tags)
+			   : 0;
+	const char *first = name    ? name
+			    : ntags ? json_object_get_string(json_object_array_get_idx(tags, 0))
+				    : NULL;
 	if (isola_image_commit(s, manifest, first, progress, err) < 0)
 		return -1;
 	isola_archive_add_name(names, n, first ? first : manifest);
@@ -88,8 +89,8 @@ int isola_archive_load_docker(struct isola_store *s, int dirfd, const char *name
 			      struct isola_error *err)
 {
 	size_t n = 0;
-	cleanup_free char *buf = isola_read_file_at(dirfd, "manifest.json", ISOLA_MANIFEST_MAX,
-						    NULL, err);
+	cleanup_free char *buf =
+	    isola_read_file_at(dirfd, "manifest.json", ISOLA_MANIFEST_MAX, NULL, err);
 	if (!buf)
 		return -1;
 	struct json_object *root = json_tokener_parse(buf);

@@ -101,7 +101,8 @@ static struct json_object *docker_manifest(const struct isola_image *img,
 		json_object_array_add(tags, json_object_new_string(img->names[i]));
 	json_object_object_add(e, "RepoTags", tags);
 	for (size_t i = 0; i < m->n_layers; i++) {
-		snprintf(name, sizeof(name), "blobs/sha256/%s", isola_digest_hex(m->layers[i].digest));
+		snprintf(name, sizeof(name), "blobs/sha256/%s",
+			 isola_digest_hex(m->layers[i].digest));
 		json_object_array_add(layers, json_object_new_string(name));
 	}
 	json_object_object_add(e, "Layers", layers);
@@ -123,7 +124,8 @@ static int write_image(struct archive *a, struct isola_store *s, const struct is
 		r = add_mem(a, "oci-layout", layout, sizeof(layout) - 1, err);
 		if (r == 0)
 			r = add_json(a, "index.json",
-				     oci_index(img, m.media_type ? m.media_type : ISOLA_MT_OCI_MANIFEST,
+				     oci_index(img,
+					       m.media_type ? m.media_type : ISOLA_MT_OCI_MANIFEST,
 					       len),
 				     err);
 		if (r == 0)
@@ -153,9 +155,9 @@ int isola_image_save(struct isola_store *s, const char *ref, const char *path, i
 	struct archive *a = archive_write_new();
 	archive_write_set_format_pax_restricted(a);
 	int r = archive_write_open_filename(a, strcmp(path, "-") ? path : NULL) == ARCHIVE_OK
-			? 0
-			: isola_err(err, ISOLA_ERR_SYSTEM, 0, "save: \"%s\": %s", path,
-				    archive_error_string(a));
+		    ? 0
+		    : isola_err(err, ISOLA_ERR_SYSTEM, 0, "save: \"%s\": %s", path,
+				archive_error_string(a));
 	if (r == 0)
 		r = write_image(a, s, &idx.v[i], format, err);
 	if (archive_write_close(a) != ARCHIVE_OK && r == 0)

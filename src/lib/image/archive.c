@@ -33,15 +33,15 @@ int isola_archive_add_name(char ***v, size_t *n, const char *s)
 static int open_in(int dirfd, const char *path)
 {
 	struct open_how how = {
-		.flags = O_RDONLY | O_CLOEXEC,
-		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV,
+	    .flags = O_RDONLY | O_CLOEXEC,
+	    .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV,
 	};
 	return (int)syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
 }
 
 /* Copy layout/<blob path> into the store, verifying its digest when known. */
-int isola_archive_copy_blob(struct isola_store *s, int dirfd, const char *path,
-			    const char *digest, char out[ISOLA_DIGEST_MAX], struct isola_error *err)
+int isola_archive_copy_blob(struct isola_store *s, int dirfd, const char *path, const char *digest,
+			    char out[ISOLA_DIGEST_MAX], struct isola_error *err)
 {
 	if (digest && isola_blob_exists(s, digest)) {
 		if (out)
@@ -94,7 +94,7 @@ static int load_manifest(struct isola_store *s, int dirfd, const char *digest, i
 	int r = 0;
 	if (m.kind == ISOLA_MANIFEST_INDEX) {
 		const struct isola_descriptor *d =
-			isola_manifest_select(&m, "linux", isola_host_arch(), NULL, err);
+		    isola_manifest_select(&m, "linux", isola_host_arch(), NULL, err);
 		r = d ? load_manifest(s, dirfd, d->digest, depth + 1, out, err) : -1;
 	} else {
 		r = copy_digest_blob(s, dirfd, m.config.digest, err);
@@ -147,8 +147,8 @@ static int load_oci(struct isola_store *s, int dirfd, const char *name,
 {
 	struct json_object *arr;
 	size_t n = 0;
-	cleanup_free char *buf = isola_read_file_at(dirfd, "index.json", ISOLA_MANIFEST_MAX, NULL,
-						    err);
+	cleanup_free char *buf =
+	    isola_read_file_at(dirfd, "index.json", ISOLA_MANIFEST_MAX, NULL, err);
 	if (!buf)
 		return isola_err_prefix(err, "archive");
 	struct json_object *root = json_tokener_parse(buf);
@@ -187,8 +187,8 @@ static int load_tar(struct isola_store *s, const char *path, const char *name,
 	char tmp[4096];
 	struct isola_unpack_result res;
 	struct isola_error ignored;
-	cleanup_close int fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC)
-						 : dup(STDIN_FILENO);
+	cleanup_close int fd =
+	    strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : dup(STDIN_FILENO);
 	if (fd < 0)
 		return isola_err(err, errno == ENOENT ? ISOLA_ERR_NOT_FOUND : ISOLA_ERR_SYSTEM,
 				 errno, "open \"%s\"", path);

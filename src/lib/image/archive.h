@@ -26,8 +26,8 @@ int isola_image_save(struct isola_store *s, const char *ref, const char *path, i
 		     struct isola_error *err);
 
 /* Internal to archive*.c. */
-int isola_archive_copy_blob(struct isola_store *s, int dirfd, const char *path,
-			    const char *digest, char out[ISOLA_DIGEST_MAX], struct isola_error *err);
+int isola_archive_copy_blob(struct isola_store *s, int dirfd, const char *path, const char *digest,
+			    char out[ISOLA_DIGEST_MAX], struct isola_error *err);
 int isola_archive_add_name(char ***v, size_t *n, const char *s);
 int isola_archive_load_docker(struct isola_store *s, int dirfd, const char *name,
 			      const struct isola_progress_sink *progress, char ***names,

@@ -33,7 +33,7 @@ int isola_write_atomic_at(int dirfd, const char *name, const void *buf, size_t l
 	char tmp[PATH_MAX];
 	snprintf(tmp, sizeof(tmp), "%s.tmp-%d", name, (int)getpid());
 	cleanup_close int fd =
-		openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
+	    openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
 	if (fd < 0)
 		return isola_err_sys(err, "create \"%s\"", tmp);
 	if (write_all(fd, buf, len) < 0 || fsync(fd) < 0) {
@@ -68,7 +68,8 @@ char *isola_read_file_at(int dirfd, const char *name, size_t max, size_t *len,
 	for (;;) {
 		if (n == cap) {
 			if (cap >= max) {
-				isola_err(err, ISOLA_ERR_INVALID, 0, "\"%s\": file too large", name);
+				isola_err(err, ISOLA_ERR_INVALID, 0, "\"%s\": file too large",
+					  name);
 				return NULL;
 			}
 			cap = cap * 2 > max ? max : cap * 2;

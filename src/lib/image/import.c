@@ -91,7 +91,8 @@ static int tar_dir(const char *dir, struct isola_blob_writer *w, struct isola_er
 		else
 			r = tar_walk(disk, out, dir, err);
 		if (r == 0 && archive_write_close(out) != ARCHIVE_OK)
-			r = isola_err(err, ISOLA_ERR_SYSTEM, 0, "tar: %s", archive_error_string(out));
+			r = isola_err(err, ISOLA_ERR_SYSTEM, 0, "tar: %s",
+				      archive_error_string(out));
 	}
 	if (disk)
 		archive_read_free(disk);
@@ -211,9 +212,9 @@ static int build(struct isola_store *s, char *const *blobs, size_t n,
 	return r;
 }
 
-int isola_image_build(struct isola_store *s, char *const *layer_blobs, size_t n,
-		      const char *name, const struct isola_progress_sink *progress,
-		      char id_out[ISOLA_DIGEST_MAX], struct isola_error *err)
+int isola_image_build(struct isola_store *s, char *const *layer_blobs, size_t n, const char *name,
+		      const struct isola_progress_sink *progress, char id_out[ISOLA_DIGEST_MAX],
+		      struct isola_error *err)
 {
 	char manifest[ISOLA_DIGEST_MAX], config[ISOLA_DIGEST_MAX];
 	cleanup_free char(*diffs)[ISOLA_DIGEST_MAX] = calloc(n + 1, ISOLA_DIGEST_MAX);

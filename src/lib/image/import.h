@@ -18,8 +18,8 @@ int isola_image_import(struct isola_store *s, const char *source, const char *na
  * commit the image. Shared by import and tests. layer_media may be NULL
  * (detected from the blob's magic bytes).
  */
-int isola_image_build(struct isola_store *s, char *const *layer_blobs, size_t n,
-		      const char *name, const struct isola_progress_sink *progress,
-		      char id_out[ISOLA_DIGEST_MAX], struct isola_error *err);
+int isola_image_build(struct isola_store *s, char *const *layer_blobs, size_t n, const char *name,
+		      const struct isola_progress_sink *progress, char id_out[ISOLA_DIGEST_MAX],
+		      struct isola_error *err);
 
 #endif

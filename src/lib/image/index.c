@@ -51,7 +51,8 @@ void isola_index_release(struct isola_image_index *idx)
 static int copy_digest(struct json_object *o, const char *key, char out[ISOLA_DIGEST_MAX])
 {
 	struct json_object *v;
-	if (!json_object_object_get_ex(o, key, &v) || !isola_digest_valid(json_object_get_string(v)))
+	if (!json_object_object_get_ex(o, key, &v) ||
+	    !isola_digest_valid(json_object_get_string(v)))
 		return -1;
 	snprintf(out, ISOLA_DIGEST_MAX, "%s", json_object_get_string(v));
 	return 0;
@@ -77,7 +78,8 @@ static int load_image(struct json_object *o, struct isola_image *img)
 	struct json_object *v;
 	if (copy_digest(o, "id", img->id) < 0 || copy_digest(o, "manifest", img->manifest) < 0)
 		return -1;
-	if (!json_object_object_get_ex(o, "names", &v) || load_strings(v, &img->names, &img->n_names))
+	if (!json_object_object_get_ex(o, "names", &v) ||
+	    load_strings(v, &img->names, &img->n_names))
 		return -1;
 	if (json_object_object_get_ex(o, "created", &v) && json_object_get_string(v))
 		img->created = strdup(json_object_get_string(v));
@@ -104,7 +106,8 @@ static int load_root(struct json_object *root, struct isola_image_index *idx,
 	struct json_object *arr;
 	if (!json_object_object_get_ex(root, "images", &arr) ||
 	    !json_object_is_type(arr, json_type_array))
-		return isola_err(err, ISOLA_ERR_INVALID, 0, INDEX_FILE ": images: expected an array");
+		return isola_err(err, ISOLA_ERR_INVALID, 0,
+				 INDEX_FILE ": images: expected an array");
 	size_t n = json_object_array_length(arr);
 	idx->v = calloc(n + 1, sizeof(*idx->v));
 	if (!idx->v)
@@ -112,8 +115,8 @@ static int load_root(struct json_object *root, struct isola_image_index *idx,
 	for (size_t i = 0; i < n; i++) {
 		idx->n = i + 1;
 		if (load_image(json_object_array_get_idx(arr, i), &idx->v[i]) < 0)
-			return isola_err(err, ISOLA_ERR_INVALID, 0, INDEX_FILE ": images[%zu]: invalid",
-					 i);
+			return isola_err(err, ISOLA_ERR_INVALID, 0,
+					 INDEX_FILE ": images[%zu]: invalid", i);
 	}
 	return 0;
 }

@@ -30,13 +30,14 @@ static int parse_descriptor(struct json_object *o, const char *where, struct iso
 		return isola_err(err, ISOLA_ERR_INVALID, 0, "%s: expected an object", where);
 	const char *digest = jstr(o, "digest");
 	if (!isola_digest_valid(digest))
-		return isola_err(err, ISOLA_ERR_INVALID, 0, "%s.digest: invalid or unsupported digest",
-				 where);
+		return isola_err(err, ISOLA_ERR_INVALID, 0,
+				 "%s.digest: invalid or unsupported digest", where);
 	memcpy(d->digest, digest, strlen(digest) + 1);
 	d->size = -1;
 	if (json_object_object_get_ex(o, "size", &v)) {
 		if (!json_object_is_type(v, json_type_int) || json_object_get_int64(v) < 0)
-			return isola_err(err, ISOLA_ERR_INVALID, 0, "%s.size: expected a size", where);
+			return isola_err(err, ISOLA_ERR_INVALID, 0, "%s.size: expected a size",
+					 where);
 		d->size = json_object_get_int64(v);
 	}
 	d->media_type = jdup(o, "mediaType");
@@ -61,7 +62,8 @@ static int parse_array(struct json_object *root, const char *key, struct isola_d
 		       size_t *n, struct isola_error *err)
 {
 	struct json_object *arr;
-	if (!json_object_object_get_ex(root, key, &arr) || !json_object_is_type(arr, json_type_array))
+	if (!json_object_object_get_ex(root, key, &arr) ||
+	    !json_object_is_type(arr, json_type_array))
 		return isola_err(err, ISOLA_ERR_INVALID, 0, "%s: expected an array", key);
 	size_t len = json_object_array_length(arr);
 	if (len > ISOLA_MANIFEST_MAX_LAYERS)
@@ -109,7 +111,8 @@ static int parse_root(struct json_object *root, const char *content_type, struct
 		m->media_type = strndup(content_type, strcspn(content_type, "; "));
 	m->kind = manifest_kind(root, m->media_type);
 	if (m->kind == 0)
-		return isola_err(err, ISOLA_ERR_UNSUPPORTED, 0, "manifest: unsupported media type %s",
+		return isola_err(err, ISOLA_ERR_UNSUPPORTED, 0,
+				 "manifest: unsupported media type %s",
 				 m->media_type ? m->media_type : "(none)");
 	if (m->kind == ISOLA_MANIFEST_INDEX)
 		return parse_array(root, "manifests", &m->manifests, &m->n_manifests, err);
@@ -210,7 +213,8 @@ static int parse_config_root(struct json_object *root, struct isola_image_config
 	if (!json_object_object_get_ex(root, "rootfs", &rootfs) ||
 	    !json_object_object_get_ex(rootfs, "diff_ids", &ids) ||
 	    !json_object_is_type(ids, json_type_array))
-		return isola_err(err, ISOLA_ERR_INVALID, 0, "image config: rootfs.diff_ids: missing");
+		return isola_err(err, ISOLA_ERR_INVALID, 0,
+				 "image config: rootfs.diff_ids: missing");
 	size_t n = json_object_array_length(ids);
 	if (n > ISOLA_MANIFEST_MAX_LAYERS)
 		return isola_err(err, ISOLA_ERR_INVALID, 0, "image config: too many layers");

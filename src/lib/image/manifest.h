@@ -42,8 +42,8 @@ struct isola_descriptor {
 struct isola_manifest {
 	int kind;
 	char *media_type;
-	struct isola_descriptor config;    /* image manifests */
-	struct isola_descriptor *layers;   /* image manifests, base first */
+	struct isola_descriptor config;	 /* image manifests */
+	struct isola_descriptor *layers; /* image manifests, base first */
 	size_t n_layers;
 	struct isola_descriptor *manifests; /* indexes */
 	size_t n_manifests;

@@ -105,7 +105,8 @@ static void container_refs(struct json_object *root, void *data)
 	struct json_object *v;
 	if (json_object_object_get_ex(root, "image", &v) && json_object_get_string(v))
 		hexset_add(&r->images, json_object_get_string(v));
-	if (!json_object_object_get_ex(root, "layers", &v) || !json_object_is_type(v, json_type_array))
+	if (!json_object_object_get_ex(root, "layers", &v) ||
+	    !json_object_is_type(v, json_type_array))
 		return;
 	for (size_t i = 0; i < json_object_array_length(v); i++) {
 		const char *d = json_object_get_string(json_object_array_get_idx(v, i));

@@ -15,8 +15,8 @@
 
 static struct json_object *load_authfile(const char *path)
 {
-	cleanup_free char *buf = path ? isola_read_file_at(AT_FDCWD, path, 1 << 20, NULL, NULL)
-				      : NULL;
+	cleanup_free char *buf =
+	    path ? isola_read_file_at(AT_FDCWD, path, 1 << 20, NULL, NULL) : NULL;
 	struct json_object *o = buf ? json_tokener_parse(buf) : NULL;
 	if (!o || !json_object_is_type(o, json_type_object)) {
 		json_object_put(o);
@@ -49,8 +49,8 @@ char *reg_credentials(const struct isola_registry_opts *o, const char *host)
 	char *out = NULL;
 	if (o->username)
 		return asprintf(&out, "%s:%s", o->username, o->password ? o->password : "") < 0
-			       ? NULL
-			       : out;
+			   ? NULL
+			   : out;
 	struct json_object *root = load_authfile(o->authfile), *auths, *entry, *v;
 	if (json_object_object_get_ex(root, "auths", &auths) &&
 	    json_object_object_get_ex(auths, host, &entry) &&
@@ -73,8 +73,8 @@ static int save_authfile(const char *path, struct json_object *root, struct isol
 		if (*dir && isola_mkdirs_at(AT_FDCWD, dir, 0700, err) < 0)
 			return -1;
 	}
-	cleanup_close int dfd = open(slash ? (*dir ? dir : "/") : ".",
-				     O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	cleanup_close int dfd =
+	    open(slash ? (*dir ? dir : "/") : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0)
 		return isola_err_sys(err, "open \"%s\"", dir);
 	size_t len;

@@ -275,8 +275,8 @@ static int fetch_token(struct reg *r, const char *www, struct isola_error *err)
 	cleanup_free char *url = NULL;
 	cleanup_free char *token = NULL;
 	if (!realm)
-		return isola_err(err, ISOLA_ERR_INVALID, 0, "registry %s: bearer challenge has no realm",
-				 r->host);
+		return isola_err(err, ISOLA_ERR_INVALID, 0,
+				 "registry %s: bearer challenge has no realm", r->host);
 	CURL *esc = curl_easy_init();
 	char *s = curl_easy_escape(esc, service ? service : "", 0);
 	char *sc = curl_easy_escape(esc, r->scope, 0);

@@ -33,7 +33,7 @@ struct reg_resp {
 	int64_t total, last_report;
 	CURL *curl;
 	int64_t range_from; /* bytes already there when the request started */
-	bool restart;       /* a resumed download answered 200: start over */
+	bool restart;	    /* a resumed download answered 200: start over */
 };
 
 struct reg_body {

@@ -30,12 +30,13 @@ static int fetch_manifest(struct reg *r, const char *reference, const char *expe
 	int ret = reg_request(r, "GET", path, ACCEPT_MANIFESTS, NULL, &resp, err);
 	if (ret == 0 && resp.status != 200)
 		ret = reg_status_error(r, &resp, what, err);
-	if (ret == 0 && isola_digest_buf(resp.body ? resp.body : "", resp.len, out->digest, err) < 0)
+	if (ret == 0 &&
+	    isola_digest_buf(resp.body ? resp.body : "", resp.len, out->digest, err) < 0)
 		ret = -1;
 	if (ret == 0 && expected && strcmp(expected, out->digest) != 0)
-		ret = isola_err(err, ISOLA_ERR_INVALID, 0,
-				"%s: digest mismatch: expected %s, got %s", what, expected,
-				out->digest);
+		ret =
+		    isola_err(err, ISOLA_ERR_INVALID, 0, "%s: digest mismatch: expected %s, got %s",
+			      what, expected, out->digest);
 	if (ret == 0) {
 		out->body = resp.body ? resp.body : strdup("");
 		out->len = resp.len;
@@ -66,9 +67,9 @@ static int download(struct reg *r, struct isola_store *s, const struct isola_des
 		if (ret == 0 && resp.status != 200 && resp.status != 206)
 			ret = reg_status_error(r, &resp, what, err);
 		reg_resp_release(&resp);
-		return ret == 1 ? isola_err(err, ISOLA_ERR_SYSTEM, 0, "%s: transfer keeps failing",
-					    what)
-				: ret;
+		return ret == 1
+			   ? isola_err(err, ISOLA_ERR_SYSTEM, 0, "%s: transfer keeps failing", what)
+			   : ret;
 	}
 }
 
@@ -166,9 +167,9 @@ static int resolve(struct reg *r, struct isola_store *s, const struct isola_ref 
 		return -1;
 	int ret = isola_manifest_parse(f.body, f.len, f.content_type, m, err);
 	if (ret == 0 && m->kind == ISOLA_MANIFEST_INDEX) {
-		const struct isola_descriptor *d = isola_manifest_select(
-			m, o->os ? o->os : "linux", o->arch ? o->arch : isola_host_arch(), o->variant,
-			err);
+		const struct isola_descriptor *d =
+		    isola_manifest_select(m, o->os ? o->os : "linux",
+					  o->arch ? o->arch : isola_host_arch(), o->variant, err);
 		char want[ISOLA_DIGEST_MAX];
 		ret = d ? 0 : -1;
 		if (d)

@@ -34,8 +34,7 @@ static char *upload_url(const char *location, const char *digest)
 }
 
 /* POST an upload session, then PUT the whole blob in one request (monolithic). */
-static int upload(struct reg *r, struct isola_store *s, const char *digest,
-		  struct isola_error *err)
+static int upload(struct reg *r, struct isola_store *s, const char *digest, struct isola_error *err)
 {
 	char path[1024], what[160];
 	struct reg_resp resp = {.max = 1 << 16};
@@ -45,7 +44,8 @@ static int upload(struct reg *r, struct isola_store *s, const char *digest,
 	if (ret == 0 && (resp.status != 202 || !resp.location))
 		ret = reg_status_error(r, &resp, what, err);
 	cleanup_free char *loc = NULL;
-	if (ret == 0 && resp.location[0] == '/' && asprintf(&loc, "%s%s", r->base, resp.location) < 0)
+	if (ret == 0 && resp.location[0] == '/' &&
+	    asprintf(&loc, "%s%s", r->base, resp.location) < 0)
 		ret = isola_err_sys(err, "upload");
 	cleanup_free char *url = ret == 0 ? upload_url(loc ? loc : resp.location, digest) : NULL;
 	reg_resp_release(&resp);
@@ -54,7 +54,8 @@ static int upload(struct reg *r, struct isola_store *s, const char *digest,
 	cleanup_close int fd = isola_blob_open(s, digest, err);
 	if (fd < 0 || !url)
 		return -1;
-	struct reg_body body = {.fd = fd, .size = isola_blob_size(s, digest),
+	struct reg_body body = {.fd = fd,
+				.size = isola_blob_size(s, digest),
 				.content_type = "application/octet-stream"};
 	ret = reg_request(r, "PUT", url, NULL, &body, &resp, err);
 	if (ret == 0 && resp.status != 201)

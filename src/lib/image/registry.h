@@ -18,8 +18,8 @@ struct isola_registry_opts {
 	const char *username; /* overrides the auth file when set */
 	const char *password;
 	const char *os, *arch, *variant; /* platform to pick from an index; NULL: host */
-	int jobs;                        /* parallel layer downloads (default 3) */
-	int retries;                     /* per request (default 3) */
+	int jobs;			 /* parallel layer downloads (default 3) */
+	int retries;			 /* per request (default 3) */
 };
 
 int isola_pull(struct isola_store *s, const char *ref, const struct isola_registry_opts *o,

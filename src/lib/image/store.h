@@ -43,7 +43,7 @@ void isola_store_close(struct isola_store *s);
 /* ---- progress: the library never prints; CLIs render these ---- */
 enum isola_progress_kind {
 	ISOLA_PROGRESS_START = 1, /* a step begins: total bytes known or -1 */
-	ISOLA_PROGRESS_BYTES,     /* current bytes so far */
+	ISOLA_PROGRESS_BYTES,	  /* current bytes so far */
 	ISOLA_PROGRESS_DONE,
 	ISOLA_PROGRESS_SKIP, /* already there */
 	ISOLA_PROGRESS_INFO, /* a message in what, no id */
@@ -51,7 +51,7 @@ enum isola_progress_kind {
 
 struct isola_progress {
 	int kind;
-	const char *id;   /* short digest of the blob or layer, or NULL */
+	const char *id;	  /* short digest of the blob or layer, or NULL */
 	const char *what; /* "downloading", "extracting", "uploading", ... */
 	int64_t current, total;
 };
@@ -96,12 +96,12 @@ int64_t isola_blob_size(struct isola_store *s, const char *digest);
 
 /* ---- the image index ---- */
 struct isola_image {
-	char id[ISOLA_DIGEST_MAX];       /* config digest */
+	char id[ISOLA_DIGEST_MAX];	 /* config digest */
 	char manifest[ISOLA_DIGEST_MAX]; /* manifest digest */
-	char **names;                    /* NULL-terminated "domain/path:tag" */
+	char **names;			 /* NULL-terminated "domain/path:tag" */
 	size_t n_names;
 	char *created;
-	int64_t size; /* unpacked bytes */
+	int64_t size;			  /* unpacked bytes */
 	char (*layers)[ISOLA_DIGEST_MAX]; /* chain ids, base first */
 	size_t n_layers;
 };
@@ -113,8 +113,7 @@ struct isola_image_index {
 
 /* Lock the index for a read-modify-write; returns an fd to close to unlock. */
 int isola_index_lock(struct isola_store *s, struct isola_error *err);
-int isola_index_load(struct isola_store *s, struct isola_image_index *idx,
-		     struct isola_error *err);
+int isola_index_load(struct isola_store *s, struct isola_image_index *idx, struct isola_error *err);
 int isola_index_save(struct isola_store *s, const struct isola_image_index *idx,
 		     struct isola_error *err);
 void isola_index_release(struct isola_image_index *idx);

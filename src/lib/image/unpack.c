@@ -51,7 +51,8 @@ int isola_unpack_clean_path(const char *in, char *out, size_t size, struct isola
 					 "unsafe path \"%s\" in layer: \"..\" component", in);
 		if (n > 0 && !(n == 1 && p[0] == '.')) {
 			if (o + n + 2 > size)
-				return isola_err(err, ISOLA_ERR_INVALID, 0, "path too long in layer");
+				return isola_err(err, ISOLA_ERR_INVALID, 0,
+						 "path too long in layer");
 			if (o > 0)
 				out[o++] = '/';
 			memcpy(out + o, p, n);
@@ -66,8 +67,8 @@ int isola_unpack_clean_path(const char *in, char *out, size_t size, struct isola
 static int openat2_in_root(int rootfd, const char *path, int flags)
 {
 	struct open_how how = {
-		.flags = (uint64_t)(flags | O_CLOEXEC),
-		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV,
+	    .flags = (uint64_t)(flags | O_CLOEXEC),
+	    .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV,
 	};
 	if (!*path)
 		path = ".";
@@ -158,8 +159,8 @@ static int apply_meta_fd(int fd, struct archive_entry *e, struct isola_error *er
 	if (apply_xattrs(fd, e, err) < 0)
 		return -1;
 	struct timespec ts[2] = {
-		{archive_entry_mtime(e), archive_entry_mtime_nsec(e)},
-		{archive_entry_mtime(e), archive_entry_mtime_nsec(e)},
+	    {archive_entry_mtime(e), archive_entry_mtime_nsec(e)},
+	    {archive_entry_mtime(e), archive_entry_mtime_nsec(e)},
 	};
 	futimens(fd, ts);
 	return 0;
@@ -174,8 +175,8 @@ static int apply_meta_at(int pfd, const char *leaf, struct archive_entry *e, boo
 	if (!is_link && fchmodat(pfd, leaf, archive_entry_perm(e), 0) < 0)
 		return isola_err_sys(err, "chmod");
 	struct timespec ts[2] = {
-		{archive_entry_mtime(e), archive_entry_mtime_nsec(e)},
-		{archive_entry_mtime(e), archive_entry_mtime_nsec(e)},
+	    {archive_entry_mtime(e), archive_entry_mtime_nsec(e)},
+	    {archive_entry_mtime(e), archive_entry_mtime_nsec(e)},
 	};
 	utimensat(pfd, leaf, ts, AT_SYMLINK_NOFOLLOW);
 	return 0;
@@ -209,7 +210,7 @@ static int make_regular(struct unpack_ctx *c, int pfd, const char *leaf, struct 
 			struct isola_error *err)
 {
 	cleanup_close int fd =
-		openat(pfd, leaf, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	    openat(pfd, leaf, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return isola_err_sys(err, "create");
 	if (write_data(c, fd, err) < 0)
@@ -224,7 +225,7 @@ static int make_dir(int pfd, const char *leaf, struct archive_entry *e, struct i
 	if (*leaf && mkdirat(pfd, leaf, 0700) < 0 && errno != EEXIST)
 		return isola_err_sys(err, "mkdir");
 	cleanup_close int fd =
-		openat(pfd, *leaf ? leaf : ".", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	    openat(pfd, *leaf ? leaf : ".", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return isola_err_sys(err, "open");
 	return apply_meta_fd(fd, e, err);
@@ -286,8 +287,8 @@ static int make_entry(struct unpack_ctx *c, int pfd, const char *leaf, struct ar
 	case AE_IFDIR:
 		return make_dir(pfd, leaf, e, err);
 	case AE_IFLNK:
-		if (symlinkat(archive_entry_symlink(e) ? archive_entry_symlink(e) : "", pfd,
-			      leaf) < 0)
+		if (symlinkat(archive_entry_symlink(e) ? archive_entry_symlink(e) : "", pfd, leaf) <
+		    0)
 			return isola_err_sys(err, "symlink");
 		return apply_meta_at(pfd, leaf, e, true, err);
 	case AE_IFCHR:

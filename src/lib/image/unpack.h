@@ -20,8 +20,8 @@
 
 struct isola_unpack_result {
 	char compressed[ISOLA_DIGEST_MAX]; /* digest of the bytes read from fd */
-	char diff_id[ISOLA_DIGEST_MAX];    /* digest of the uncompressed tar */
-	int64_t size;                      /* bytes of regular file content */
+	char diff_id[ISOLA_DIGEST_MAX];	   /* digest of the uncompressed tar */
+	int64_t size;			   /* bytes of regular file content */
 	int64_t entries;
 };
 

@@ -21,7 +21,7 @@ struct link_map {
 		ino_t ino;
 		int dirfd;
 		char *name;
-	} *v;
+	} * v;
 	size_t n;
 };
 
@@ -90,7 +90,7 @@ static int copy_regular(int sdir, int ddir, const char *name, const struct stat 
 {
 	cleanup_close int sfd = openat(sdir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	cleanup_close int dfd =
-		openat(ddir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	    openat(ddir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (sfd < 0 || dfd < 0)
 		return isola_err_sys(err, "copy \"%s\"", name);
 	if (copy_data(sfd, dfd, st->st_size, err) < 0 || copy_meta(sfd, dfd, st, mode, err) < 0)
@@ -140,8 +140,9 @@ static int copy_subdir(struct copy_ctx *c, int sdir, int ddir, const char *name,
 	if (sfd < 0)
 		return isola_err_sys(err, "open \"%s\"", name);
 	char opaque = 0;
-	if (c->mode == ISOLA_COPY_APPLY && fgetxattr(sfd, "trusted.overlay.opaque", &opaque, 1) == 1 &&
-	    opaque == 'y' && isola_rmtree_at(ddir, name, err) < 0)
+	if (c->mode == ISOLA_COPY_APPLY &&
+	    fgetxattr(sfd, "trusted.overlay.opaque", &opaque, 1) == 1 && opaque == 'y' &&
+	    isola_rmtree_at(ddir, name, err) < 0)
 		return -1;
 	if (mkdirat(ddir, name, 0700) < 0 && errno != EEXIST)
 		return isola_err_sys(err, "mkdir \"%s\"", name);
@@ -183,7 +184,8 @@ static int copy_entry(struct copy_ctx *c, int sdir, int ddir, const char *name,
 	struct stat st, dst;
 	if (fstatat(sdir, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return isola_err_sys(err, "stat \"%s\"", name);
-	bool dst_is_dir = fstatat(ddir, name, &dst, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(dst.st_mode);
+	bool dst_is_dir =
+	    fstatat(ddir, name, &dst, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(dst.st_mode);
 	if (c->mode == ISOLA_COPY_APPLY && is_whiteout(&st))
 		return isola_rmtree_at(ddir, name, err);
 	if (!(S_ISDIR(st.st_mode) && dst_is_dir) && isola_rmtree_at(ddir, name, err) < 0)

@@ -62,9 +62,9 @@ static int dir_clone(int srcfd, int dstfd, struct isola_error *err)
 }
 
 const struct isola_storage_driver isola_storage_dir = {
-	.name = "dir",
-	.supported = dir_supported,
-	.create = dir_create,
-	.mount = dir_mount,
-	.clone = dir_clone,
+    .name = "dir",
+    .supported = dir_supported,
+    .create = dir_create,
+    .mount = dir_mount,
+    .clone = dir_clone,
 };

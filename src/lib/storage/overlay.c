@@ -14,8 +14,8 @@
 
 static bool overlay_supported(void)
 {
-	cleanup_free char *fs = isola_read_file_at(AT_FDCWD, "/proc/filesystems", 1 << 16, NULL,
-						   NULL);
+	cleanup_free char *fs =
+	    isola_read_file_at(AT_FDCWD, "/proc/filesystems", 1 << 16, NULL, NULL);
 	return fs && strstr(fs, "\toverlay\n");
 }
 
@@ -111,9 +111,9 @@ static int overlay_clone(int srcfd, int dstfd, struct isola_error *err)
 }
 
 const struct isola_storage_driver isola_storage_overlay = {
-	.name = "overlay",
-	.supported = overlay_supported,
-	.create = overlay_create,
-	.mount = overlay_mount,
-	.clone = overlay_clone,
+    .name = "overlay",
+    .supported = overlay_supported,
+    .create = overlay_create,
+    .mount = overlay_mount,
+    .clone = overlay_clone,
 };

@@ -16,12 +16,11 @@
 #include "storage/storage.h"
 
 static const struct isola_storage_driver *const drivers[] = {
-	&isola_storage_overlay,
-	&isola_storage_dir,
+    &isola_storage_overlay,
+    &isola_storage_dir,
 };
 
-const struct isola_storage_driver *isola_storage_driver(const char *name,
-							struct isola_error *err)
+const struct isola_storage_driver *isola_storage_driver(const char *name, struct isola_error *err)
 {
 	for (size_t i = 0; i < sizeof(drivers) / sizeof(drivers[0]); i++) {
 		if (name && strcmp(drivers[i]->name, name) != 0)

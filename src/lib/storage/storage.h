@@ -36,8 +36,7 @@ extern const struct isola_storage_driver isola_storage_overlay;
 extern const struct isola_storage_driver isola_storage_dir;
 
 /* By name; NULL picks overlay when the kernel has it, else dir. */
-const struct isola_storage_driver *isola_storage_driver(const char *name,
-							struct isola_error *err);
+const struct isola_storage_driver *isola_storage_driver(const char *name, struct isola_error *err);
 
 int isola_rootfs_create(struct isola_store *s, const char *image_ref, const char *id,
 			const char *driver, struct isola_error *err);
