@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <json-c/json.h>
@@ -189,6 +190,38 @@ static int sweep(struct isola_store *s, const char *dir, const struct hexset *ke
 	return 0;
 }
 
+/*
+ * A container dir without its record is a create that died before the end:
+ * with the store lock held exclusively no create is running, so it can go.
+ */
+static int sweep_containers(struct isola_store *s, struct isola_prune_result *res,
+			    struct isola_error *err)
+{
+	int fd = openat(s->rootfd, "containers", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : isola_err_sys(err, "open \"containers\"");
+	cleanup_closedir DIR *d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return isola_err_sys(err, "open \"containers\"");
+	}
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		char name[512];
+		struct stat st;
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(name, sizeof(name), "%s/rootfs.json", de->d_name);
+		if (fstatat(dirfd(d), name, &st, AT_SYMLINK_NOFOLLOW) == 0)
+			continue;
+		res->bytes += isola_tree_size_at(dirfd(d), de->d_name);
+		if (isola_rmtree_at(dirfd(d), de->d_name, err) < 0)
+			return isola_err_prefix(err, "prune \"containers\"");
+		res->tmp++;
+	}
+	return 0;
+}
+
 static int prune(struct isola_store *s, int images, struct isola_prune_result *res,
 		 struct isola_error *err)
 {
@@ -197,6 +230,8 @@ static int prune(struct isola_store *s, int images, struct isola_prune_result *r
 	int ret = prune_index(s, images, &r, res, err);
 	if (ret == 0)
 		ret = sweep(s, "tmp", NULL, &res->tmp, &res->bytes, err);
+	if (ret == 0)
+		ret = sweep_containers(s, res, err);
 	if (ret == 0)
 		ret = sweep(s, "layers", &r.layers, &res->layers, &res->bytes, err);
 	if (ret == 0)
