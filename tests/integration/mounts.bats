@@ -287,7 +287,11 @@ rootfs_propagation_case() {
 		| .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
 		| .mounts |= map(select(.destination != "/sys/fs/cgroup"))'
 	chmod 755 "$TEST_DIR" "$BUNDLE" "$ROOTFS"
-	chown 100000:100000 "$SRC/file"
+	# Owned by host root: without the idmapped mount the container would see
+	# it as nobody (65534); through it, host 0 is the container's 0.
+	chown 0:0 "$SRC/file"
+	# The container's root (host 100000) can't create it in a rootfs owned by host root.
+	mkdir -p "$ROOTFS/mnt/idm"
 	config_add_mount "$(jq -n --arg s "$SRC" '{destination: "/mnt/idm", type: "bind",
 		source: $s, options: ["bind"],
 		uidMappings: [{containerID: 0, hostID: 100000, size: 65536}],

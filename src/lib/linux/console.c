@@ -14,7 +14,7 @@
 #include "core/cleanup.h"
 #include "core/safepath.h"
 #include "linux/console.h"
-#include "linux/mount.h"
+#include "linux/mounts.h"
 
 int isola_send_fd(int sock, int fd, const char *name, struct isola_error *err)
 {

@@ -11,7 +11,7 @@
 #include "core/cleanup.h"
 #include "core/safepath.h"
 #include "linux/dev.h"
-#include "linux/mount.h"
+#include "linux/mounts.h"
 
 static const struct isola_device default_devices[] = {
 	{.path = "/dev/null", .type = 'c', .major = 1, .minor = 3, .has_mode = true, .mode = 0666},

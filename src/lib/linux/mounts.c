@@ -12,7 +12,7 @@
 #include "cgroup/cgroup.h"
 #include "core/cleanup.h"
 #include "core/safepath.h"
-#include "linux/mount.h"
+#include "linux/mounts.h"
 
 /* glibc 2.36's <sys/mount.h> declares these, but keep raw syscalls for older libcs. */
 static int sys_open_tree(int dfd, const char *path, unsigned int flags)
@@ -111,25 +111,36 @@ static int open_bind_source(const struct isola_mount_ctx *ctx, const char *src,
 	return fd;
 }
 
-static int mount_bind(const struct isola_mount_ctx *ctx, const struct isola_mount *m,
-		      struct isola_error *err)
+/* The tree to attach: premade (an idmapped mount from the runtime) or cloned from the source. */
+static int bind_tree(const struct isola_mount_ctx *ctx, const struct isola_mount *m, int premade,
+		     struct isola_error *err)
 {
+	if (premade >= 0)
+		return fcntl(premade, F_DUPFD_CLOEXEC, 3);
 	cleanup_close int src = open_bind_source(ctx, m->source ? m->source : "", err);
 	if (src < 0)
 		return -1;
+	unsigned int otflags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH;
+	int tree = sys_open_tree(src, "", otflags | (m->recursive ? AT_RECURSIVE : 0));
+	if (tree < 0)
+		return isola_err_sys(err, "bind \"%s\"", m->source);
+	return tree;
+}
+
+static int mount_bind(const struct isola_mount_ctx *ctx, const struct isola_mount *m, int premade,
+		      struct isola_error *err)
+{
+	cleanup_close int tree = bind_tree(ctx, m, premade, err);
 	struct stat st;
-	if (fstat(src, &st) < 0)
+	if (tree < 0)
+		return -1;
+	if (fstat(tree, &st) < 0)
 		return isola_err_sys(err, "stat \"%s\"", m->source);
 	cleanup_close int dst = S_ISDIR(st.st_mode)
 					? isola_mkdir_in_root(ctx->rootfd, m->destination, 0755, err)
 					: isola_mkfile_in_root(ctx->rootfd, m->destination, 0644, err);
 	if (dst < 0)
 		return -1;
-
-	unsigned int otflags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH;
-	cleanup_close int tree = sys_open_tree(src, "", otflags | (m->recursive ? AT_RECURSIVE : 0));
-	if (tree < 0)
-		return isola_err_sys(err, "bind \"%s\"", m->source);
 	uint64_t set = isola_mount_flags_to_attr(m->flags);
 	uint64_t clr = isola_mount_flags_to_attr(m->clear_flags);
 	if (set_attr(tree, false, set, clr, 0, err) < 0 ||
@@ -177,10 +188,10 @@ static int mount_fs(const struct isola_mount_ctx *ctx, const struct isola_mount 
 	return 0;
 }
 
-int isola_mount_one(const struct isola_mount_ctx *ctx, const struct isola_mount *m,
+int isola_mount_one(const struct isola_mount_ctx *ctx, const struct isola_mount *m, int premade,
 		    struct isola_error *err)
 {
-	int r = m->bind ? mount_bind(ctx, m, err) : mount_fs(ctx, m, err);
+	int r = m->bind || premade >= 0 ? mount_bind(ctx, m, premade, err) : mount_fs(ctx, m, err);
 	if (r < 0)
 		return isola_err_prefix(err, "mount \"%s\"", m->destination);
 	return 0;

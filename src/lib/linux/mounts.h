@@ -18,8 +18,8 @@ struct isola_mount_ctx {
 	bool in_userns;                 /* mknod is not allowed: bind devices instead */
 };
 
-/* Mount one config entry at its destination inside the rootfs. */
-int isola_mount_one(const struct isola_mount_ctx *ctx, const struct isola_mount *m,
+/* Mount one config entry at its destination inside the rootfs; premade: a detached tree or -1. */
+int isola_mount_one(const struct isola_mount_ctx *ctx, const struct isola_mount *m, int premade,
 		    struct isola_error *err);
 /* Bind-mount what src_fd names onto dst_fd (both O_PATH) with MOUNT_ATTR_* attr_set. */
 int isola_bind_fd(int src_fd, int dst_fd, bool recursive, uint64_t attr_set,

@@ -13,7 +13,7 @@
 #include "core/cleanup.h"
 #include "core/safepath.h"
 #include "linux/dev.h"
-#include "linux/mount.h"
+#include "linux/mounts.h"
 #include "linux/rootfs.h"
 
 /*
@@ -50,7 +50,7 @@ int isola_rootfs_prepare(struct isola_rootfs *r, struct isola_error *err)
 	struct isola_mount_ctx mctx = {
 		.rootfd = r->rootfd, .bundle = c->bundle, .cg = r->cg, .in_userns = r->in_userns};
 	for (size_t i = 0; i < c->n_mounts; i++)
-		if (isola_mount_one(&mctx, &c->mounts[i], err) < 0)
+		if (isola_mount_one(&mctx, &c->mounts[i], r->idmap_fds ? r->idmap_fds[i] : -1, err) < 0)
 			return isola_err_prefix(err, "mounts[%zu]", i);
 	return isola_dev_setup(r->rootfd, c, r->in_userns, err);
 }

@@ -20,6 +20,7 @@
 #include "core/util.h"
 #include "linux/console.h"
 #include "linux/hooks.h"
+#include "linux/idmount.h"
 #include "linux/ns.h"
 #include "linux/process.h"
 #include "linux/seccomp.h"
@@ -37,6 +38,7 @@ struct create_ctx {
 	int sync[2];
 	int fifo;
 	int console;
+	int *idmap_fds; /* premade idmapped mount trees, per mount */
 	pid_t pid;
 };
 
@@ -152,7 +154,7 @@ static int setup_channels(struct create_ctx *x, struct isola_error *err)
 		return -1;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, x->sync) < 0)
 		return isola_err_sys(err, "socketpair");
-	return 0;
+	return isola_idmount_prepare(x->config, &x->idmap_fds, err);
 }
 
 /*
@@ -208,7 +210,8 @@ static int spawn_init(struct create_ctx *x, struct isola_error *err)
 					    .sync = x->sync[1], .fifo = x->fifo,
 					    .console_sock = x->console,
 					    .in_userns = user != NULL,
-					    .new_cgroupns = (newns & CLONE_NEWCGROUP) != 0};
+					    .new_cgroupns = (newns & CLONE_NEWCGROUP) != 0,
+					    .idmap_fds = x->idmap_fds};
 		isola_init_main(&ix);
 	}
 	x->pid = pid;
@@ -310,6 +313,7 @@ static void release(struct create_ctx *x)
 		close(x->console);
 	if (x->cg)
 		isola_cgroup_free(x->cg);
+	isola_idmount_release(x->idmap_fds, x->config ? x->config->n_mounts : 0);
 	free(x->state.id);
 	free(x->state.dir);
 	free(x->state.bundle);

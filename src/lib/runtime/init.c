@@ -60,7 +60,8 @@ static int init_rootfs(struct isola_init_ctx *x, struct isola_rootfs *r, const c
 {
 	const struct isola_config *c = x->config;
 	*r = (struct isola_rootfs){.config = c, .cg = x->cg, .in_userns = x->in_userns,
-				   .no_pivot = x->opts->no_pivot, .rootfd = -1, .devnull = -1};
+				   .no_pivot = x->opts->no_pivot, .rootfd = -1, .devnull = -1,
+				   .idmap_fds = x->idmap_fds};
 	if (isola_rootfs_prepare(r, err) < 0)
 		return -1;
 	if (has_hooks(c, ISOLA_HOOK_PRESTART) || has_hooks(c, ISOLA_HOOK_CREATE_RUNTIME)) {
@@ -138,15 +139,28 @@ static int wait_start(struct isola_init_ctx *x, struct isola_error *err)
 	return 0;
 }
 
+/* No fd of the caller may reach the container but stdio and the preserved ones. */
+static int close_unneeded_fds(struct isola_init_ctx *x, struct isola_error *err)
+{
+	size_t nm = x->idmap_fds ? x->config->n_mounts : 0;
+	cleanup_free int *keep = malloc((3 + nm) * sizeof(int));
+	if (!keep)
+		return isola_err_sys(err, "alloc");
+	keep[0] = x->sync;
+	keep[1] = x->fifo;
+	keep[2] = x->console_sock;
+	for (size_t i = 0; i < nm; i++)
+		keep[3 + i] = x->idmap_fds[i];
+	return isola_close_fds_except(3 + x->opts->preserve_fds, keep, 3 + nm, err);
+}
+
 static int init_steps(struct isola_init_ctx *x, char **exe, const char **phase,
 		      struct isola_error *err)
 {
 	const struct isola_config *c = x->config;
 	cleanup_free char *state = NULL;
 	struct isola_rootfs r = {.rootfd = -1, .devnull = -1};
-	/* No fd of the caller may reach the container but stdio and the preserved ones. */
-	int keep[] = {x->sync, x->fifo, x->console_sock};
-	if (isola_close_fds_except(3 + x->opts->preserve_fds, keep, 3, err) < 0)
+	if (close_unneeded_fds(x, err) < 0)
 		return -1;
 	/* Nodes and dirs we create get exactly the modes asked for; the process's umask comes later. */
 	umask(0);

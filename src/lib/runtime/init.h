@@ -18,6 +18,7 @@ struct isola_init_ctx {
 	int console_sock; /* connected --console-socket, or -1 */
 	bool in_userns;   /* in a user namespace: mknod not allowed, become root after GO */
 	bool new_cgroupns;
+	const int *idmap_fds; /* per mount, premade idmapped trees (or NULL) */
 };
 
 /* Never returns: execs the container process or exits non-zero. */
