@@ -39,7 +39,7 @@ trap 'rm -f "$log"' EXIT
 run_unit() {
 	local t
 	for t in "$ISOLA_BUILD"/tests/unit/test-*; do
-		[ -x "$t" ] || continue
+		[ -f "$t" ] && [ -x "$t" ] || continue
 		echo "# unit: $(basename "$t")"
 		"$t"
 	done
