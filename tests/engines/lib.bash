@@ -158,16 +158,30 @@ http_get() {
 	fi
 }
 
-# Kill processes whose command line names our private dir $1 (shims, conmon,
-# engine daemons a failed test left), by pid.
-kill_strays() {
-	local dir=$1 f pid
-	[ -n "$dir" ] || return 0
+# Pids of processes whose command line names our private dir $1.
+strays() {
+	local f pid
 	for f in /proc/[0-9]*/cmdline; do
 		pid=${f#/proc/}
 		pid=${pid%/cmdline}
 		[ "$pid" = "$$" ] && continue
-		{ tr '\0' ' ' <"$f"; } 2>/dev/null | grep -qF -- "$dir" || continue
+		{ tr '\0' ' ' <"$f"; } 2>/dev/null | grep -qF -- "$1" && echo "$pid"
+	done
+	return 0
+}
+
+# Kill what still runs from our private dir $1 (shims, conmon, the cleanup
+# commands conmon starts, engine daemons a failed test left), by pid, after
+# giving it a few seconds to finish by itself: a `podman container cleanup`
+# that outlives our config dir falls back to the host's default paths.
+kill_strays() {
+	local dir=$1 i pid
+	[ -n "$dir" ] || return 0
+	for ((i = 0; i < 50; i++)); do
+		[ -z "$(strays "$dir")" ] && return 0
+		sleep 0.1
+	done
+	for pid in $(strays "$dir"); do
 		kill -KILL "$pid" 2>/dev/null
 	done
 	return 0
