@@ -40,9 +40,11 @@ section() { printf '\n== %s\n' "$*"; }
 # cg_by_object FILE: self Ir per ELF object from a raw callgrind file (the cost
 # line after calls= is the inclusive cost of that call: not counted)
 cg_by_object() {
-	awk '/^ob=/ { s = substr($0, 4); if (match(s, /^\([0-9]+\)/)) { id = substr(s, 1, RLENGTH)
-			rest = substr(s, RLENGTH + 2); if (rest != "") name[id] = rest; cur = name[id] }
-			else cur = s; next }
+	awk 'function obj(s) { if (match(s, /^\([0-9]+\)/)) { id = substr(s, 1, RLENGTH)
+			if (length(s) > RLENGTH + 1) name[id] = substr(s, RLENGTH + 2); return name[id] }
+			return s }
+		/^ob=/ { cur = obj(substr($0, 4)); next }
+		/^cob=/ { obj(substr($0, 5)); next }
 		/^calls=/ { skip = 1; next }
 		/^[0-9+*-]/ { if (skip) { skip = 0; next } ir[cur] += $2; tot += $2 }
 		END { for (o in ir) printf "  %10d %5.1f%%  %s\n", ir[o], 100 * ir[o] / tot, o }' "$1" |
@@ -62,6 +64,12 @@ strace -f -c -S calls -o "$OUTD/strace-c.txt" "$RT" --root "$ROOT" run --bundle 
 clean 1
 head -n 22 "$OUTD/strace-c.txt"
 tail -n 1 "$OUTD/strace-c.txt"
+
+section "files opened more than once in one run"
+strace -f -e trace=open,openat,openat2 -o "$OUTD/strace-open.txt" "$RT" --root "$ROOT" run \
+	--bundle "$B/true" isolatest-prof5 </dev/null >/dev/null 2>&1
+clean 5
+grep -o '"[^"]*"' "$OUTD/strace-open.txt" | sort | uniq -c | sort -rn | awk '$1 > 1' | head -n 10
 
 section "slowest syscalls of one run (strace -f -T; wall time inside the call)"
 strace -f -T -tt -o "$OUTD/strace-T.txt" "$RT" --root "$ROOT" run --bundle "$B/true" \
@@ -99,5 +107,8 @@ if command -v valgrind >/dev/null; then
 			head -n 22 | cut -c1-130
 		echo "  by object file (self cost):"
 		cg_by_object "$f" | head -n 8
+		echo "  functions of $L itself, inclusive cost:"
+		callgrind_annotate --inclusive=yes "$f" 2>/dev/null | grep -F "[$RT]" |
+			head -n 20 | cut -c1-110
 	done
 fi
