@@ -236,9 +236,23 @@ static int parse_global(struct cli *cli, int argc, char **argv)
 	return optind;
 }
 
+/* As runc: root uses /run; a normal user $XDG_RUNTIME_DIR (or a per-user dir in /tmp). */
+static const char *default_root(void)
+{
+	static char buf[4096];
+	if (geteuid() == 0)
+		return "/run/isola-runtime";
+	const char *xdg = getenv("XDG_RUNTIME_DIR");
+	if (xdg && *xdg)
+		snprintf(buf, sizeof(buf), "%s/isola-runtime", xdg);
+	else
+		snprintf(buf, sizeof(buf), "/tmp/isola-runtime-%u", (unsigned)geteuid());
+	return buf;
+}
+
 int main(int argc, char **argv)
 {
-	struct cli cli = {.rt = {.root = "/run/isola-runtime"}, .verb = ""};
+	struct cli cli = {.rt = {.root = default_root(), .rootless = geteuid() != 0}, .verb = ""};
 	int first = parse_global(&cli, argc, argv);
 	if (first < 0)
 		return 1;

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "core/cleanup.h"
@@ -74,7 +75,73 @@ static int write_map(pid_t pid, const char *file, const struct isola_idmap *m, s
 	return 0;
 }
 
+/* An unprivileged user may write one line mapping only its own id. */
+static bool needs_helper(const struct isola_idmap *m, size_t n, unsigned int own)
+{
+	return n > 1 || (n == 1 && (m[0].host_id != own || m[0].size != 1));
+}
+
+/* newuidmap/newgidmap (Debian's uidmap) write ranges from /etc/subuid, /etc/subgid. */
+static int run_map_helper(const char *helper, pid_t pid, const struct isola_idmap *m, size_t n,
+			  struct isola_error *err)
+{
+	size_t argc = 2 + 3 * n + 1;
+	cleanup_free char **argv = calloc(argc, sizeof(char *));
+	cleanup_free char *nums = malloc(3 * n * 12 + 12);
+	if (!argv || !nums)
+		return isola_err_sys(err, "alloc");
+	char *p = nums;
+	argv[0] = (char *)helper;
+	argv[1] = p;
+	p += sprintf(p, "%d", (int)pid) + 1;
+	for (size_t i = 0; i < n; i++) {
+		const uint32_t v[3] = {m[i].container_id, m[i].host_id, m[i].size};
+		for (int k = 0; k < 3; k++) {
+			argv[2 + 3 * i + (size_t)k] = p;
+			p += sprintf(p, "%u", v[k]) + 1;
+		}
+	}
+	pid_t child = fork();
+	if (child < 0)
+		return isola_err_sys(err, "fork");
+	if (child == 0) {
+		execvp(helper, argv);
+		_exit(127);
+	}
+	int status;
+	while (waitpid(child, &status, 0) < 0)
+		if (errno != EINTR)
+			return isola_err_sys(err, "wait for %s", helper);
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+		return isola_err(err, ISOLA_ERR_UNSUPPORTED, 0,
+				 "rootless: mapping more than your own id needs %s "
+				 "(apt-get install uidmap)", helper);
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		return isola_err(err, ISOLA_ERR_SYSTEM, 0,
+				 "rootless: %s failed (are the ranges in /etc/sub%cid?)", helper,
+				 helper[3] == 'u' ? 'u' : 'g');
+	return 0;
+}
+
 int isola_idmap_write(pid_t pid, const struct isola_config *c, struct isola_error *err)
+{
+	if (geteuid() != 0) {
+		bool u = needs_helper(c->uid_mappings, c->n_uid_mappings, geteuid());
+		bool g = needs_helper(c->gid_mappings, c->n_gid_mappings, getegid());
+		if (u && run_map_helper("newuidmap", pid, c->uid_mappings, c->n_uid_mappings, err) < 0)
+			return -1;
+		if (g && run_map_helper("newgidmap", pid, c->gid_mappings, c->n_gid_mappings, err) < 0)
+			return -1;
+		if (u && g)
+			return 0;
+		if (u || g)
+			return isola_idmap_write_plain(pid, c, !u, !g, err);
+	}
+	return isola_idmap_write_plain(pid, c, true, true, err);
+}
+
+int isola_idmap_write_plain(pid_t pid, const struct isola_config *c, bool uid, bool gid,
+			    struct isola_error *err)
 {
 	/* Without CAP_SETGID in the parent namespace the kernel wants setgroups denied first. */
 	if (geteuid() != 0) {
@@ -83,11 +150,11 @@ int isola_idmap_write(pid_t pid, const struct isola_config *c, struct isola_erro
 		if (isola_write_file_at(AT_FDCWD, path, "deny", 4, err) < 0 && errno != ENOENT)
 			return -1;
 	}
-	if (c->n_uid_mappings && write_map(pid, "uid_map", c->uid_mappings, c->n_uid_mappings,
-					   err) < 0)
+	if (uid && c->n_uid_mappings &&
+	    write_map(pid, "uid_map", c->uid_mappings, c->n_uid_mappings, err) < 0)
 		return -1;
-	if (c->n_gid_mappings && write_map(pid, "gid_map", c->gid_mappings, c->n_gid_mappings,
-					   err) < 0)
+	if (gid && c->n_gid_mappings &&
+	    write_map(pid, "gid_map", c->gid_mappings, c->n_gid_mappings, err) < 0)
 		return -1;
 	return 0;
 }

@@ -2,6 +2,7 @@
 #ifndef ISOLA_NS_H
 #define ISOLA_NS_H
 
+#include <stdbool.h>
 #include <sys/types.h>
 
 #include "isola/error.h"
@@ -11,8 +12,14 @@
 int isola_ns_new_flags(const struct isola_config *c);
 /* setns() into every namespace of the config that has a path and whose type is in mask. */
 int isola_ns_join_paths(const struct isola_config *c, int mask, struct isola_error *err);
-/* Write uid_map / gid_map (and "deny" to setgroups when mapping without privilege) of pid. */
+/*
+ * Write uid_map / gid_map of pid. Without privilege: one mapping of our own id
+ * is written directly (setgroups denied first); anything more goes through
+ * newuidmap/newgidmap and /etc/subuid, /etc/subgid.
+ */
 int isola_idmap_write(pid_t pid, const struct isola_config *c, struct isola_error *err);
+int isola_idmap_write_plain(pid_t pid, const struct isola_config *c, bool uid, bool gid,
+			    struct isola_error *err);
 /* "0 1000 1\n..." for /proc/PID/uid_map; malloc'd. */
 char *isola_idmap_format(const struct isola_idmap *m, size_t n);
 
