@@ -3,7 +3,7 @@
 # Run isola's test suites and print "N passed, N failed, N skipped".
 #
 #   tests/run.sh                  every suite
-#   tests/run.sh integration      one suite (unit, integration, security, image, engines, fuzz)
+#   tests/run.sh integration      one suite (unit, integration, security, cgroup, image, engines, fuzz)
 #   tests/run.sh tests/integration/run.bats   one bats file
 #
 # Environment:
@@ -31,7 +31,7 @@ export ISOLA="${ISOLA:-$ISOLA_BUILD/src/isola/isola}"
 export PATH="$ISOLA_BUILD/tests/helpers:$PATH"
 
 suites=("$@")
-[ ${#suites[@]} -eq 0 ] && suites=(unit integration security image engines fuzz)
+[ ${#suites[@]} -eq 0 ] && suites=(unit integration security cgroup image engines fuzz)
 
 log=$(mktemp /tmp/isola-test.XXXXXX)
 trap 'rm -f "$log"' EXIT
