@@ -4,6 +4,8 @@
 #   OUT/rootfs.tar   a plain rootfs tar (podman import, docker import)
 #   OUT/image.tar    a docker-archive of it, tagged isolatest/busybox:latest
 #                    (ctr image import)
+#   OUT/pause.tar    the same, tagged isolatest/pause:latest, running sleep
+#                    (the CRI pod sandbox image)
 # Usage: mkimage.sh OUT
 set -euo pipefail
 
@@ -35,21 +37,28 @@ echo "isolatest engine page" >"$root/www/index.html"
 
 tar --numeric-owner -C "$root" -cf "$out/rootfs.tar" .
 
-# docker-archive: manifest.json + config + one uncompressed layer.
-arch=$(dpkg --print-architecture 2>/dev/null || echo amd64)
-d=$(mktemp -d "$out/archive.XXXXXX")
-cp "$out/rootfs.tar" "$d/layer.tar"
-diff_id=$(sha256sum "$d/layer.tar" | cut -d' ' -f1)
-cat >"$d/config.json" <<EOF
-{"architecture":"$arch","os":"linux",
- "config":{"Env":["PATH=/usr/sbin:/usr/bin:/sbin:/bin"],"Cmd":["/bin/sh"],"WorkingDir":"/"},
- "rootfs":{"type":"layers","diff_ids":["sha256:$diff_id"]},
- "history":[{"created_by":"isola tests/engines/mkimage.sh"}]}
-EOF
-cfg=$(sha256sum "$d/config.json" | cut -d' ' -f1)
-mv "$d/config.json" "$d/$cfg.json"
-cat >"$d/manifest.json" <<EOF
-[{"Config":"$cfg.json","RepoTags":["isolatest/busybox:latest"],"Layers":["layer.tar"]}]
-EOF
-tar -C "$d" -cf "$out/image.tar" manifest.json "$cfg.json" layer.tar
-rm -rf "$d"
+# A docker-archive (manifest.json + config + one uncompressed layer) of the
+# rootfs, tagged $1, running $2 (a JSON array) by default, written to $3.
+archive() {
+	local tag=$1 cmd=$2 dest=$3 d diff_id cfg arch
+	arch=$(dpkg --print-architecture 2>/dev/null || echo amd64)
+	d=$(mktemp -d "$out/archive.XXXXXX")
+	cp "$out/rootfs.tar" "$d/layer.tar"
+	diff_id=$(sha256sum "$d/layer.tar" | cut -d' ' -f1)
+	cat >"$d/config.json" <<-EOF
+		{"architecture":"$arch","os":"linux",
+		 "config":{"Env":["PATH=/usr/sbin:/usr/bin:/sbin:/bin"],"Cmd":$cmd,"WorkingDir":"/"},
+		 "rootfs":{"type":"layers","diff_ids":["sha256:$diff_id"]},
+		 "history":[{"created_by":"isola tests/engines/mkimage.sh"}]}
+	EOF
+	cfg=$(sha256sum "$d/config.json" | cut -d' ' -f1)
+	mv "$d/config.json" "$d/$cfg.json"
+	echo "[{\"Config\":\"$cfg.json\",\"RepoTags\":[\"$tag\"],\"Layers\":[\"layer.tar\"]}]" \
+		>"$d/manifest.json"
+	tar -C "$d" -cf "$dest" manifest.json "$cfg.json" layer.tar
+	rm -rf "$d"
+}
+
+archive isolatest/busybox:latest '["/bin/sh"]' "$out/image.tar"
+# The CRI pod sandbox ("pause") image: something that just stays up.
+archive isolatest/pause:latest '["/bin/sleep","2147483647"]' "$out/pause.tar"

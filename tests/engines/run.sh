@@ -30,7 +30,7 @@ engines=${ENGINES:-podman containerd docker}
 common_pkgs="bats busybox-static python3 iproute2 procps util-linux"
 declare -A pkgs=(
 	[podman]="podman conmon containernetworking-plugins iptables"
-	[containerd]="containerd"
+	[containerd]="containerd python3-grpcio"
 	[docker]="docker.io containerd iptables"
 )
 declare -A cmds=(
