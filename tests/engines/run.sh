@@ -30,7 +30,7 @@ engines=${ENGINES:-podman containerd docker}
 common_pkgs="bats busybox-static python3 iproute2 procps util-linux"
 declare -A pkgs=(
 	[podman]="podman conmon containernetworking-plugins iptables"
-	[containerd]="containerd python3-grpcio"
+	[containerd]="containerd"
 	[docker]="docker.io containerd iptables"
 )
 declare -A cmds=(
@@ -79,6 +79,9 @@ unavailable() {
 }
 
 miss=$(missing_pkgs $common_pkgs)
+[ -n "$miss" ] && apt_install $miss
+# Optional: the containerd CRI test skips itself without it.
+miss=$(missing_pkgs python3-grpcio)
 [ -n "$miss" ] && apt_install $miss
 export PATH="$PATH:/usr/sbin:/sbin"
 
