@@ -68,6 +68,7 @@ common_teardown() {
 	for pid in "${pids[@]}" $(cat "$TEST_DIR"/*.pid 2>/dev/null); do
 		kill -9 "$pid" 2>/dev/null
 	done
+	sweep_cgroups
 	local ns
 	for ns in "${NETNS_CREATED[@]}"; do
 		ip netns del "$ns" 2>/dev/null
@@ -82,8 +83,25 @@ common_teardown() {
 	rm -rf "$TEST_DIR"
 }
 
+# new_id: a fresh container id, remembered so teardown can sweep its cgroups.
 new_id() {
-	echo "isolatest-$RANDOM$RANDOM"
+	local id="isolatest-$RANDOM$RANDOM"
+	echo "$id" >>"$TEST_DIR/ids"
+	echo "$id"
+}
+
+# A runtime that failed half-way may leave its cgroups: kill what is in them, remove them.
+sweep_cgroups() {
+	local id d p
+	for id in $(cat "$TEST_DIR/ids" 2>/dev/null); do
+		find /sys/fs/cgroup -maxdepth 6 -depth -type d -path "*/$id*" 2>/dev/null |
+			while read -r d; do
+				for p in $(cat "$d/cgroup.procs" 2>/dev/null); do
+					kill -9 "$p" 2>/dev/null
+				done
+				rmdir "$d" 2>/dev/null || { sleep 0.1; rmdir "$d" 2>/dev/null; }
+			done
+	done
 }
 
 # bundle_new [DIR]: a fresh bundle (default $TEST_DIR/bundle), sets BUNDLE and ROOTFS.

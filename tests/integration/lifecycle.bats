@@ -81,8 +81,9 @@ load helpers
 
 @test "lifecycle: an existing id is refused" {
 	ct_start_sleeper
-	run rt run -d -b "$BUNDLE" "$CID" </dev/null 3>&-
+	run ct_run_d "$CID"
 	assert_failure
+	run cat "$TEST_DIR/$CID.out"
 	assert_output --regexp "exist"
 	assert_equal "$(ct_status)" running
 }
