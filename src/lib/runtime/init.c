@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -160,6 +161,8 @@ static int init_steps(struct isola_init_ctx *x, char **exe, const char **phase,
 	const struct isola_config *c = x->config;
 	cleanup_free char *state = NULL;
 	struct isola_rootfs r = {.rootfd = -1, .devnull = -1};
+	/* Until execve resets it: nothing in a joined pid namespace may ptrace us (CVE-2016-9962). */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	if (close_unneeded_fds(x, err) < 0)
 		return -1;
 	/* Nodes and dirs we create get exactly the modes asked for; the process's umask comes later. */
