@@ -283,3 +283,12 @@ v1() { cat "/sys/fs/cgroup/$1$CGPATH/$2"; }
 	[[ "$output" == *"linux.resources.memory.limit: 4096 is below the current usage"* ]]
 	[ "$(v1 memory memory.limit_in_bytes)" = 67108864 ]
 }
+
+@test "hybrid: a leftover leaf is reused and removed by destroy" {
+	mkdir -p "/sys/fs/cgroup/pids$CGPATH"
+	cg create "$CGNAME" "$CGPATH"
+	start_sleeper
+	cg destroy
+	rm -f "$STATE"
+	assert_gone
+}

@@ -99,6 +99,9 @@ static int make_dirs(struct cg_hier *h, struct isola_error *err)
 			*slash = '/';
 		s = slash ? slash + 1 : NULL;
 	}
+	/* the leaf is the container's even when it already existed (a rerun after a crash) */
+	if (h->created == 0)
+		h->created = 1;
 	return 0;
 }
 

@@ -49,7 +49,8 @@ struct isola_cgroup_opts {
  * cgroupsPath: absolute = relative to each hierarchy's root; relative = below
  * the caller's own cgroup (/proc/self/cgroup); absent = "<caller's cgroup>/<id>"
  * (runc's choice). The cgroup root is /sys/fs/cgroup unless ISOLA_CGROUP_ROOT
- * says otherwise (tests). Only directories created here are removed by destroy.
+ * says otherwise (tests). destroy removes the leaf (it is the container's, even
+ * if it existed before) and only the parents that create made.
  */
 /* Create the container's cgroup(s) and apply resources, before any process joins. */
 int isola_cgroup_create(const struct isola_cgroup_opts *opts, struct isola_cgroup **out,
@@ -75,7 +76,11 @@ int isola_cgroup_destroy(struct isola_cgroup *cg, struct isola_error *err);
 /* runc's `events --stats` "data" object (cpu, memory, pids, blkio, hugetlb). */
 int isola_cgroup_stats(const struct isola_cgroup *cg, struct json_object **out,
 		       struct isola_error *err);
-/* fd that becomes readable/has an event on OOM (memory.events / eventfd), or -1. */
+/*
+ * A new fd to poll for OOM events, owned by the caller. v1: an eventfd
+ * (POLLIN; read 8 bytes to reset). v2: memory.events (POLLPRI; read it from
+ * offset 0 again after each event). Then isola_cgroup_oom_count() says how many.
+ */
 int isola_cgroup_oom_fd(const struct isola_cgroup *cg, struct isola_error *err);
 /* Count of OOM kills so far (for events). */
 int isola_cgroup_oom_count(const struct isola_cgroup *cg, unsigned long *count,
