@@ -83,6 +83,14 @@ report_detail() {
 		$6, $7, $8, $9 }' "$RESULTS" | sed 's/\(\.[0-9][0-9]\)[0-9]*/\1/g'
 }
 
+report_commit() {
+	local c
+	c=$(git -C "$TOP" rev-parse --short HEAD 2>/dev/null) || { echo '?'; return; }
+	git -C "$TOP" status --porcelain --untracked-files=no 2>/dev/null | grep -q . &&
+		c="$c (tree has uncommitted changes)"
+	echo "$c"
+}
+
 report_machine() {
 	local i
 	echo "- machine: $(nproc) CPUs ($(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)), $(awk '/MemTotal/ { printf "%.1f GB", $2 / 1048576 }' /proc/meminfo) RAM, kernel $(uname -r), $(. /etc/os-release && echo "$PRETTY_NAME")"
@@ -91,7 +99,7 @@ report_machine() {
 		echo "- ${LABELS[$i]} = \`${PATHS[$i]}\` ($(timeout 5 "${PATHS[$i]}" --version 2>/dev/null | head -1 || echo '?'))"
 	done
 	echo "- floor = \`bench/limit.c\` doing the same kernel work with nothing else (\`limit -a -f\`; exec: \`limit -e PID\`; state: fork+exec /bin/true)"
-	echo "- command: \`$ISOLABENCH_CMD\` (runs=$RUNS in $ROUNDS rotated rounds, warmup=$WARMUP, $TP_N containers x $TP_RUNS per batch, $RSS_RUNS memory runs), $(date -u +%F) commit $(git -C "$TOP" rev-parse --short HEAD 2>/dev/null || echo '?')"
+	echo "- command: \`$ISOLABENCH_CMD\` (runs=$RUNS in $ROUNDS rotated rounds, warmup=$WARMUP, $TP_N containers x $TP_RUNS per batch, $RSS_RUNS memory runs), $(date -u +%F) commit $(report_commit)"
 }
 
 report_all() {

@@ -79,6 +79,7 @@ if [[ -z ${ISOLABENCH_INNER:-} ]]; then
 	OUT=$(cd "$OUT" && pwd)
 	export ISOLABENCH_INNER=1 ISOLABENCH_WORK=$WORK ISOLABENCH_OUT=$OUT ISOLABENCH_BB=$BB
 	ISOLABENCH_CMD="bench/run.sh${ORIG_ARGS[*]:+ ${ORIG_ARGS[*]}}"
+	[[ -n ${ISOLA_CLI:-} ]] && ISOLABENCH_CMD="ISOLA_CLI=$ISOLA_CLI $ISOLABENCH_CMD"
 	[[ -n ${ISOLA_RUNTIME:-} ]] && ISOLABENCH_CMD="ISOLA_RUNTIME=$ISOLA_RUNTIME $ISOLABENCH_CMD"
 	export ISOLABENCH_CMD
 	unshare -m --propagation private "$WORK/bin/reaper" bash "$SELF" "${ORIG_ARGS[@]}"
