@@ -102,9 +102,9 @@ sweep() {
 	local rt=${PATHS[$1]} root id
 	root=$(rtroot "$1")
 	[[ -d $root && -x $rt ]] || return 0
-	for id in $(ls "$root" 2>/dev/null); do
-		[[ $id == .* ]] && continue
-		timeout 20 "$rt" --root "$root" delete -f "$id" </dev/null >/dev/null 2>&1
+	for id in "$root"/*; do
+		[[ -d $id ]] || continue
+		timeout 20 "$rt" --root "$root" delete -f "${id##*/}" </dev/null >/dev/null 2>&1
 	done
 }
 

@@ -80,7 +80,7 @@ img_rss() { # NAME CMD PREP
 }
 
 scen_image() {
-	local t S=$WORK/imgstore have_sk=1 pi ps pf ui us uf ri rs rf l
+	local t S=$WORK/imgstore have_sk=1 pi ps pf ui us uf l
 	log "image: pull + unpack from a local registry, unpack of one ${IMG_MB} MB layer"
 	for t in docker-registry skopeo umoci python3; do
 		command -v "$t" >/dev/null || { [[ $t == docker-registry || $t == python3 ]] &&
