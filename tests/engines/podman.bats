@@ -230,6 +230,58 @@ pm_status() {
 	out_is "uid=1000(user) gid=1000(user) groups=1000(user)"
 }
 
+@test "podman: env, workdir, hostname, a bind mount, a tmpfs and a sysctl" {
+	mkdir -p "$ENG_DIR/vol"
+	run_ok pmrun --rm --network none -e ISOLA_A=1 -w /tmp --hostname isolatest-h \
+		-v "$ENG_DIR/vol:/data" --tmpfs /scratch --sysctl kernel.shm_rmid_forced=1 "$IMG" \
+		sh -c 'echo $ISOLA_A $(pwd) $(hostname); echo in > /data/f; grep -c " /scratch tmpfs" \
+			/proc/mounts; cat /proc/sys/kernel/shm_rmid_forced'
+	out_is "1 /tmp isolatest-h
+1
+1"
+	[ "$(cat "$ENG_DIR/vol/f")" = in ] || fail "bind mount write not seen on the host"
+}
+
+@test "podman: --preserve-fds passes an open file to the container" {
+	run_ok pmrun --rm --network none --preserve-fds 1 "$IMG" sh -c 'head -1 <&3' \
+		3<"$ENG_DIR/containers.conf"
+	out_is "[containers]"
+}
+
+@test "podman: no-new-privileges and oom-score-adj" {
+	run_ok pmrun --rm --network none --security-opt no-new-privileges --oom-score-adj 500 \
+		"$IMG" sh -c 'grep NoNewPrivs /proc/self/status; cat /proc/self/oom_score_adj'
+	out_has "NoNewPrivs:	1"
+	out_has 500
+}
+
+@test "podman: restart runs the container again" {
+	run_ok pmrun -d --name isolatest-pm-restart --network none "$IMG" sleep 1000
+	run_ok pm exec isolatest-pm-restart touch /tmp/before
+	run_ok pm restart -t 0 isolatest-pm-restart
+	run_ok pm_status isolatest-pm-restart
+	out_is running
+	run_ok pm exec isolatest-pm-restart cat /proc/1/cmdline
+	out_has sleep
+}
+
+@test "podman: stop a container in the host pid namespace (kill --all)" {
+	run_ok pmrun -d --name isolatest-pm-pidhost --network none --pid host "$IMG" \
+		sh -c 'sleep 1000 & sleep 1000'
+	run_ok pm stop -t 1 isolatest-pm-pidhost
+	run_ok pm_status isolatest-pm-pidhost
+	out_is exited
+}
+
+@test "podman: no_pivot_root in containers.conf (create --no-pivot)" {
+	sed 's/^\[engine\]$/[engine]\nno_pivot_root = true/' "$ENG_DIR/containers.conf" \
+		>"$ENG_DIR/nopivot.conf"
+	run_ok env CONTAINERS_CONF="$ENG_DIR/nopivot.conf" timeout "$ENG_TIMEOUT" podman \
+		--root "$ENG_DIR/root" --runroot "$ENG_DIR/runroot" --runtime "$RUNTIME" \
+		run --rm --network none --cgroup-parent /isolatest-podman "$IMG" echo no pivot
+	out_is "no pivot"
+}
+
 @test "podman: --network none has only loopback" {
 	run_ok pmrun --rm --network none "$IMG" ls /sys/class/net
 	out_is "lo"
