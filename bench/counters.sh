@@ -113,8 +113,8 @@ scen_size() {
 
 # host memory in use without page cache and reclaimable slab
 memused_kb() {
-	awk '{ m[$1] = $2 } END { print m["MemTotal:"] - m["MemFree:"] - m["Active(file):"] -
-		m["Inactive(file):"] - m["SReclaimable:"] }' /proc/meminfo
+	awk '{ m[$1] = $2 } END { u = m["MemTotal:"] - m["MemFree:"] - m["Active(file):"]
+		print u - m["Inactive(file):"] - m["SReclaimable:"] }' /proc/meminfo
 }
 
 descendants() {
