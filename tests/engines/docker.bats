@@ -198,6 +198,51 @@ dkrun() {
 	out_is "uid=1000(user) gid=1000(user) groups=1000(user)"
 }
 
+@test "docker: update changes the memory limit (update --resources)" {
+	run_ok dkrun -d --name isolatest-dk-update --network none --memory 64m "$IMG" sleep 1000
+	run_ok dk update --memory 128m --memory-swap 256m isolatest-dk-update
+	run_ok dk exec isolatest-dk-update sh -c "$CG_PROBE"
+	out_has "memory 134217728"
+}
+
+@test "docker: restart runs the container again" {
+	run_ok dkrun -d --name isolatest-dk-restart --network none "$IMG" sleep 1000
+	run_ok dk restart -t 0 isolatest-dk-restart
+	run_ok dk inspect --format '{{.State.Status}} {{.RestartCount}}' isolatest-dk-restart
+	out_has running
+	run_ok dk exec isolatest-dk-restart cat /proc/1/cmdline
+	out_has sleep
+}
+
+@test "docker: exec -it gives a tty of the right window size" {
+	run_ok dkrun -d --name isolatest-dk-ttyexec --network none "$IMG" sleep 1000
+	run_ok "$ENG_LIB_DIR/ptyrun" 20 70 env DOCKER_CONFIG="$ENG_DIR/cli" \
+		timeout "$ENG_TIMEOUT" /usr/bin/docker -H "unix://$ENG_DIR/docker.sock" \
+		exec -it isolatest-dk-ttyexec \
+		sh -c 'i=0; until [ -n "$(stty size 2>/dev/null)" ] || [ $i -gt 50 ]; do
+			sleep 0.1; i=$((i+1)); done; stty size; [ -t 0 ]'
+	out_has "20 70"
+}
+
+@test "docker: a bind mount, a tmpfs, env, workdir and hostname" {
+	mkdir -p "$ENG_DIR/vol"
+	run_ok dkrun --rm --network none -e ISOLA_A=1 -w /tmp --hostname isolatest-h \
+		-v "$ENG_DIR/vol:/data" --tmpfs /scratch "$IMG" \
+		sh -c 'echo $ISOLA_A $(pwd) $(hostname); echo in > /data/f
+			grep -c " /scratch tmpfs" /proc/mounts'
+	out_is "1 /tmp isolatest-h
+1"
+	[ "$(cat "$ENG_DIR/vol/f")" = in ] || fail "bind mount write not seen on the host"
+}
+
+@test "docker: stop a container in the host pid namespace" {
+	run_ok dkrun -d --name isolatest-dk-pidhost --network none --pid host "$IMG" \
+		sh -c 'sleep 1000 & sleep 1000'
+	run_ok dk stop -t 1 isolatest-dk-pidhost
+	run_ok dk inspect --format '{{.State.Status}}' isolatest-dk-pidhost
+	out_is exited
+}
+
 @test "docker: bridge network and -p 127.0.0.1:PORT:80 from the host" {
 	local port
 	port=$(free_port)
