@@ -290,5 +290,9 @@ v1() { cat "/sys/fs/cgroup/$1$CGPATH/$2"; }
 	start_sleeper
 	cg destroy
 	rm -f "$STATE"
+	[ ! -d "/sys/fs/cgroup/pids$CGPATH" ]
+	[ ! -d "/sys/fs/cgroup/memory/$CGNAME" ]
+	# the parent existed before create: not ours to remove
+	rmdir "/sys/fs/cgroup/pids/$CGNAME"
 	assert_gone
 }
