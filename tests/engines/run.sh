@@ -7,6 +7,8 @@
 #   tests/run.sh engines                       (the usual way: reaper + private mounts)
 #   RUNTIME=/usr/sbin/runc tests/run.sh engines  (check the tests themselves)
 #   ENGINES="podman docker" tests/engines/run.sh
+#   ENG_TRACE=1 tests/run.sh engines   also list the runtime verbs and flags
+#                                      each engine used (as TAP comments)
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -101,6 +103,41 @@ if ! "$here/mkimage.sh" "$ENG_IMAGE_DIR" >/dev/null; then
 	exit 1
 fi
 
+# A recording wrapper with the runtime's own file name (podman decides
+# things by the runtime's name), so the engines behave as without it.
+trace_setup() {
+	local d
+	d=$(mktemp -d /tmp/isolatest-engtrace.XXXXXX)
+	cat >"$d/$(basename "$RUNTIME")" <<-EOF
+		#!/bin/sh
+		printf '%s\n' "\$*" >>"\$(cat $d/current)"
+		exec "$RUNTIME" "\$@"
+	EOF
+	chmod +x "$d/$(basename "$RUNTIME")"
+	echo "$d"
+}
+
+# "verb: --flag --flag" for each distinct call shape in log $1.
+trace_summary() {
+	awk '{
+		verb = ""; flags = ""
+		for (i = 1; i <= NF; i++) {
+			if ($i ~ /^-/) { f = $i; sub(/=.*/, "", f); flags = flags " " f }
+			else if (verb == "" && $i ~ /^[a-z]+$/ && prev !~ /^--(root|log|log-format)$/)
+				verb = $i
+			prev = $i
+		}
+		print "# trace: " verb ":" flags
+	}' "$1" | sort | uniq -c | sed 's/^ *\([0-9]*\) \(.*\)/\2 (x\1)/'
+}
+
+real_runtime=$RUNTIME
+if [ -n "${ENG_TRACE:-}" ]; then
+	trace_dir=$(trace_setup)
+	export RUNTIME="$trace_dir/$(basename "$real_runtime")"
+	trap 'rm -rf "$ENG_IMAGE_DIR" "$trace_dir"' EXIT
+fi
+
 rc=0
 for e in $engines; do
 	why=$(unavailable "$e")
@@ -111,7 +148,9 @@ for e in $engines; do
 	fi
 	echo "# engines: $e"
 	t0=$SECONDS
+	[ -n "${ENG_TRACE:-}" ] && echo "$trace_dir/$e.log" >"$trace_dir/current"
 	bats --tap "$here/$e.bats" || rc=1
 	echo "# engines: $e took $((SECONDS - t0)) s"
+	[ -n "${ENG_TRACE:-}" ] && [ -f "$trace_dir/$e.log" ] && trace_summary "$trace_dir/$e.log"
 done
 exit $rc
