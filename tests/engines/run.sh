@@ -8,7 +8,8 @@
 #   RUNTIME=/usr/sbin/runc tests/run.sh engines  (check the tests themselves)
 #   ENGINES="podman docker" tests/engines/run.sh
 #   ENG_TRACE=1 tests/run.sh engines   also list the runtime verbs and flags
-#                                      each engine used (as TAP comments)
+#                                      each engine used (as TAP comments);
+#                                      ENG_TRACE=DIR keeps the full logs there
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -151,6 +152,9 @@ for e in $engines; do
 	[ -n "${ENG_TRACE:-}" ] && echo "$trace_dir/$e.log" >"$trace_dir/current"
 	bats --tap "$here/$e.bats" || rc=1
 	echo "# engines: $e took $((SECONDS - t0)) s"
-	[ -n "${ENG_TRACE:-}" ] && [ -f "$trace_dir/$e.log" ] && trace_summary "$trace_dir/$e.log"
+	if [ -n "${ENG_TRACE:-}" ] && [ -f "$trace_dir/$e.log" ]; then
+		trace_summary "$trace_dir/$e.log"
+		[ -d "$ENG_TRACE" ] && cp "$trace_dir/$e.log" "$ENG_TRACE/"
+	fi
 done
 exit $rc
