@@ -244,29 +244,39 @@ int isola_cgroup_is_frozen(const struct isola_cgroup *cg, struct isola_error *er
 	return cg_backend(h)->is_frozen(h, err);
 }
 
-/* Where to list processes: any hierarchy has them all; prefer v2, then pids. */
-static const struct cg_hier *procs_hier(const struct isola_cgroup *cg)
+static int cmp_pid(const void *a, const void *b)
 {
-	const struct cg_hier *h = cg->layout == CG_LAYOUT_V2 ? cg_find_kind(cg, CG_V2) : NULL;
-	if (!h)
-		h = cg_find(cg, "pids");
-	return h ? h : (cg->nh ? &cg->h[0] : NULL);
+	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
+	return (x > y) - (x < y);
 }
 
+/*
+ * The union over every hierarchy, sorted and without duplicates: a process
+ * moved into only one of them (by hand, or by a buggy tool) must still be
+ * found by kill and destroy, or its cgroup could never be removed.
+ */
 int isola_cgroup_pids(const struct isola_cgroup *cg, pid_t **pids, size_t *n,
 		      struct isola_error *err)
 {
-	const struct cg_hier *h = cg->disabled ? NULL : procs_hier(cg);
-	size_t cap = 0;
+	size_t cap = 0, k = 0;
 	*pids = NULL;
 	*n = 0;
-	if (!h)
-		return 0;
-	if (cg_read_pids(h->dir, pids, n, &cap, err) < 0) {
+	for (size_t i = 0; i < cg->nh && !cg->disabled; i++) {
+		if (!cg->h[i].dir || cg_read_pids(cg->h[i].dir, pids, n, &cap, err) == 0)
+			continue;
+		if (errno == ENOENT)
+			continue; /* this hierarchy's directory is already gone */
 		free(*pids);
 		*pids = NULL;
 		*n = 0;
 		return -1;
 	}
+	if (*n == 0)
+		return 0;
+	qsort(*pids, *n, sizeof(**pids), cmp_pid);
+	for (size_t i = 0; i < *n; i++)
+		if (k == 0 || (*pids)[k - 1] != (*pids)[i])
+			(*pids)[k++] = (*pids)[i];
+	*n = k;
 	return 0;
 }

@@ -56,6 +56,11 @@ static int mount_info(const char *mnt, char **root, char **ctrls)
 			if (in_list(sopts, v1_controllers[i]))
 				snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s%s",
 					 buf[0] ? "," : "", v1_controllers[i]);
+		/* named hierarchies (name=systemd): joined too, as runc does */
+		const char *nm = strstr(sopts, "name=");
+		if (nm && (nm == sopts || nm[-1] == ','))
+			snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s%.*s",
+				 buf[0] ? "," : "", (int)strcspn(nm, ","), nm);
 		free(*root);
 		free(*ctrls);
 		*root = strdup(r);
@@ -82,7 +87,7 @@ static int add_hier(struct cg_hier **hs, size_t *n, int kind, const char *mnt,
 		return isola_err(err, ISOLA_ERR_SYSTEM, 0, "\"%s\" not found in mountinfo", mnt);
 	}
 	if (kind == CG_V1 && !h.controllers[0]) {
-		/* named hierarchies (name=systemd) have no controller: not ours */
+		/* a v1 mount with neither controller nor name: nothing to join */
 		cg_hier_release(&h);
 		return 0;
 	}

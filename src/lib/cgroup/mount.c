@@ -52,10 +52,18 @@ static int fresh_cgroup(const struct cg_hier *h, uint64_t attr, struct isola_err
 		return isola_err_sys(err, "fsopen cgroup");
 	if (h->kind == CG_V1) {
 		cleanup_free char *ctrls = strdup(h->controllers);
+		bool named_only = strncmp(h->controllers, "name=", 5) == 0;
+		/* "none,name=systemd": a named hierarchy without controllers */
+		if (named_only && fsconfig(fs, FSCONFIG_SET_FLAG, "none", NULL, 0) < 0)
+			return isola_err_sys(err, "cgroup mount option \"none\"");
 		for (char *save = NULL, *c = ctrls ? strtok_r(ctrls, ",", &save) : NULL; c;
-		     c = strtok_r(NULL, ",", &save))
-			if (fsconfig(fs, FSCONFIG_SET_FLAG, c, NULL, 0) < 0)
+		     c = strtok_r(NULL, ",", &save)) {
+			int r = strncmp(c, "name=", 5) == 0
+					? fsconfig(fs, FSCONFIG_SET_STRING, "name", c + 5, 0)
+					: fsconfig(fs, FSCONFIG_SET_FLAG, c, NULL, 0);
+			if (r < 0)
 				return isola_err_sys(err, "cgroup mount option \"%s\"", c);
+		}
 	}
 	if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
 		return isola_err_sys(err, "create cgroup mount for \"%s\"", h->mount);
@@ -94,7 +102,7 @@ static int add_links(int root, const char *name, struct isola_error *err)
 	cleanup_free char *copy = strdup(name);
 	for (char *save = NULL, *c = copy ? strtok_r(copy, ",", &save) : NULL; c;
 	     c = strtok_r(NULL, ",", &save))
-		if (symlinkat(name, root, c) < 0 && errno != EEXIST)
+		if (!strchr(c, '=') && symlinkat(name, root, c) < 0 && errno != EEXIST)
 			return isola_err_sys(err, "symlink cgroup \"%s\"", c);
 	return 0;
 }
