@@ -4,6 +4,7 @@
 # CNI config and cgroup parent.
 
 load lib
+bats_require_minimum_version 1.5.0
 
 IMG=localhost/isolatest/busybox
 
@@ -105,6 +106,18 @@ pm_status() {
 @test "podman: exit code of the container process is returned" {
 	run pmrun --rm --network none "$IMG" sh -c 'exit 42'
 	[ "$status" -eq 42 ] || fail "exit $status, expected 42"
+}
+
+@test "podman: a missing executable exits 127 with the runtime's error" {
+	run -127 pmrun --rm --network none "$IMG" /isolatest-missing
+	out_has "/isolatest-missing"
+	run -127 pmrun --rm --network none "$IMG" isolatest-missing
+	out_has "isolatest-missing"
+}
+
+@test "podman: a non-executable file exits 126" {
+	run -126 pmrun --rm --network none "$IMG" /etc/passwd
+	out_has "ermission denied"
 }
 
 @test "podman: run -d then exec" {
