@@ -79,12 +79,14 @@ VERB(events)
 	struct isola_error err = {0};
 	unsigned long ooms = 0, now;
 	isola_cgroup_oom_count(cg, &ooms, &err);
-	while (isola_state_status(s) != ISOLA_STATUS_STOPPED) {
+	for (;;) {
+		bool stopped = isola_state_status(s) == ISOLA_STATUS_STOPPED;
+		/* Checked once more after the stop: an OOM kill is often why it stopped. */
 		if (isola_cgroup_oom_count(cg, &now, &err) == 0 && now > ooms) {
 			ooms = now;
 			print_event("oom", id, NULL);
 		}
-		if ((rc = stats_once(cli, cg, id)) != 0)
+		if (stopped || (rc = stats_once(cli, cg, id)) != 0)
 			break;
 		poll(NULL, 0, (int)interval);
 	}
