@@ -1,0 +1,106 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# The rest of runc's command line: --help, features, --preserve-fds, state fields.
+
+load helpers
+
+@test "cli: --help works for every verb" {
+	for verb in create start state kill delete run list spec exec features; do
+		run --separate-stderr "$RUNTIME" "$verb" --help
+		assert_success
+		[ -n "$output$stderr" ] || fail "$verb --help printed nothing"
+	done
+}
+
+@test "cli: an unknown verb fails" {
+	run "$RUNTIME" --root "$TEST_ROOT" isolatest-no-such-verb
+	assert_failure
+}
+
+@test "cli: an unknown flag fails" {
+	run "$RUNTIME" --root "$TEST_ROOT" state --isolatest-no-such-flag x
+	assert_failure
+}
+
+@test "cli: features prints the runtime-spec features JSON" {
+	run --separate-stderr "$RUNTIME" features
+	assert_success
+	jq -e . <<<"$output" >/dev/null || fail "not JSON: $output"
+	[[ "$(jq -r .ociVersionMin <<<"$output")" == 1.* ]] || fail "ociVersionMin: $output"
+	[[ "$(jq -r .ociVersionMax <<<"$output")" == 1.* ]] || fail "ociVersionMax: $output"
+	for h in prestart createRuntime createContainer startContainer poststart poststop; do
+		jq -e --arg h "$h" '.hooks | index($h)' <<<"$output" >/dev/null ||
+			fail "hook $h missing from features"
+	done
+	jq -e '.linux.namespaces | index("pid") and index("network") and index("mount")' \
+		<<<"$output" >/dev/null || fail "namespaces missing: $(jq -c .linux.namespaces <<<"$output")"
+	jq -e '.linux.capabilities | index("CAP_SYS_ADMIN")' <<<"$output" >/dev/null ||
+		fail "capabilities missing"
+	jq -e '.mountOptions | index("rbind") and index("ro") and index("nosuid")' \
+		<<<"$output" >/dev/null || fail "mountOptions missing"
+}
+
+@test "cli: state has rootfs, created and owner" {
+	ct_start_sleeper
+	run --separate-stderr rt state "$CID"
+	assert_success
+	assert_equal "$(jq -r .rootfs <<<"$output")" "$ROOTFS"
+	jq -e '.created | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T")' <<<"$output" >/dev/null ||
+		fail "created: $output"
+	jq -e 'has("owner")' <<<"$output" >/dev/null || fail "no owner: $output"
+}
+
+@test "cli: run --preserve-fds passes fd 3 on" {
+	echo preserved >"$TEST_DIR/fd3"
+	config_args /bin/sh -c '/probe fds; cat <&3'
+	run --separate-stderr rt run --preserve-fds 1 -b "$BUNDLE" "$CID" \
+		</dev/null 3<"$TEST_DIR/fd3"
+	assert_success
+	assert_line --regexp '^fd 3: '
+	assert_line preserved
+	refute_line --regexp '^fd [4-9]'
+}
+
+@test "cli: without --preserve-fds, fd 3 of the caller does not reach the container" {
+	config_args /probe fds
+	run --separate-stderr rt run -b "$BUNDLE" "$CID" </dev/null 3<"$BUNDLE/config.json"
+	assert_success
+	assert_output ""
+}
+
+@test "cli: exec --preserve-fds" {
+	ct_start_sleeper
+	echo preserved >"$TEST_DIR/fd3"
+	run --separate-stderr rt exec --preserve-fds 1 "$CID" /bin/sh -c 'cat <&3' \
+		</dev/null 3<"$TEST_DIR/fd3"
+	assert_success
+	assert_output preserved
+}
+
+@test "cli: --debug is accepted" {
+	run --separate-stderr rt --debug run -b "$BUNDLE" "$CID" </dev/null
+	assert_success
+	assert_line "uid: 0"
+}
+
+@test "cli: --log writes to the given file" {
+	run rt --log "$TEST_DIR/runtime.log" state isolatest-no-such-container
+	assert_failure
+	[ -s "$TEST_DIR/runtime.log" ] || fail "nothing logged"
+	grep -q "does not exist" "$TEST_DIR/runtime.log" || fail "log: $(cat "$TEST_DIR/runtime.log")"
+}
+
+@test "cli: create --no-new-keyring is accepted" {
+	config_args /probe exit 0
+	ct_create "$CID" --no-new-keyring || fail "create: $(cat "$TEST_DIR/$CID.out")"
+	run rt start "$CID"
+	assert_success
+}
+
+@test "cli: list no longer shows a deleted container" {
+	ct_start_sleeper
+	rt delete -f "$CID"
+	run --separate-stderr rt list -q
+	assert_success
+	[[ "$output" != *"$CID"* ]] || fail "still listed: $output"
+}
