@@ -4,7 +4,7 @@
  *   cgtest STATE create ID [PATH] [RESOURCES-JSON]   (state saved to the file STATE)
  *   cgtest STATE enter PID | update JSON | freeze | thaw | frozen | pids | kill SIG
  *   cgtest STATE destroy | stats | oomcount | oomwait MS | dir [CONTROLLER] | layout
- *   cgtest STATE mount DIR [ro] | spawn (clone3 CLONE_INTO_CGROUP a sleep)
+ *   cgtest STATE mount DIR [ro] | spawn (clone3 CLONE_INTO_CGROUP a sleep) | jointime
  * Warnings go to stderr as "warning: ...", errors as "error: ..." with exit 1.
  */
 #include <errno.h>
@@ -18,6 +18,8 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cgroup/cgroup.h"
@@ -120,26 +122,37 @@ static int do_oomwait(struct isola_cgroup *cg, int ms, struct isola_error *err)
 	return 0;
 }
 
-/* clone3(CLONE_INTO_CGROUP) a sleeping child straight into the v2 cgroup; print its pid. */
+/* fork, or clone3 straight into the v2 leaf when cgfd >= 0. */
+static pid_t fork_into(int cgfd)
+{
+	struct clone_args ca = {.flags = cgfd >= 0 ? CLONE_INTO_CGROUP : 0,
+				.exit_signal = SIGCHLD, .cgroup = (uint64_t)(cgfd >= 0 ? cgfd : 0)};
+	return (pid_t)syscall(SYS_clone3, &ca, sizeof(ca));
+}
+
+/*
+ * Start a sleeping child the fast way: clone3(CLONE_INTO_CGROUP) into the v2
+ * leaf when there is one, then the child joins the rest itself; print its pid.
+ */
 static int do_spawn(struct isola_cgroup *cg, struct isola_error *err)
 {
-	struct clone_args ca = {.flags = CLONE_INTO_CGROUP, .exit_signal = SIGCHLD};
-	int fd = isola_cgroup_v2_fd(cg);
-	if (fd < 0)
-		return isola_err(err, ISOLA_ERR_UNSUPPORTED, 0, "no v2 fd"), fail(err);
-	ca.cgroup = (uint64_t)fd;
-	long pid = syscall(SYS_clone3, &ca, sizeof(ca));
+	int fd = isola_cgroup_clone_fd(cg);
+	pid_t pid = fork_into(fd);
 	if (pid < 0)
 		return isola_err_sys(err, "clone3"), fail(err);
 	if (pid == 0) {
+		struct isola_error e = {0};
+		if (isola_cgroup_enter_self(cg, fd >= 0, &e) < 0) {
+			fprintf(stderr, "error: %s\n", e.msg);
+			_exit(126);
+		}
 		/* let $(cgtest ... spawn) return: the sleeper must not hold the pipe */
 		int null = open("/dev/null", O_RDWR);
 		dup2(null, 1);
-		dup2(null, 2);
 		execlp("sleep", "sleep", "100", (char *)NULL);
 		_exit(127);
 	}
-	printf("%ld\n", pid);
+	printf("%d\n", (int)pid);
 	return 0;
 }
 
@@ -156,12 +169,61 @@ static int do_mount(struct isola_cgroup *cg, int argc, char **argv, struct isola
 	return r < 0 ? fail(err) : 0;
 }
 
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* The fast way (clone3 into v2 + child joins v1 itself) against the parent's enter. */
+static int do_jointime(struct isola_cgroup *cg, struct isola_error *err)
+{
+	int p[2];
+	double parent_ms, self_ms = -1;
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return isola_err_sys(err, "pipe"), fail(err);
+	int cgfd = isola_cgroup_clone_fd(cg);
+	double t0 = now_ms();
+	pid_t pid = fork_into(cgfd);
+	if (pid == 0) {
+		struct isola_error e = {0};
+		int r = isola_cgroup_enter_self(cg, cgfd >= 0, &e);
+		double dt = r == 0 ? now_ms() - t0 : -1;
+		if (write(p[1], &dt, sizeof(dt)) < 0)
+			_exit(1);
+		_exit(r == 0 ? 0 : 1);
+	}
+	close(p[1]);
+	if (pid < 0 || read(p[0], &self_ms, sizeof(self_ms)) != sizeof(self_ms))
+		self_ms = -1;
+	close(p[0]);
+	waitpid(pid, NULL, 0);
+	usleep(50000); /* let the rwsem go quiet again, as between container starts */
+	t0 = now_ms();
+	pid = fork();
+	if (pid == 0) {
+		pause();
+		_exit(0);
+	}
+	int r = isola_cgroup_enter(cg, pid, err);
+	parent_ms = now_ms() - t0;
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	if (r < 0 || self_ms < 0)
+		return fail(err);
+	printf("self %.3f ms, parent %.3f ms\n", self_ms, parent_ms);
+	return 0;
+}
+
 static int do_simple(struct isola_cgroup *cg, const char *cmd, int argc, char **argv,
 		     struct isola_error *err)
 {
 	int r = 0;
 	if (strcmp(cmd, "enter") == 0 && argc > 0)
 		r = isola_cgroup_enter(cg, atoi(argv[0]), err);
+	else if (strcmp(cmd, "jointime") == 0)
+		return do_jointime(cg, err);
 	else if (strcmp(cmd, "freeze") == 0 || strcmp(cmd, "thaw") == 0)
 		r = isola_cgroup_freeze(cg, cmd[0] == 'f', err);
 	else if (strcmp(cmd, "frozen") == 0) {

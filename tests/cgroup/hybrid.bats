@@ -300,3 +300,43 @@ v1() { cat "/sys/fs/cgroup/$1$CGPATH/$2"; }
 	rmdir "/sys/fs/cgroup/pids/$CGNAME"
 	assert_gone
 }
+
+@test "v1-only view: only the cgroup mounts on top of the root count" {
+	local v="$BATS_TEST_TMPDIR/v1view"
+	mkdir "$v"
+	cat > "$BATS_TEST_TMPDIR/inner.sh" <<-EOS
+		set -e
+		mount -t tmpfs none "$v"; mkdir "$v/memory" "$v/pids" "$v/unified"
+		mount --bind /sys/fs/cgroup/memory "$v/memory"
+		mount --bind /sys/fs/cgroup/pids "$v/pids"
+		mount --bind /sys/fs/cgroup/unified "$v/unified"
+		# a second view over the first one hides memory and unified
+		mount -t tmpfs none "$v"; mkdir "$v/pids"
+		mount --bind /sys/fs/cgroup/pids "$v/pids"
+		export ISOLA_CGROUP_ROOT="$v"
+		"$CGTEST" "$STATE" create "$CGNAME" "$CGPATH"
+		"$CGTEST" "$STATE" layout
+		"$CGTEST" "$STATE" dir pids
+		"$CGTEST" "$STATE" dir memory
+		"$CGTEST" "$STATE" destroy
+	EOS
+	run unshare -m --propagation private sh "$BATS_TEST_TMPDIR/inner.sh"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = v1 ]
+	[ "${lines[1]}" = "$v/pids$CGPATH" ]
+	[ "${#lines[@]}" -eq 3 ] && [ -z "${lines[2]}" ] || [ "${#lines[@]}" -eq 2 ]
+	rm -f "$STATE"
+	assert_gone
+}
+
+@test "hybrid: clone3 into the v2 leaf + the child joining v1 itself reaches every hierarchy" {
+	cg create "$CGNAME" "$CGPATH"
+	local pid
+	pid=$(cg spawn)
+	PIDS+=("$pid")
+	[ "$(grep -c . "/proc/$pid/cgroup")" -ge 9 ]
+	run grep -v ":$CGPATH\$" "/proc/$pid/cgroup"
+	[ "$status" -eq 1 ] || { echo "not joined: $output"; false; }
+	[ "$(cg jointime | grep -c '^self ')" = 1 ]
+}

@@ -57,14 +57,14 @@ static char *clean_join(const char *base, const char *rel, struct isola_error *e
 }
 
 static int resolve_path(struct cg_hier *h, const struct isola_cgroup_opts *opts,
-			struct isola_error *err)
+			const char *proc_cgroup, struct isola_error *err)
 {
 	const char *p = opts->cgroups_path;
 	cleanup_free char *own = NULL;
 	if (!p || !*p)
 		p = opts->id;
 	if (p[0] != '/') {
-		own = cg_own_path(h, err);
+		own = cg_own_path_in(proc_cgroup, h, err);
 		if (!own)
 			return -1;
 	}
@@ -134,35 +134,44 @@ static int make_all(struct isola_cgroup *cg, const struct isola_cgroup_opts *opt
 	return 0;
 }
 
-static int open_v2fd(struct isola_cgroup *cg, struct isola_error *err)
+int cg_open_fds(struct isola_cgroup *cg, struct isola_error *err)
 {
-	if (cg->layout != CG_LAYOUT_V2 || cg->nh != 1)
+	const struct cg_hier *h = cg->disabled ? NULL : cg_find_kind(cg, CG_V2);
+	if (!h)
 		return 0;
-	cg->v2fd = open(cg->h[0].dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	return cg->v2fd < 0 ? isola_err_sys(err, "open \"%s\"", cg->h[0].dir) : 0;
+	cg->clone_fd = open(h->dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (cg->clone_fd < 0)
+		return err ? isola_err_sys(err, "open \"%s\"", h->dir) : -1;
+	if (cg->layout == CG_LAYOUT_V2 && cg->nh == 1)
+		cg->v2fd = cg->clone_fd;
+	return 0;
 }
 
 static struct isola_cgroup *cg_new(void)
 {
 	struct isola_cgroup *cg = calloc(1, sizeof(*cg));
 	if (cg)
-		cg->v2fd = -1;
+		cg->v2fd = cg->clone_fd = -1;
 	return cg;
 }
 
 static int create_steps(struct isola_cgroup *cg, const struct isola_cgroup_opts *opts,
 			struct isola_error *err)
 {
+	cleanup_free char *proc_cgroup = NULL;
 	if (cg_detect(&cg->layout, &cg->h, &cg->nh, err) < 0)
 		return -1;
+	proc_cgroup = cg_read("/proc/self", "cgroup", err);
+	if (!proc_cgroup)
+		return -1;
 	for (size_t i = 0; i < cg->nh; i++)
-		if (resolve_path(&cg->h[i], opts, err) < 0)
+		if (resolve_path(&cg->h[i], opts, proc_cgroup, err) < 0)
 			return -1;
 	if (make_all(cg, opts, err) < 0)
 		return -1;
 	if (opts->resources && !cg->disabled && cg_apply(cg, opts->resources, err) < 0)
 		return -1;
-	return open_v2fd(cg, err);
+	return cg_open_fds(cg, err);
 }
 
 int isola_cgroup_create(const struct isola_cgroup_opts *opts, struct isola_cgroup **out,
@@ -205,6 +214,23 @@ int isola_cgroup_enter(const struct isola_cgroup *cg, pid_t pid, struct isola_er
 		if (cg_writef(cg->h[i].dir, "cgroup.procs", err, "%d", (int)pid) < 0)
 			return -1;
 	return 0;
+}
+
+int isola_cgroup_enter_self(const struct isola_cgroup *cg, bool in_v2, struct isola_error *err)
+{
+	for (size_t i = 0; i < cg->nh; i++) {
+		const struct cg_hier *h = &cg->h[i];
+		if (h->kind == CG_V2 && in_v2)
+			continue;
+		if (cg_write(h->dir, h->kind == CG_V1 ? "tasks" : "cgroup.procs", "0", err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int isola_cgroup_clone_fd(const struct isola_cgroup *cg)
+{
+	return cg ? cg->clone_fd : -1;
 }
 
 int isola_cgroup_update(const struct isola_cgroup *cg, const struct isola_resources *r,

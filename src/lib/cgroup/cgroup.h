@@ -59,6 +59,20 @@ int isola_cgroup_create(const struct isola_cgroup_opts *opts, struct isola_cgrou
 int isola_cgroup_v2_fd(const struct isola_cgroup *cg);
 /* Move pid into the container's cgroup(s). */
 int isola_cgroup_enter(const struct isola_cgroup *cg, pid_t pid, struct isola_error *err);
+/*
+ * The fast way in, for the container init: clone3(CLONE_INTO_CGROUP) with
+ * isola_cgroup_clone_fd() (any layout with a v2 hierarchy, hybrid included),
+ * then the child calls isola_cgroup_enter_self(cg, true) while it is still
+ * single-threaded. Why: a parent writing another pid into cgroup.procs takes
+ * the global threadgroup rwsem and waits an RCU grace period (5-20 ms here,
+ * docs/performance.md); a task writing "0" into a v1 tasks file moves only
+ * itself and skips it (0.03 ms), and CLONE_INTO_CGROUP needs only the read side.
+ * in_v2 says the v2 part is already done by clone3; otherwise "0" goes to
+ * v2's cgroup.procs (correct, but the slow path). Needs the host's cgroup
+ * paths reachable (before pivot_root).
+ */
+int isola_cgroup_clone_fd(const struct isola_cgroup *cg);
+int isola_cgroup_enter_self(const struct isola_cgroup *cg, bool in_v2, struct isola_error *err);
 /* Apply (changed) resources to a live cgroup: `update`. */
 int isola_cgroup_update(const struct isola_cgroup *cg, const struct isola_resources *r,
 			struct isola_error *err);

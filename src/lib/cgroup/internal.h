@@ -35,7 +35,8 @@ struct isola_cgroup {
 	bool disabled; /* rootless and no permission: no cgroups at all */
 	struct cg_hier *h;
 	size_t nh;
-	int v2fd;
+	int v2fd;     /* == clone_fd on pure v2, else -1 */
+	int clone_fd; /* O_PATH fd of the v2 leaf, whenever there is a v2 hierarchy */
 	isola_cgroup_warn_fn warn;
 	void *warn_data;
 };
@@ -57,6 +58,8 @@ const struct cg_backend *cg_backend(const struct cg_hier *h);
 int cg_detect(int *layout, struct cg_hier **hs, size_t *n, struct isola_error *err);
 /* The caller's own cgroup in h (from /proc/self/cgroup), malloc'd. */
 char *cg_own_path(const struct cg_hier *h, struct isola_error *err);
+/* Same, from /proc/self/cgroup's text read once for all hierarchies. */
+char *cg_own_path_in(const char *proc_cgroup, const struct cg_hier *h, struct isola_error *err);
 void cg_hier_release(struct cg_hier *h);
 /* The root field of mount's mountinfo line as this process sees it, malloc'd. */
 char *cg_mount_root(const char *mount);
@@ -121,6 +124,9 @@ void cg_warn(const struct isola_cgroup *cg, const char *fmt, ...)
 int cg_set(const struct cg_hier *h, const char *file, const char *field, struct isola_error *err,
 	   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 int cg_unsupported(struct isola_error *err, const char *field, const char *why);
+
+/* cgroup.c: open v2fd/clone_fd (create and load) */
+int cg_open_fds(struct isola_cgroup *cg, struct isola_error *err);
 
 /* systemd.c */
 int cg_systemd_check(const struct isola_cgroup_opts *opts, struct isola_error *err);

@@ -4,7 +4,6 @@
  * where the caller sits in each. Done once per create; the result is saved
  * in the container's state so later verbs never detect again.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <linux/magic.h>
 #include <stdio.h>
@@ -35,95 +34,190 @@ static bool in_list(const char *list, const char *item)
 	return false;
 }
 
-/* From mountinfo: the mount's root and its v1 controllers (from super options). */
-static int mount_info(const char *mnt, char **root, char **ctrls)
+/*
+ * One pass over /proc/self/mountinfo, fields split by hand: the runtime runs
+ * this on every create, and sscanf per line per hierarchy was most of its
+ * user-space instructions before clone3 (docs/performance.md, item B).
+ */
+struct mi_line {
+	char *id, *parent, *root, *mnt, *fstype, *sopts;
+};
+
+/* Split one line in place; false when it is not a well-formed mountinfo line. */
+static bool split_line(char *l, struct mi_line *m)
 {
-	cleanup_fclose FILE *f = fopen("/proc/self/mountinfo", "re");
-	cleanup_free char *line = NULL;
-	size_t cap = 0;
-	if (!f)
-		return -1;
-	while (getline(&line, &cap, f) > 0) {
-		char r[4096], mp[4096], fstype[64], src[256], sopts[1024];
-		char *dash = strstr(line, " - ");
-		if (!dash || sscanf(line, "%*s %*s %*s %4095s %4095s", r, mp) != 2 ||
-		    sscanf(dash + 3, "%63s %255s %1023s", fstype, src, sopts) != 3)
-			continue;
-		if (strcmp(mp, mnt) != 0)
-			continue;
-		char buf[1024] = "";
-		for (int i = 0; v1_controllers[i]; i++)
-			if (in_list(sopts, v1_controllers[i]))
-				snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s%s",
-					 buf[0] ? "," : "", v1_controllers[i]);
-		/* named hierarchies (name=systemd): joined too, as runc does */
-		const char *nm = strstr(sopts, "name=");
-		if (nm && (nm == sopts || nm[-1] == ','))
-			snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s%.*s",
-				 buf[0] ? "," : "", (int)strcspn(nm, ","), nm);
-		free(*root);
-		free(*ctrls);
-		*root = strdup(r);
-		*ctrls = strdup(buf);
+	char *f[6], *dash;
+	l[strcspn(l, "\n")] = '\0';
+	dash = strstr(l, " - ");
+	if (!dash)
+		return false;
+	*dash = '\0';
+	for (int i = 0; i < 6; i++) {
+		f[i] = l;
+		l = strchr(l, ' ');
+		if (!l && i < 4)
+			return false;
+		if (l)
+			*l++ = '\0';
 	}
-	return *root && *ctrls ? 0 : -1;
+	m->id = f[0];
+	m->parent = f[1];
+	m->root = f[3];
+	m->mnt = f[4];
+	m->fstype = dash + 3;
+	char *src = strchr(m->fstype, ' ');
+	if (!src)
+		return false;
+	*src++ = '\0';
+	m->sopts = strchr(src, ' ');
+	if (!m->sopts)
+		return false;
+	m->sopts++;
+	return true;
+}
+
+static char *controllers_of(const char *sopts)
+{
+	char buf[1024] = "";
+	for (int i = 0; v1_controllers[i]; i++)
+		if (in_list(sopts, v1_controllers[i]))
+			snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s%s",
+				 buf[0] ? "," : "", v1_controllers[i]);
+	/* named hierarchies (name=systemd): joined too, as runc does */
+	const char *nm = strstr(sopts, "name=");
+	if (nm && (nm == sopts || nm[-1] == ','))
+		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s%.*s", buf[0] ? "," : "",
+			 (int)strcspn(nm, ","), nm);
+	return strdup(buf);
+}
+
+static char *read_mountinfo(void)
+{
+	return cg_read("/proc/self", "mountinfo", NULL);
+}
+
+/* Calls fn for each line (already split); stops when fn returns non-zero. */
+static int each_mount(char *text, int (*fn)(const struct mi_line *m, void *data), void *data)
+{
+	char *save = NULL;
+	for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		struct mi_line m;
+		int r;
+		if (split_line(l, &m) && (r = fn(&m, data)) != 0)
+			return r;
+	}
+	return 0;
+}
+
+struct root_query {
+	const char *mnt;
+	char *root;
+};
+
+static int find_root(const struct mi_line *m, void *data)
+{
+	struct root_query *q = data;
+	if (strcmp(m->mnt, q->mnt) == 0) {
+		free(q->root);
+		q->root = strdup(m->root); /* the last line for a mount point is the top one */
+	}
+	return 0;
 }
 
 char *cg_mount_root(const char *mount)
 {
-	char *root = NULL, *ctrls = NULL;
-	mount_info(mount, &root, &ctrls);
-	free(ctrls);
-	return root;
+	cleanup_free char *text = read_mountinfo();
+	struct root_query q = {.mnt = mount};
+	if (text)
+		each_mount(text, find_root, &q);
+	return q.root;
 }
 
-static int add_hier(struct cg_hier **hs, size_t *n, int kind, const char *mnt,
-		    struct isola_error *err)
+struct detect {
+	const char *root;
+	char root_id[32]; /* mount id of the top mount at root, "" when root is no mount point */
+	struct cg_hier *hs;
+	size_t n;
+	struct isola_error *err;
+	int rc;
+};
+
+static int find_root_id(const struct mi_line *m, void *data)
+{
+	struct detect *d = data;
+	if (strcmp(m->mnt, d->root) == 0)
+		snprintf(d->root_id, sizeof(d->root_id), "%s", m->id);
+	return 0;
+}
+
+static bool directly_below(const char *mnt, const char *root)
+{
+	size_t rl = strlen(root);
+	return strncmp(mnt, root, rl) == 0 && mnt[rl] == '/' && mnt[rl + 1] &&
+	       !strchr(mnt + rl + 1, '/');
+}
+
+static int push_hier(struct detect *d, int kind, const struct mi_line *m)
 {
 	struct cg_hier h = {.kind = kind};
-	h.mount = strdup(mnt);
-	if (mount_info(mnt, &h.mnt_root, &h.controllers) < 0 || !h.mount) {
+	h.mount = strdup(m->mnt);
+	h.mnt_root = strdup(m->root);
+	h.controllers = kind == CG_V1 ? controllers_of(m->sopts) : strdup("");
+	if (!h.mount || !h.mnt_root || !h.controllers) {
 		cg_hier_release(&h);
-		return isola_err(err, ISOLA_ERR_SYSTEM, 0, "\"%s\" not found in mountinfo", mnt);
+		return isola_err(d->err, ISOLA_ERR_SYSTEM, ENOMEM, "detect");
 	}
 	if (kind == CG_V1 && !h.controllers[0]) {
 		/* a v1 mount with neither controller nor name: nothing to join */
 		cg_hier_release(&h);
 		return 0;
 	}
-	struct cg_hier *nh = realloc(*hs, (*n + 1) * sizeof(*nh));
+	for (size_t i = 0; i < d->n; i++)
+		if (strcmp(d->hs[i].mount, h.mount) == 0) { /* mounted over: keep the top one */
+			cg_hier_release(&d->hs[i]);
+			d->hs[i] = h;
+			return 0;
+		}
+	struct cg_hier *nh = realloc(d->hs, (d->n + 1) * sizeof(*nh));
 	if (!nh) {
 		cg_hier_release(&h);
-		return isola_err(err, ISOLA_ERR_SYSTEM, ENOMEM, "detect");
+		return isola_err(d->err, ISOLA_ERR_SYSTEM, ENOMEM, "detect");
 	}
-	nh[(*n)++] = h;
-	*hs = nh;
+	nh[d->n++] = h;
+	d->hs = nh;
 	return 0;
 }
 
-static int scan_root(const char *root, struct cg_hier **hs, size_t *n, bool *v2,
-		     struct isola_error *err)
+/*
+ * The hierarchies are the cgroup mounts whose parent is the top mount at root
+ * (so a view mounted over /sys/fs/cgroup hides what it covers), or, when root
+ * itself is no mount point, the cgroup mounts directly below it.
+ */
+static int take_hier(const struct mi_line *m, void *data)
 {
-	cleanup_closedir DIR *d = opendir(root);
-	struct dirent *de;
-	if (!d)
-		return isola_err_sys(err, "open cgroup root \"%s\"", root);
-	while ((de = readdir(d))) {
-		struct statfs sfs;
-		struct stat st;
-		if (de->d_name[0] == '.')
-			continue;
-		cleanup_free char *p = cg_path_join(root, de->d_name);
-		/* "cpu" -> "cpu,cpuacct" symlinks would list a hierarchy twice */
-		if (!p || lstat(p, &st) < 0 || !S_ISDIR(st.st_mode) || statfs(p, &sfs) < 0)
-			continue;
-		int kind = sfs.f_type == CGROUP2_SUPER_MAGIC ? CG_V2
-			 : sfs.f_type == CGROUP_SUPER_MAGIC  ? CG_V1
-							     : 0;
-		if (kind == CG_V2)
-			*v2 = true;
-		if (kind && add_hier(hs, n, kind, p, err) < 0)
-			return -1;
+	struct detect *d = data;
+	int kind = strcmp(m->fstype, "cgroup2") == 0 ? CG_V2
+		 : strcmp(m->fstype, "cgroup") == 0  ? CG_V1
+						     : 0;
+	if (!kind || !directly_below(m->mnt, d->root))
+		return 0;
+	if (d->root_id[0] && strcmp(m->parent, d->root_id) != 0)
+		return 0;
+	if (push_hier(d, kind, m) < 0) {
+		d->rc = -1;
+		return 1;
+	}
+	return 0;
+}
+
+static int take_root(const struct mi_line *m, void *data)
+{
+	struct detect *d = data;
+	if (strcmp(m->mnt, d->root) != 0 || strcmp(m->fstype, "cgroup2") != 0)
+		return 0;
+	if (push_hier(d, CG_V2, m) < 0) { /* a later line for root replaces an earlier one */
+		d->rc = -1;
+		return 1;
 	}
 	return 0;
 }
@@ -131,24 +225,38 @@ static int scan_root(const char *root, struct cg_hier **hs, size_t *n, bool *v2,
 int cg_detect(int *layout, struct cg_hier **hs, size_t *n, struct isola_error *err)
 {
 	const char *root = getenv("ISOLA_CGROUP_ROOT");
+	struct detect d = {.err = err};
 	struct statfs sfs;
-	bool v2 = false;
 	if (!root || !*root)
 		root = "/sys/fs/cgroup";
+	d.root = root;
 	*hs = NULL;
 	*n = 0;
 	if (statfs(root, &sfs) < 0)
 		return isola_err_sys(err, "statfs \"%s\"", root);
+	cleanup_free char *text = read_mountinfo();
+	if (!text)
+		return isola_err_sys(err, "read /proc/self/mountinfo");
+	cleanup_free char *copy = strdup(text);
+	if (!copy)
+		return isola_err(err, ISOLA_ERR_SYSTEM, ENOMEM, "detect");
 	if (sfs.f_type == CGROUP2_SUPER_MAGIC) {
-		*layout = CG_LAYOUT_V2;
-		return add_hier(hs, n, CG_V2, root, err);
+		each_mount(text, take_root, &d);
+	} else {
+		each_mount(text, find_root_id, &d);
+		each_mount(copy, take_hier, &d);
 	}
-	if (scan_root(root, hs, n, &v2, err) < 0)
+	*hs = d.hs;
+	*n = d.n;
+	if (d.rc < 0)
 		return -1;
-	if (*n == 0)
+	if (d.n == 0)
 		return isola_err(err, ISOLA_ERR_UNSUPPORTED, 0, "no cgroup hierarchy under \"%s\"",
 				 root);
-	*layout = v2 ? (*n > 1 ? CG_LAYOUT_HYBRID : CG_LAYOUT_V2) : CG_LAYOUT_V1;
+	bool v2 = false;
+	for (size_t i = 0; i < d.n; i++)
+		v2 = v2 || d.hs[i].kind == CG_V2;
+	*layout = !v2 ? CG_LAYOUT_V1 : d.n > 1 ? CG_LAYOUT_HYBRID : CG_LAYOUT_V2;
 	return 0;
 }
 
@@ -161,23 +269,20 @@ static char *strip_root(const char *path, const char *mnt_root)
 	return strdup(path);
 }
 
-char *cg_own_path(const struct cg_hier *h, struct isola_error *err)
+char *cg_own_path_in(const char *proc_cgroup, const struct cg_hier *h, struct isola_error *err)
 {
-	cleanup_fclose FILE *f = fopen("/proc/self/cgroup", "re");
-	cleanup_free char *line = NULL;
-	size_t cap = 0;
-	char first[64] = "";
-	if (!f) {
-		isola_err_sys(err, "open /proc/self/cgroup");
+	cleanup_free char *text = strdup(proc_cgroup);
+	char first[64] = "", *save = NULL;
+	if (!text) {
+		isola_err(err, ISOLA_ERR_SYSTEM, ENOMEM, "/proc/self/cgroup");
 		return NULL;
 	}
 	sscanf(h->controllers, "%63[^,]", first);
-	while (getline(&line, &cap, f) > 0) {
+	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
 		if (!c2)
 			continue;
 		*c1 = *c2 = '\0';
-		c2[1 + strcspn(c2 + 1, "\n")] = '\0';
 		bool match = h->kind == CG_V2 ? strcmp(line, "0") == 0 && !c1[1]
 					      : in_list(c1 + 1, first);
 		if (match)
@@ -186,6 +291,12 @@ char *cg_own_path(const struct cg_hier *h, struct isola_error *err)
 	isola_err(err, ISOLA_ERR_NOT_FOUND, 0, "no \"%s\" line in /proc/self/cgroup",
 		  h->kind == CG_V2 ? "0::" : first);
 	return NULL;
+}
+
+char *cg_own_path(const struct cg_hier *h, struct isola_error *err)
+{
+	cleanup_free char *text = cg_read("/proc/self", "cgroup", err);
+	return text ? cg_own_path_in(text, h, err) : NULL;
 }
 
 void cg_hier_release(struct cg_hier *h)

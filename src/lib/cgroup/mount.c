@@ -82,11 +82,11 @@ static int bind_dir(const struct cg_hier *h, uint64_t attr, struct isola_error *
 	return steal_fd(m);
 }
 
-/* Mount h's view onto the directory target (an fd), or at name below it. */
-static int mount_hier(const struct cg_hier *h, int target, uint64_t attr, struct isola_error *err)
+/* Mount h's view onto the directory target (an fd). */
+static int mount_hier(const struct cg_hier *h, int target, bool fresh, uint64_t attr,
+		      struct isola_error *err)
 {
-	cleanup_close int m = in_own_cgroupns(h) ? fresh_cgroup(h, attr, err)
-						 : bind_dir(h, attr, err);
+	cleanup_close int m = fresh ? fresh_cgroup(h, attr, err) : bind_dir(h, attr, err);
 	if (m < 0)
 		return -1;
 	if (move_mount(m, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
@@ -110,6 +110,8 @@ static int add_links(int root, const char *name, struct isola_error *err)
 static int populate_v1(const struct isola_cgroup *cg, int root, uint64_t attr,
 		       struct isola_error *err)
 {
+	/* one cgroup namespace covers every hierarchy: ask once */
+	bool fresh = in_own_cgroupns(&cg->h[0]);
 	for (size_t i = 0; i < cg->nh; i++) {
 		const struct cg_hier *h = &cg->h[i];
 		const char *name = strrchr(h->mount, '/') ? strrchr(h->mount, '/') + 1 : h->mount;
@@ -119,7 +121,7 @@ static int populate_v1(const struct isola_cgroup *cg, int root, uint64_t attr,
 							   O_CLOEXEC);
 		if (t < 0)
 			return isola_err_sys(err, "open cgroup \"%s\"", name);
-		if (mount_hier(h, t, attr, err) < 0 || add_links(root, name, err) < 0)
+		if (mount_hier(h, t, fresh, attr, err) < 0 || add_links(root, name, err) < 0)
 			return -1;
 	}
 	return 0;
@@ -154,6 +156,6 @@ int isola_cgroup_mount(const struct isola_cgroup *cg, int dirfd, unsigned long f
 		return isola_err(err, ISOLA_ERR_UNSUPPORTED, 0,
 				 "no cgroups for this container: nothing to mount");
 	if (cg->layout == CG_LAYOUT_V2 && cg->nh == 1)
-		return mount_hier(&cg->h[0], dirfd, attr, err);
+		return mount_hier(&cg->h[0], dirfd, in_own_cgroupns(&cg->h[0]), attr, err);
 	return mount_v1(cg, dirfd, attr, err);
 }

@@ -107,10 +107,8 @@ static int load_into(struct isola_cgroup *cg, struct json_object *o, struct isol
 		if (load_hier(json_object_array_get_idx(arr, i), &cg->h[i], err) < 0)
 			return -1;
 	}
-	if (cg->layout == CG_LAYOUT_V2 && cg->nh == 1) {
-		/* the cgroup may be gone (delete after a crash): not an error here */
-		cg->v2fd = open(cg->h[0].dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	}
+	/* the cgroup may be gone (delete after a crash): not an error here */
+	cg_open_fds(cg, NULL);
 	return 0;
 }
 
@@ -129,7 +127,7 @@ struct isola_cgroup *isola_cgroup_load(const char *saved, struct isola_error *er
 		isola_err(err, ISOLA_ERR_SYSTEM, ENOMEM, "cgroup state");
 		return NULL;
 	}
-	cg->v2fd = -1;
+	cg->v2fd = cg->clone_fd = -1;
 	int r = load_into(cg, o, err);
 	json_object_put(o);
 	if (r < 0) {
@@ -146,8 +144,8 @@ void isola_cgroup_free(struct isola_cgroup *cg)
 	for (size_t i = 0; i < cg->nh; i++)
 		cg_hier_release(&cg->h[i]);
 	free(cg->h);
-	if (cg->v2fd >= 0)
-		close(cg->v2fd);
+	if (cg->clone_fd >= 0)
+		close(cg->clone_fd);
 	free(cg);
 }
 
