@@ -35,16 +35,30 @@ static void rule_text(const struct isola_res_device *d, char *buf, size_t len)
 	snprintf(buf, len, "%c %s:%s %s", d->type, ma, mi, d->access[0] ? d->access : "rwm");
 }
 
+static int open_rules(const struct cg_hier *h, const char *file, struct isola_error *err)
+{
+	cleanup_free char *p = cg_path_join(h->dir, file);
+	int fd = p ? open(p, O_WRONLY | O_CLOEXEC) : -1;
+	if (fd < 0)
+		return isola_err_sys(err, DEV ": open \"%s/%s\"", h->dir, file);
+	return fd;
+}
+
+/* One open per file, one write per rule: the kernel parses each write as one rule. */
 int cg_devices_v1(const struct cg_apply *a, const struct cg_hier *h, struct isola_error *err)
 {
-	char rule[96], field[64];
+	cleanup_close int allow = -1, deny = -1;
+	char rule[96];
 	for (size_t i = 0; i < a->r->n_devices; i++) {
 		const struct isola_res_device *d = &a->r->devices[i];
-		rule_text(d, rule, sizeof(rule));
-		snprintf(field, sizeof(field), DEV "[%zu]", i);
-		if (cg_set(h, d->allow ? "devices.allow" : "devices.deny", field, err, "%s",
-			   rule) < 0)
+		int *fd = d->allow ? &allow : &deny;
+		if (*fd < 0 && (*fd = open_rules(h, d->allow ? "devices.allow" : "devices.deny",
+						 err)) < 0)
 			return -1;
+		rule_text(d, rule, sizeof(rule));
+		if (write(*fd, rule, strlen(rule)) < 0)
+			return isola_err_sys(err, DEV "[%zu]: write \"%s\" to \"%s\"", i, rule,
+					     h->dir);
 	}
 	return 0;
 }
