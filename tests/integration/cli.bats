@@ -104,3 +104,28 @@ load helpers
 	assert_success
 	[[ "$output" != *"$CID"* ]] || fail "still listed: $output"
 }
+
+@test "cli: long option forms --bundle, --detach, --pid-file, --force, --all" {
+	config_args /probe sleep 600
+	rt run --detach --bundle "$BUNDLE" --pid-file "$TEST_DIR/p.pid" "$CID" \
+		</dev/null >"$TEST_DIR/out" 2>&1 3>&- || fail "run: $(cat "$TEST_DIR/out")"
+	wait_status "$CID" running
+	assert_equal "$(cat "$TEST_DIR/p.pid")" "$(ct_pid)"
+	run rt kill --all "$CID" KILL
+	assert_success
+	wait_status "$CID" stopped
+	run rt delete --force "$CID"
+	assert_success
+	assert_clean "$CID"
+}
+
+@test "cli: exec long forms --env, --user, --cwd, --detach" {
+	ct_start_sleeper
+	run --separate-stderr rt exec --env ISOLATEST=1 --user 7:8 --cwd /tmp "$CID" \
+		/bin/sh -c 'echo $ISOLATEST; id -u; id -g; pwd' </dev/null
+	assert_success
+	assert_output "1
+7
+8
+/tmp"
+}

@@ -168,3 +168,12 @@ assert_one_error() {
 pgrep_gone() {
 	! pgrep -f "$1" >/dev/null
 }
+
+@test "errors: hostname without a uts namespace" {
+	config_del_ns uts
+	config_set '.hostname = "isolatest-nouts"'
+	before=$(hostname)
+	run_bad
+	assert_one_error
+	assert_equal "$(hostname)" "$before"
+}

@@ -182,3 +182,13 @@ ex() {
 	ex "$CID" /no/such/binary
 	assert_failure
 }
+
+@test "exec: --cwd /proc/self/fd/N never lands outside the rootfs" {
+	ct_start_sleeper
+	for fd in 3 4 5 6 7 8 9; do
+		ex --cwd "/proc/self/fd/$fd" "$CID" /bin/sh -c 'echo started; /probe cwd'
+		if [[ "$output" == *started* ]]; then
+			assert_line --regexp '^cwd: /'
+		fi
+	done
+}

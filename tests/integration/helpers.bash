@@ -284,6 +284,9 @@ assert_clean() {
 	if pgrep -f "$id" >/dev/null; then
 		fail "process left: $(pgrep -af "$id")"
 	fi
+	local m
+	m=$(grep -F " $BUNDLE" /proc/self/mountinfo || true)
+	[ -z "$m" ] || fail "mount left: $m"
 }
 
 # host_netns NAME: make a named netns removed in teardown.

@@ -242,3 +242,17 @@ EMPTY="
 	assert_success
 	assert_output --regexp $'^Seccomp:\t0$'
 }
+
+# CVE-2024-21626: a runtime fd leaked into the container made cwd /proc/self/fd/N a
+# host directory. Whatever N is, the process either doesn't start or its cwd is inside.
+@test "process: cwd /proc/self/fd/N never lands outside the rootfs" {
+	for fd in 3 4 5 6 7 8 9; do
+		CID=$(new_id)
+		config_set '.process.cwd = $c' --arg c "/proc/self/fd/$fd"
+		run_ct_sep /bin/sh -c 'echo started; /probe cwd'
+		if [[ "$output" == *started* ]]; then
+			assert_line --regexp '^cwd: /'
+		fi
+		rt delete -f "$CID" >/dev/null 2>&1 || true
+	done
+}
