@@ -195,31 +195,38 @@ static int spawn_init(struct create_ctx *x, struct isola_error *err)
 		.flags = (uint64_t)(newns & ~CLONE_NEWCGROUP),
 		.exit_signal = SIGCHLD,
 	};
-	int cgfd = isola_cgroup_v2_fd(x->cg);
+	const struct isola_namespace *user = isola_config_namespace(c, CLONE_NEWUSER);
+	/*
+	 * The fast way into the cgroup: clone3 straight into the v2 part, and the
+	 * init writes "0" into each v1 tasks file itself, which skips the RCU
+	 * grace period a parent's write of another pid waits for (5-20 ms). In a
+	 * user namespace the init can't write host cgroup files: the parent does.
+	 */
+	int cgfd = isola_cgroup_clone_fd(x->cg);
 	if (cgfd >= 0) {
 		ca.flags |= CLONE_INTO_CGROUP;
 		ca.cgroup = (uint64_t)cgfd;
 	}
+	bool self_join = user == NULL;
 	pid_t pid = (pid_t)syscall(SYS_clone3, &ca, sizeof(ca));
 	if (pid < 0)
 		return isola_err_sys(err, "clone3");
 	if (pid == 0) {
 		close(x->sync[0]);
-		const struct isola_namespace *user = isola_config_namespace(c, CLONE_NEWUSER);
 		struct isola_init_ctx ix = {.config = c, .opts = x->opts, .cg = x->cg,
 					    .sync = x->sync[1], .fifo = x->fifo,
 					    .console_sock = x->console,
 					    .in_userns = user != NULL,
 					    .new_cgroupns = (newns & CLONE_NEWCGROUP) != 0,
+					    .join_cgroup = self_join, .cgroup_v2_done = cgfd >= 0,
 					    .idmap_fds = x->idmap_fds};
 		isola_init_main(&ix);
 	}
 	x->pid = pid;
 	close(x->sync[1]);
 	x->sync[1] = -1;
-	if (cgfd < 0 && isola_cgroup_enter(x->cg, pid, err) < 0)
+	if (!self_join && isola_cgroup_enter(x->cg, pid, err) < 0)
 		return -1;
-	const struct isola_namespace *user = isola_config_namespace(c, CLONE_NEWUSER);
 	if (user && !user->path && isola_idmap_write(pid, c, err) < 0)
 		return -1;
 	/* Through the host's /proc: a file mounted over the container's can't take it. */

@@ -33,6 +33,7 @@ struct exec_ctx {
 	struct isola_cgroup *cg;
 	int pidfd;
 	int ns_flags; /* namespaces of the container, joined by the child */
+	bool cg_v2_done; /* clone3 put the child in the v2 part of the cgroup */
 	int sync[2];
 	int console;
 };
@@ -50,6 +51,9 @@ static int exec_child_steps(struct exec_ctx *x, char **exe, struct isola_error *
 	const struct isola_process *p = x->opts->process;
 	int keep[] = {x->sync[1], x->pidfd, x->console};
 	if (isola_close_fds_except(3 + x->opts->preserve_fds, keep, 3, err) < 0)
+		return -1;
+	/* Still host root in the host's mount namespace: join the cgroup ourselves (fast). */
+	if (x->cg && isola_cgroup_enter_self(x->cg, x->cg_v2_done, err) < 0)
 		return -1;
 	int join = x->ns_flags & ~(CLONE_NEWPID | CLONE_NEWTIME);
 	if (join && setns(x->pidfd, join) < 0)
@@ -117,11 +121,12 @@ static int exec_spawn(struct exec_ctx *x, pid_t *pid, struct isola_error *err)
 	if (fork_ns && setns(x->pidfd, fork_ns) < 0)
 		return isola_err_sys(err, "join the container's pid namespace");
 	struct clone_args ca = {.exit_signal = SIGCHLD};
-	int cgfd = x->cg ? isola_cgroup_v2_fd(x->cg) : -1;
+	int cgfd = x->cg ? isola_cgroup_clone_fd(x->cg) : -1;
 	if (cgfd >= 0) {
 		ca.flags |= CLONE_INTO_CGROUP;
 		ca.cgroup = (uint64_t)cgfd;
 	}
+	x->cg_v2_done = cgfd >= 0;
 	*pid = (pid_t)syscall(SYS_clone3, &ca, sizeof(ca));
 	if (*pid < 0)
 		return isola_err_sys(err, "clone3");
@@ -129,8 +134,6 @@ static int exec_spawn(struct exec_ctx *x, pid_t *pid, struct isola_error *err)
 		exec_child(x);
 	close(x->sync[1]);
 	x->sync[1] = -1;
-	if (x->cg && cgfd < 0 && isola_cgroup_enter(x->cg, *pid, err) < 0)
-		return -1;
 	if (isola_process_oom_score_adj(*pid, x->opts->process, err) < 0 ||
 	    isola_sync_send(x->sync[0], ISOLA_SYNC_GO, NULL, -1, err) < 0)
 		return -1;

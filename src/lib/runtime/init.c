@@ -33,6 +33,8 @@ static bool has_hooks(const struct isola_config *c, enum isola_hook_kind k)
 static int init_namespaces(struct isola_init_ctx *x, struct isola_error *err)
 {
 	const struct isola_config *c = x->config;
+	if (x->join_cgroup && isola_cgroup_enter_self(x->cg, x->cgroup_v2_done, err) < 0)
+		return -1;
 	/* The parent wrote our id maps before GO: become root of the new user namespace. */
 	if (x->in_userns && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
 		return isola_err_sys(err, "become root in the user namespace");

@@ -18,6 +18,8 @@ struct isola_init_ctx {
 	int console_sock; /* connected --console-socket, or -1 */
 	bool in_userns;   /* in a user namespace: mknod not allowed, become root after GO */
 	bool new_cgroupns;
+	bool join_cgroup;    /* join the cgroup itself (isola_cgroup_enter_self) */
+	bool cgroup_v2_done; /* clone3 put us in the v2 part already */
 	const int *idmap_fds; /* per mount, premade idmapped trees (or NULL) */
 };
 
