@@ -138,7 +138,7 @@ static int wait_start(struct isola_init_ctx *x, struct isola_error *err)
 	while (n < 0 && errno == EINTR);
 	if (n != 1)
 		return isola_err_sys(err, "wait for start");
-	close(x->fifo);
+	/* Kept open until execve closes it: `start` waits for that (hooks included). */
 	return 0;
 }
 

@@ -67,6 +67,13 @@ int isola_container_start(const struct isola_rt *rt, const char *id, struct isol
 	if (write(fd, "0", 1) != 1)
 		return isola_err_sys(err, "write exec fifo");
 	unlink(path);
+	/*
+	 * The init holds the fifo until its execve (close-on-exec): POLLERR on our
+	 * write end means the container process runs, startContainer hooks done.
+	 */
+	struct pollfd p = {.fd = fd, .events = 0};
+	while (poll(&p, 1, 60000) < 0 && errno == EINTR)
+		;
 	cleanup_config struct isola_config *c = isola_container_config(s, err);
 	if (c && c->hooks[ISOLA_HOOK_POSTSTART].n) {
 		cleanup_free char *state = isola_state_json(s, ISOLA_STATUS_RUNNING, 0);
