@@ -48,7 +48,12 @@ teardown_file() {
 	rm -rf "$ENG_DIR"
 }
 
+setup() {
+	not_hung
+}
+
 teardown() {
+	engine_hung && return 0
 	local id
 	for id in $(ctr_ task ls -q 2>/dev/null); do
 		ctr_ task kill -a -s SIGKILL "$id" >/dev/null 2>&1
@@ -102,7 +107,7 @@ write_containerd_conf() {
 }
 
 ctr_() {
-	timeout "$ENG_TIMEOUT" ctr --address "$ENG_DIR/containerd.sock" \
+	eng_timeout ctr --address "$ENG_DIR/containerd.sock" \
 		--namespace "${CTR_NS:-isolatest}" "$@"
 }
 
@@ -111,7 +116,7 @@ ctr_k8s() {
 }
 
 cri() {
-	timeout "$ENG_TIMEOUT" "$ENG_LIB_DIR/cri" "$ENG_DIR/containerd.sock" "$@"
+	eng_timeout "$ENG_LIB_DIR/cri" "$ENG_DIR/containerd.sock" "$@"
 }
 
 # ctr run through the runc v2 shim with our runtime binary and a private
@@ -222,7 +227,7 @@ WAIT_TTY='i=0; until [ -n "$(stty size 2>/dev/null)" ] || [ $i -gt 50 ]; do
 }
 
 @test "containerd: a tty task has the right window size" {
-	run_ok "$ENG_LIB_DIR/ptyrun" 33 101 timeout "$ENG_TIMEOUT" ctr \
+	run_ok "$ENG_LIB_DIR/ptyrun" 33 101 timeout -k 5 "$ENG_TIMEOUT" ctr \
 		--address "$ENG_DIR/containerd.sock" --namespace isolatest run -t --rm \
 		--runtime io.containerd.runc.v2 --runc-binary "$RUNTIME" \
 		--runc-root "$ENG_DIR/runc" "$IMG" isolatest-ct-tty \
@@ -233,7 +238,7 @@ WAIT_TTY='i=0; until [ -n "$(stty size 2>/dev/null)" ] || [ $i -gt 50 ]; do
 
 @test "containerd: a tty exec" {
 	run_ok crun_ -d "$IMG" isolatest-ct-ttyexec sleep 1000
-	run_ok "$ENG_LIB_DIR/ptyrun" 20 70 timeout "$ENG_TIMEOUT" ctr \
+	run_ok "$ENG_LIB_DIR/ptyrun" 20 70 timeout -k 5 "$ENG_TIMEOUT" ctr \
 		--address "$ENG_DIR/containerd.sock" --namespace isolatest task exec -t \
 		--exec-id t1 isolatest-ct-ttyexec sh -c "$WAIT_TTY; stty size; [ -t 0 ]"
 	out_has "20 70"

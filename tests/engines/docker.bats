@@ -36,7 +36,12 @@ teardown_file() {
 	rm -rf "$ENG_DIR"
 }
 
+setup() {
+	not_hung
+}
+
 teardown() {
+	engine_hung && return 0
 	local ids
 	ids=$(dk ps -aq 2>/dev/null)
 	[ -n "$ids" ] && dk rm -f $ids >/dev/null 2>&1
@@ -61,7 +66,7 @@ start_dockerd() {
 
 # Debian's own client, not whatever else is first on PATH.
 dk() {
-	DOCKER_CONFIG="$ENG_DIR/cli" timeout "$ENG_TIMEOUT" /usr/bin/docker \
+	DOCKER_CONFIG="$ENG_DIR/cli" eng_timeout /usr/bin/docker \
 		-H "unix://$ENG_DIR/docker.sock" "$@"
 }
 
@@ -172,7 +177,7 @@ dkrun() {
 
 @test "docker: run -it gives a tty of the right window size" {
 	run_ok "$ENG_LIB_DIR/ptyrun" 33 101 env DOCKER_CONFIG="$ENG_DIR/cli" \
-		timeout "$ENG_TIMEOUT" /usr/bin/docker -H "unix://$ENG_DIR/docker.sock" \
+		timeout -k 5 "$ENG_TIMEOUT" /usr/bin/docker -H "unix://$ENG_DIR/docker.sock" \
 		run -it --rm --runtime isola --network none "$IMG" \
 		sh -c 'i=0; until [ -n "$(stty size 2>/dev/null)" ] || [ $i -gt 50 ]; do
 			sleep 0.1; i=$((i+1)); done; stty size; tty; [ -t 0 ]'
@@ -217,7 +222,7 @@ dkrun() {
 @test "docker: exec -it gives a tty of the right window size" {
 	run_ok dkrun -d --name isolatest-dk-ttyexec --network none "$IMG" sleep 1000
 	run_ok "$ENG_LIB_DIR/ptyrun" 20 70 env DOCKER_CONFIG="$ENG_DIR/cli" \
-		timeout "$ENG_TIMEOUT" /usr/bin/docker -H "unix://$ENG_DIR/docker.sock" \
+		timeout -k 5 "$ENG_TIMEOUT" /usr/bin/docker -H "unix://$ENG_DIR/docker.sock" \
 		exec -it isolatest-dk-ttyexec \
 		sh -c 'i=0; until [ -n "$(stty size 2>/dev/null)" ] || [ $i -gt 50 ]; do
 			sleep 0.1; i=$((i+1)); done; stty size; [ -t 0 ]'

@@ -4,9 +4,11 @@
 # Every engine runs on private paths under one temp dir, talks only to
 # loopback, and is torn down in teardown_file even when a test failed.
 
-# Engine CLI calls go through this so a hung runtime fails a test instead of
-# hanging the whole suite.
-: "${ENG_TIMEOUT:=60}"
+# Engine CLI calls are bounded so a hung runtime fails a test instead of
+# hanging the whole suite; after one such time-out the engine is taken as
+# hung and the file's remaining tests fail at once (see not_hung), which keeps
+# a broken runtime's run to about a minute per engine.
+: "${ENG_TIMEOUT:=30}"
 ENG_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 # Fail the current test with a message and the last command's output.
@@ -17,10 +19,38 @@ fail() {
 }
 
 # Run "$@" (via bats' run) and fail unless it exits 0. Engine wrappers
-# (pm, ctr_, dk) carry their own timeout.
+# (pm, ctr_, dk, cri) carry their own timeout.
 run_ok() {
+	local t0=$SECONDS
 	run "$@"
+	((SECONDS - t0 < ENG_TIMEOUT)) || mark_hung "$*"
 	[ "$status" -eq 0 ] || fail "exit $status: $*"
+}
+
+# timeout(1) for engine commands: TERM, then KILL 5 s later (a CLI stuck on
+# a lock may ignore TERM), and a note when the limit was hit.
+eng_timeout() {
+	local t0=$SECONDS rc
+	timeout -k 5 "$ENG_TIMEOUT" "$@"
+	rc=$?
+	((SECONDS - t0 < ENG_TIMEOUT)) || mark_hung "$*"
+	return $rc
+}
+
+mark_hung() {
+	[ -n "${ENG_DIR:-}" ] && [ -d "$ENG_DIR" ] && echo "$1" >"$ENG_DIR/hung"
+	return 0
+}
+
+engine_hung() {
+	[ -n "${ENG_DIR:-}" ] && [ -f "$ENG_DIR/hung" ]
+}
+
+# For each file's setup(): fail fast once the engine has hung.
+not_hung() {
+	engine_hung || return 0
+	echo "# not run: the engine hung earlier in: $(cat "$ENG_DIR/hung")" >&2
+	return 1
 }
 
 # Fail unless $output contains $1.

@@ -31,7 +31,12 @@ teardown_file() {
 	rm -rf "$ENG_DIR"
 }
 
+setup() {
+	not_hung
+}
+
 teardown() {
+	engine_hung && return 0
 	pm rm -a -f -t 0 >/dev/null 2>&1 || true
 }
 
@@ -76,7 +81,7 @@ write_podman_conf() {
 }
 
 pm() {
-	timeout "$ENG_TIMEOUT" podman --root "$ENG_DIR/root" --runroot "$ENG_DIR/runroot" \
+	eng_timeout podman --root "$ENG_DIR/root" --runroot "$ENG_DIR/runroot" \
 		--runtime "$RUNTIME" --storage-driver overlay --cgroup-manager cgroupfs "$@"
 }
 
@@ -97,7 +102,7 @@ pm_status() {
 }
 
 @test "podman: a runtime named in containers.conf [engine.runtimes]" {
-	run_ok timeout "$ENG_TIMEOUT" podman --root "$ENG_DIR/root" --runroot "$ENG_DIR/runroot" \
+	run_ok eng_timeout podman --root "$ENG_DIR/root" --runroot "$ENG_DIR/runroot" \
 		--runtime isola --storage-driver overlay run --rm --network none \
 		--cgroup-parent /isolatest-podman "$IMG" echo via conf
 	out_is "via conf"
@@ -210,9 +215,9 @@ pm_status() {
 }
 
 @test "podman: run -it gives a tty of the right window size" {
-	run_ok "$ENG_LIB_DIR/ptyrun" 33 101 timeout "$ENG_TIMEOUT" podman --root "$ENG_DIR/root" \
-		--runroot "$ENG_DIR/runroot" --runtime "$RUNTIME" --storage-driver overlay \
-		--cgroup-manager cgroupfs run -it --rm --network none \
+	run_ok "$ENG_LIB_DIR/ptyrun" 33 101 timeout -k 5 "$ENG_TIMEOUT" podman \
+		--root "$ENG_DIR/root" --runroot "$ENG_DIR/runroot" --runtime "$RUNTIME" \
+		--storage-driver overlay --cgroup-manager cgroupfs run -it --rm --network none \
 		--cgroup-parent /isolatest-podman "$IMG" sh -c 'stty size; tty; [ -t 0 ]'
 	out_has "33 101"
 	out_has "/dev/pts/0"
@@ -289,7 +294,7 @@ pm_status() {
 @test "podman: no_pivot_root in containers.conf (create --no-pivot)" {
 	sed 's/^\[engine\]$/[engine]\nno_pivot_root = true/' "$ENG_DIR/containers.conf" \
 		>"$ENG_DIR/nopivot.conf"
-	run_ok env CONTAINERS_CONF="$ENG_DIR/nopivot.conf" timeout "$ENG_TIMEOUT" podman \
+	run_ok env CONTAINERS_CONF="$ENG_DIR/nopivot.conf" timeout -k 5 "$ENG_TIMEOUT" podman \
 		--root "$ENG_DIR/root" --runroot "$ENG_DIR/runroot" --runtime "$RUNTIME" \
 		run --rm --network none --cgroup-parent /isolatest-podman "$IMG" echo no pivot
 	out_is "no pivot"
