@@ -39,7 +39,7 @@ declare -A pkgs=(
 declare -A cmds=(
 	[podman]="podman conmon"
 	[containerd]="containerd ctr containerd-shim-runc-v2"
-	[docker]="dockerd docker-proxy containerd"
+	[docker]="dockerd docker-proxy containerd /usr/bin/docker"
 )
 
 missing_pkgs() {
