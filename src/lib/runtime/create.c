@@ -2,7 +2,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <json-c/json.h>
-#include <linux/sched.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -24,6 +23,7 @@
 #include "linux/ns.h"
 #include "linux/process.h"
 #include "linux/seccomp.h"
+#include "linux/spawn.h"
 #include "runtime/container.h"
 #include "runtime/init.h"
 #include "runtime/sync.h"
@@ -191,10 +191,6 @@ static int spawn_init(struct create_ctx *x, struct isola_error *err)
 			return -1;
 		newns &= ~CLONE_NEWTIME;
 	}
-	struct clone_args ca = {
-		.flags = (uint64_t)(newns & ~CLONE_NEWCGROUP),
-		.exit_signal = SIGCHLD,
-	};
 	const struct isola_namespace *user = isola_config_namespace(c, CLONE_NEWUSER);
 	/*
 	 * The fast way into the cgroup: clone3 straight into the v2 part, and the
@@ -203,14 +199,10 @@ static int spawn_init(struct create_ctx *x, struct isola_error *err)
 	 * user namespace the init can't write host cgroup files: the parent does.
 	 */
 	int cgfd = isola_cgroup_clone_fd(x->cg);
-	if (cgfd >= 0) {
-		ca.flags |= CLONE_INTO_CGROUP;
-		ca.cgroup = (uint64_t)cgfd;
-	}
-	bool self_join = user == NULL;
-	pid_t pid = (pid_t)syscall(SYS_clone3, &ca, sizeof(ca));
+	bool in_v2 = false, self_join = user == NULL;
+	pid_t pid = isola_spawn(newns & ~CLONE_NEWCGROUP, cgfd, &in_v2);
 	if (pid < 0)
-		return isola_err_sys(err, "clone3");
+		return isola_err_sys(err, "clone");
 	if (pid == 0) {
 		close(x->sync[0]);
 		struct isola_init_ctx ix = {.config = c, .opts = x->opts, .cg = x->cg,
@@ -218,7 +210,7 @@ static int spawn_init(struct create_ctx *x, struct isola_error *err)
 					    .console_sock = x->console,
 					    .in_userns = user != NULL,
 					    .new_cgroupns = (newns & CLONE_NEWCGROUP) != 0,
-					    .join_cgroup = self_join, .cgroup_v2_done = cgfd >= 0,
+					    .join_cgroup = self_join, .cgroup_v2_done = in_v2,
 					    .idmap_fds = x->idmap_fds};
 		isola_init_main(&ix);
 	}

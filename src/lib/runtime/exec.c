@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/sched.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -17,6 +16,7 @@
 #include "core/util.h"
 #include "linux/console.h"
 #include "linux/process.h"
+#include "linux/spawn.h"
 #include "runtime/container.h"
 #include "runtime/sync.h"
 
@@ -120,16 +120,10 @@ static int exec_spawn(struct exec_ctx *x, pid_t *pid, struct isola_error *err)
 	int fork_ns = x->ns_flags & (CLONE_NEWPID | CLONE_NEWTIME);
 	if (fork_ns && setns(x->pidfd, fork_ns) < 0)
 		return isola_err_sys(err, "join the container's pid namespace");
-	struct clone_args ca = {.exit_signal = SIGCHLD};
 	int cgfd = x->cg ? isola_cgroup_clone_fd(x->cg) : -1;
-	if (cgfd >= 0) {
-		ca.flags |= CLONE_INTO_CGROUP;
-		ca.cgroup = (uint64_t)cgfd;
-	}
-	x->cg_v2_done = cgfd >= 0;
-	*pid = (pid_t)syscall(SYS_clone3, &ca, sizeof(ca));
+	*pid = isola_spawn(0, cgfd, &x->cg_v2_done);
 	if (*pid < 0)
-		return isola_err_sys(err, "clone3");
+		return isola_err_sys(err, "clone");
 	if (*pid == 0)
 		exec_child(x);
 	close(x->sync[1]);
