@@ -154,11 +154,9 @@ TEST(swap_to_v2)
 TEST(state_round_trip)
 {
 	struct isola_error err = {0};
-	const char *saved = "{\"layout\":\"hybrid\",\"hierarchies\":["
-			    "{\"kind\":\"v1\",\"mount\":\"/nonexistent/memory\",\"controllers\":"
-			    "\"memory\",\"mount_root\":\"/\",\"path\":\"/a/b\",\"created\":2},"
-			    "{\"kind\":\"v2\",\"mount\":\"/nonexistent/unified\",\"controllers\":\"\","
-			    "\"mount_root\":\"/\",\"path\":\"/a/b\",\"created\":1}]}";
+	const char *saved = "isola-cgroup 1 hybrid\n"
+			    "v1\t2\t/nonexistent/memory\t/\t/a/b\tmemory\n"
+			    "v2\t1\t/nonexistent/unified\t/\t/a/b\t\n";
 	struct isola_cgroup *cg = isola_cgroup_load(saved, &err);
 	CHECK(cg != NULL);
 	if (!cg)
@@ -178,10 +176,10 @@ TEST(state_rejects_bad_input)
 	struct isola_error err = {0};
 	CHECK(isola_cgroup_load("nope", &err) == NULL);
 	CHECK_CONTAINS(err.msg, "cgroup state");
-	CHECK(isola_cgroup_load("{\"layout\":\"v1\",\"hierarchies\":[{\"kind\":\"v1\",\"mount\":"
-				"\"/x\",\"controllers\":\"memory\",\"mount_root\":\"/\",\"path\":"
-				"\"/../etc\"}]}",
-				&err) == NULL);
+	CHECK(isola_cgroup_load("isola-cgroup 1 v1\nv1\t1\t/x\t/\t/../etc\tmemory\n", &err) ==
+	      NULL);
+	CHECK_CONTAINS(err.msg, "bad hierarchy entry");
+	CHECK(isola_cgroup_load("isola-cgroup 1 v1\nv1\t1\t/x\n", &err) == NULL);
 	CHECK_CONTAINS(err.msg, "bad hierarchy entry");
 }
 

@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * The container's cgroups as a small JSON string in its state file, so that
- * later verbs (kill, pause, update, delete) never detect or guess again:
- * {"layout":"hybrid","hierarchies":[{"kind":"v1","mount":...,"path":...,"created":2}]}
+ * The container's cgroups, saved with its state so that later verbs (kill,
+ * pause, update, delete) never detect or guess again.
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <json-c/json.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -36,75 +36,85 @@ void isola_cgroup_set_warn(struct isola_cgroup *cg, isola_cgroup_warn_fn fn, voi
 	cg->warn_data = data;
 }
 
-static struct json_object *hier_json(const struct cg_hier *h)
+/*
+ * Saved as text, one hierarchy a line, tab-separated: writing and reading it
+ * is a few snprintf/strtok calls instead of a JSON round trip on every
+ * container start (issue 5).
+ *   isola-cgroup 1 LAYOUT
+ *   KIND CREATED MOUNT MOUNT_ROOT PATH CONTROLLERS
+ */
+#define STATE_MAGIC "isola-cgroup 1"
+
+static bool field_ok(const char *f)
 {
-	struct json_object *o = json_object_new_object();
-	json_object_object_add(o, "kind", json_object_new_string(h->kind == CG_V2 ? "v2" : "v1"));
-	json_object_object_add(o, "mount", json_object_new_string(h->mount));
-	json_object_object_add(o, "controllers", json_object_new_string(h->controllers));
-	json_object_object_add(o, "mount_root", json_object_new_string(h->mnt_root));
-	json_object_object_add(o, "path", json_object_new_string(h->path));
-	json_object_object_add(o, "created", json_object_new_int(h->created));
-	return o;
+	return f && !strpbrk(f, "\t\n");
 }
 
 char *isola_cgroup_save(const struct isola_cgroup *cg)
 {
-	struct json_object *o = json_object_new_object(), *arr = json_object_new_array();
-	char *s;
-	json_object_object_add(o, "layout", json_object_new_string(isola_cgroup_layout(cg)));
-	for (size_t i = 0; i < cg->nh; i++)
-		json_object_array_add(arr, hier_json(&cg->h[i]));
-	json_object_object_add(o, "hierarchies", arr);
-	s = strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(o);
-	return s;
-}
-
-static char *get_s(struct json_object *o, const char *key)
-{
-	struct json_object *v;
-	if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
+	size_t cap = 64;
+	for (size_t i = 0; i < cg->nh; i++) {
+		const struct cg_hier *h = &cg->h[i];
+		if (!field_ok(h->mount) || !field_ok(h->mnt_root) || !field_ok(h->path) ||
+		    !field_ok(h->controllers))
+			return NULL;
+		cap += strlen(h->mount) + strlen(h->mnt_root) + strlen(h->path) +
+		       strlen(h->controllers) + 32;
+	}
+	char *out = malloc(cap), *p = out;
+	if (!out)
 		return NULL;
-	return strdup(json_object_get_string(v));
+	p += snprintf(p, cap, STATE_MAGIC " %s\n", isola_cgroup_layout(cg));
+	for (size_t i = 0; i < cg->nh; i++) {
+		const struct cg_hier *h = &cg->h[i];
+		p += snprintf(p, cap - (size_t)(p - out), "%s\t%d\t%s\t%s\t%s\t%s\n",
+			      h->kind == CG_V2 ? "v2" : "v1", h->created, h->mount, h->mnt_root,
+			      h->path, h->controllers);
+	}
+	return out;
 }
 
-static int load_hier(struct json_object *o, struct cg_hier *h, struct isola_error *err)
+static int load_hier(char *line, struct cg_hier *h, struct isola_error *err)
 {
-	struct json_object *v;
-	cleanup_free char *kind = get_s(o, "kind");
-	h->mount = get_s(o, "mount");
-	h->controllers = get_s(o, "controllers");
-	h->mnt_root = get_s(o, "mount_root");
-	h->path = get_s(o, "path");
-	if (!kind || !h->mount || !h->controllers || !h->mnt_root || !h->path ||
-	    h->path[0] != '/' || strstr(h->path, ".."))
+	char *f[6];
+	int n = 0;
+	/* strsep keeps empty fields (an empty controller list on v2). */
+	while (n < 6 && (f[n] = strsep(&line, "\t")))
+		n++;
+	if (n != 6 || line)
 		return isola_err(err, ISOLA_ERR_INVALID, 0, "cgroup state: bad hierarchy entry");
-	h->kind = strcmp(kind, "v2") == 0 ? CG_V2 : CG_V1;
-	if (json_object_object_get_ex(o, "created", &v))
-		h->created = json_object_get_int(v);
+	h->kind = strcmp(f[0], "v2") == 0 ? CG_V2 : CG_V1;
+	h->created = atoi(f[1]);
+	h->mount = strdup(f[2]);
+	h->mnt_root = strdup(f[3]);
+	h->path = strdup(f[4]);
+	h->controllers = strdup(f[5]);
+	if (!h->mount || !h->mnt_root || !h->path || !h->controllers || h->path[0] != '/' ||
+	    strstr(h->path, ".."))
+		return isola_err(err, ISOLA_ERR_INVALID, 0, "cgroup state: bad hierarchy entry");
 	h->dir = cg_path_join(h->mount, h->path);
 	return h->dir ? 0 : isola_err(err, ISOLA_ERR_SYSTEM, ENOMEM, "cgroup state");
 }
 
-static int load_into(struct isola_cgroup *cg, struct json_object *o, struct isola_error *err)
+static int load_into(struct isola_cgroup *cg, char *text, struct isola_error *err)
 {
-	struct json_object *arr;
-	cleanup_free char *layout = get_s(o, "layout");
-	if (!layout || !json_object_object_get_ex(o, "hierarchies", &arr) ||
-	    !json_object_is_type(arr, json_type_array))
-		return isola_err(err, ISOLA_ERR_INVALID, 0, "cgroup state: missing fields");
+	char *line = strsep(&text, "\n");
+	if (!line || strncmp(line, STATE_MAGIC " ", sizeof(STATE_MAGIC)) != 0)
+		return isola_err(err, ISOLA_ERR_INVALID, 0, "cgroup state: unknown format");
+	const char *layout = line + sizeof(STATE_MAGIC);
 	for (int i = 1; i < 4; i++)
 		if (strcmp(layout, layout_names[i]) == 0)
 			cg->layout = i;
 	cg->disabled = cg->layout == 0;
-	size_t n = json_object_array_length(arr);
+	size_t n = 0;
+	for (const char *p = text; p && *p; p++)
+		n += *p == '\n';
 	cg->h = calloc(n ? n : 1, sizeof(*cg->h));
 	if (!cg->h)
 		return isola_err(err, ISOLA_ERR_SYSTEM, ENOMEM, "cgroup state");
-	for (size_t i = 0; i < n; i++) {
-		cg->nh = i + 1;
-		if (load_hier(json_object_array_get_idx(arr, i), &cg->h[i], err) < 0)
+	while (text && *text && cg->nh < n) {
+		line = strsep(&text, "\n");
+		if (load_hier(line, &cg->h[cg->nh++], err) < 0)
 			return -1;
 	}
 	/* the cgroup may be gone (delete after a crash): not an error here */
@@ -114,23 +124,14 @@ static int load_into(struct isola_cgroup *cg, struct json_object *o, struct isol
 
 struct isola_cgroup *isola_cgroup_load(const char *saved, struct isola_error *err)
 {
-	struct json_object *o = saved ? json_tokener_parse(saved) : NULL;
-	struct isola_cgroup *cg;
-	if (!o || !json_object_is_type(o, json_type_object)) {
-		json_object_put(o);
-		isola_err(err, ISOLA_ERR_INVALID, 0, "cgroup state: not a JSON object");
-		return NULL;
-	}
-	cg = calloc(1, sizeof(*cg));
+	cleanup_free char *text = saved ? strdup(saved) : NULL;
+	struct isola_cgroup *cg = text ? calloc(1, sizeof(*cg)) : NULL;
 	if (!cg) {
-		json_object_put(o);
-		isola_err(err, ISOLA_ERR_SYSTEM, ENOMEM, "cgroup state");
+		isola_err(err, ISOLA_ERR_INVALID, 0, "cgroup state: missing");
 		return NULL;
 	}
 	cg->v2fd = cg->clone_fd = -1;
-	int r = load_into(cg, o, err);
-	json_object_put(o);
-	if (r < 0) {
+	if (load_into(cg, text, err) < 0) {
 		isola_cgroup_free(cg);
 		return NULL;
 	}

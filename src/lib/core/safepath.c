@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -10,6 +11,16 @@
 
 #include "core/cleanup.h"
 #include "core/safepath.h"
+
+static int open_in_root_fallback(int rootfd, const char *path, int flags);
+
+static const char *skip_slashes(const char *p)
+{
+	while (*p == '/')
+		p++;
+	return p;
+}
+
 
 static int sys_openat2(int dirfd, const char *path, int flags, mode_t mode, unsigned long resolve)
 {
@@ -23,16 +34,99 @@ static int sys_openat2(int dirfd, const char *path, int flags, mode_t mode, unsi
 	do
 		fd = (int)syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
 	while (fd < 0 && errno == EAGAIN);
+	if (fd < 0 && errno == ENOSYS && (resolve & RESOLVE_IN_ROOT) && !(flags & O_CREAT))
+		return open_in_root_fallback(dirfd, path, flags);
 	return fd;
 }
 
 #define IN_ROOT (RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS)
+#define MAX_LINKS 40
 
-static const char *skip_slashes(const char *p)
+struct walk {
+	int rootfd;
+	int links;
+};
+
+/*
+ * openat2 is missing (kernel < 5.6, valgrind): resolve one component at a
+ * time with O_NOFOLLOW, expanding symlinks ourselves against the root, and
+ * clamping ".." at the root, so the result is what RESOLVE_IN_ROOT gives.
+ */
+static int walk_path(struct walk *w, int dirfd, const char *path, bool follow_last);
+
+static int walk_link(struct walk *w, int dirfd, int fd, const char *name, bool rest_follow)
 {
-	while (*p == '/')
-		p++;
-	return p;
+	char target[4096];
+	ssize_t n = readlinkat(dirfd, name, target, sizeof(target) - 1);
+	close(fd);
+	if (n < 0)
+		return -1;
+	target[n] = '\0';
+	if (++w->links > MAX_LINKS) {
+		errno = ELOOP;
+		return -1;
+	}
+	return walk_path(w, target[0] == '/' ? w->rootfd : dirfd, target, rest_follow);
+}
+
+static int walk_step(struct walk *w, int cur, const char *comp, bool last, bool follow_last)
+{
+	if (strcmp(comp, "..") == 0) {
+		struct stat a, b;
+		/* ".." of the root is the root. */
+		if (fstat(cur, &a) == 0 && fstat(w->rootfd, &b) == 0 && a.st_dev == b.st_dev &&
+		    a.st_ino == b.st_ino)
+			return fcntl(cur, F_DUPFD_CLOEXEC, 0);
+	}
+	int fd = openat(cur, comp, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return fd < 0 ? -1 : (close(fd), -1);
+	if (S_ISLNK(st.st_mode) && (!last || follow_last))
+		return walk_link(w, cur, fd, comp, true);
+	return fd;
+}
+
+static int walk_path(struct walk *w, int dirfd, const char *path, bool follow_last)
+{
+	int cur = fcntl(dirfd, F_DUPFD_CLOEXEC, 0);
+	char comp[256];
+	const char *p = skip_slashes(path);
+	while (cur >= 0 && *p) {
+		size_t n = strcspn(p, "/");
+		if (n >= sizeof(comp)) {
+			close(cur);
+			errno = ENAMETOOLONG;
+			return -1;
+		}
+		memcpy(comp, p, n);
+		comp[n] = '\0';
+		p = skip_slashes(p + n);
+		if (strcmp(comp, ".") == 0)
+			continue;
+		int next = walk_step(w, cur, comp, *p == '\0', follow_last);
+		close(cur);
+		cur = next;
+	}
+	return cur;
+}
+
+static int open_in_root_fallback(int rootfd, const char *path, int flags)
+{
+	struct walk w = {.rootfd = rootfd};
+	cleanup_close int fd = walk_path(&w, rootfd, path, !(flags & O_NOFOLLOW));
+	if (fd < 0)
+		return -1;
+	struct stat st;
+	if ((flags & O_DIRECTORY) && (fstat(fd, &st) < 0 || !S_ISDIR(st.st_mode))) {
+		errno = ENOTDIR;
+		return -1;
+	}
+	if (flags & O_PATH)
+		return steal_fd(fd);
+	/* Reopen the resolved object itself, never the path again. */
+	char proc[32];
+	return open(isola_fd_path(fd, proc), (flags & ~(O_NOFOLLOW | O_CREAT)) | O_CLOEXEC);
 }
 
 int isola_open_in_root(int rootfd, const char *path, int flags, mode_t mode,

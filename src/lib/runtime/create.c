@@ -105,8 +105,11 @@ static int setup_state(struct create_ctx *x, struct isola_error *err)
 	if (isola_cgroup_create(&co, &x->cg, err) < 0)
 		return -1;
 	s->cgroup = isola_cgroup_save(x->cg);
+	if (!s->cgroup)
+		return isola_err(err, ISOLA_ERR_INVALID, 0,
+				 "linux.cgroupsPath: control characters are not allowed");
 	/* Saved before any process exists, so `delete --force` can clean up a killed create. */
-	return isola_state_save(s, err);
+	return isola_state_save_cgroup(s, err);
 }
 
 static int copy_config(struct create_ctx *x, struct isola_error *err)

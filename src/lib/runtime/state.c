@@ -79,7 +79,6 @@ int isola_state_save(const struct isola_state *s, struct isola_error *err)
 	add_str(o, "rootfs", s->rootfs);
 	add_str(o, "created", s->created);
 	json_object_object_add(o, "owner", json_object_new_int((int)s->owner));
-	add_str(o, "cgroup", s->cgroup);
 	json_object_object_add(o, "systemd_cgroup", json_object_new_boolean(s->systemd_cgroup));
 	json_object_object_add(o, "rootless", json_object_new_boolean(s->rootless));
 	if (s->annotations)
@@ -116,7 +115,6 @@ static void fill_state(struct isola_state *s, struct json_object *o)
 	s->rootfs = dup_str(o, "rootfs");
 	s->created = dup_str(o, "created");
 	s->owner = (uid_t)get_int(o, "owner");
-	s->cgroup = dup_str(o, "cgroup");
 	s->systemd_cgroup = json_object_object_get_ex(o, "systemd_cgroup", &v) &&
 			    json_object_get_boolean(v);
 	s->rootless = json_object_object_get_ex(o, "rootless", &v) && json_object_get_boolean(v);
@@ -134,8 +132,12 @@ struct isola_state *isola_state_load(const char *root, const char *id, struct is
 		isola_err_sys(err, "alloc");
 		return NULL;
 	}
-	cleanup_free char *path = NULL, *text = NULL;
+	cleanup_free char *path = NULL, *text = NULL, *cgpath = NULL;
 	struct isola_error e2;
+	/* Written before the init exists: what delete needs after a killed create. */
+	if (join_path(&cgpath, s->dir, "cgroup", err) == 0 &&
+	    isola_read_file_at(AT_FDCWD, cgpath, &s->cgroup, NULL, &e2) < 0)
+		s->cgroup = NULL;
 	if (join_path(&path, s->dir, "state.json", err) < 0 ||
 	    isola_read_file_at(AT_FDCWD, path, &text, NULL, &e2) < 0) {
 		struct stat st;
@@ -172,6 +174,14 @@ void isola_state_free(struct isola_state *s)
 	if (s->annotations)
 		json_object_put(s->annotations);
 	free(s);
+}
+
+int isola_state_save_cgroup(const struct isola_state *s, struct isola_error *err)
+{
+	cleanup_close int dfd = open(s->dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return isola_err_sys(err, "open state dir");
+	return isola_write_file_atomic(dfd, "cgroup", s->cgroup, strlen(s->cgroup), false, err);
 }
 
 int isola_state_lock(const struct isola_state *s, struct isola_error *err)

@@ -4,8 +4,8 @@
 
 /*
  * A container's state directory: <root>/<id>/ holds state.json (written
- * atomically), config.json (the config it was created with, for exec) and,
- * between create and start, exec.fifo. The directory's existence reserves
+ * atomically), cgroup (isola_cgroup_save's text), config.json (the config
+ * it was created with, for exec) and, between create and start, exec.fifo. The directory's existence reserves
  * the id; flock on it serializes the verbs.
  */
 #include <stdbool.h>
@@ -43,7 +43,10 @@ const char *isola_status_name(enum isola_status s);
 int isola_id_check(const char *id, struct isola_error *err);
 /* mkdir <root>/<id>; an existing id is ISOLA_ERR_EXISTS. */
 int isola_state_reserve(const char *root, const char *id, char **dir, struct isola_error *err);
+/* state.json, written once the init is set up (status "created"). */
 int isola_state_save(const struct isola_state *s, struct isola_error *err);
+/* The "cgroup" file, written before the init exists, so delete can always clean up. */
+int isola_state_save_cgroup(const struct isola_state *s, struct isola_error *err);
 /* "container \"ID\" does not exist" (ISOLA_ERR_NOT_FOUND) when missing. */
 struct isola_state *isola_state_load(const char *root, const char *id, struct isola_error *err);
 void isola_state_free(struct isola_state *s);
