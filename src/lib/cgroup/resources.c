@@ -390,6 +390,29 @@ static int parse_maps(struct json_object *obj, const char *path, struct isola_re
 	return 0;
 }
 
+static void unset_zero(struct isola_opt *o)
+{
+	if (o->set && o->v == 0)
+		o->set = false;
+}
+
+/*
+ * As runc: engines send every field, with 0 for "not set" (Docker always sends
+ * blockIO.weight 0; `docker update` sends cpu.quota 0, memory.reservation 0).
+ * None of these has a meaningful 0 that a kernel would accept anyway.
+ */
+static void zero_means_unset(struct isola_resources *r)
+{
+	struct isola_res_memory *m = &r->memory;
+	struct isola_res_cpu *c = &r->cpu;
+	struct isola_opt *opts[] = {&m->limit, &m->reservation, &m->swap, &m->kernel,
+				    &m->kernel_tcp, &c->shares, &c->quota, &c->period,
+				    &c->rt_runtime, &c->rt_period, &r->blkio.weight,
+				    &r->blkio.leaf_weight};
+	for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
+		unset_zero(opts[i]);
+}
+
 struct isola_resources *isola_resources_parse(struct json_object *obj, const char *path,
 					      struct isola_error *err)
 {
@@ -409,6 +432,7 @@ struct isola_resources *isola_resources_parse(struct json_object *obj, const cha
 		isola_resources_free(r);
 		return NULL;
 	}
+	zero_means_unset(r);
 	return r;
 }
 

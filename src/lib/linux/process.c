@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -163,12 +164,21 @@ static const char *env_path(char *const *env)
 	return "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 }
 
+/* Go's (so runc's) errno wording: "no such file or directory"; engines match on it. */
+static const char *errno_text(int e)
+{
+	static char buf[128];
+	snprintf(buf, sizeof(buf), "%s", strerror(e));
+	buf[0] = (char)tolower((unsigned char)buf[0]);
+	return buf;
+}
+
 static int check_exe(const char *arg, const char *path, struct isola_error *err)
 {
 	struct stat st;
 	if (stat(path, &st) < 0)
 		return isola_err(err, ISOLA_ERR_NOT_FOUND, 0, "exec: \"%s\": stat %s: %s", arg, path,
-				 strerror(errno));
+				 errno_text(errno));
 	if (S_ISDIR(st.st_mode) || access(path, X_OK) < 0)
 		return isola_err(err, ISOLA_ERR_INVALID, 0, "exec: \"%s\": permission denied", arg);
 	return 0;
@@ -236,7 +246,7 @@ int isola_process_exec(const struct isola_process *p, const char *exe, struct is
 	if (errno == EACCES)
 		return isola_err(err, ISOLA_ERR_INVALID, 0, "exec: \"%s\": permission denied",
 				 p->args[0]);
-	return isola_err(err, ISOLA_ERR_SYSTEM, 0, "exec: \"%s\": %s", p->args[0], strerror(errno));
+	return isola_err(err, ISOLA_ERR_SYSTEM, 0, "exec: \"%s\": %s", p->args[0], errno_text(errno));
 }
 
 static int write_sysctl(const char *key, const char *value, struct isola_error *err)

@@ -44,11 +44,31 @@ static int join_path(char **out, const char *a, const char *b, struct isola_erro
 	return 0;
 }
 
+/* mkdir -p: engines hand us a --root whose parents may not exist yet (as runc allows). */
+static int mkdir_parents(const char *path, mode_t mode)
+{
+	if (mkdir(path, mode) == 0 || errno == EEXIST)
+		return 0;
+	if (errno != ENOENT)
+		return -1;
+	char buf[4096];
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	return mkdir(path, mode) == 0 || errno == EEXIST ? 0 : -1;
+}
+
 int isola_state_reserve(const char *root, const char *id, char **dir, struct isola_error *err)
 {
 	if (isola_id_check(id, err) < 0)
 		return -1;
-	if (mkdir(root, 0711) < 0 && errno != EEXIST)
+	if (mkdir_parents(root, 0711) < 0)
 		return isola_err_sys(err, "create state root \"%s\"", root);
 	if (join_path(dir, root, id, err) < 0)
 		return -1;
