@@ -25,7 +25,8 @@ work=$(mktemp -d /tmp/isolatest-mut.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
 # The wrapper: edits the bundle's config.json with $MUT_JQ before create/run, then runs
-# the real runtime. MUT_EXIT=0 makes it exit 0 whatever the runtime said.
+# the real runtime. MUT_EXIT=0 makes it exit 0 whatever the runtime said;
+# MUT_DROP_OPT=--flag drops that option and its value from the command line.
 cat >"$work/mutant-runtime" <<EOF
 #!/usr/bin/env bash
 bundle=.
@@ -40,6 +41,16 @@ done
 if [ -n "\$verb" ] && [ -n "\${MUT_JQ:-}" ] && [ -f "\$bundle/config.json" ]; then
 	jq "\$MUT_JQ" "\$bundle/config.json" >"\$bundle/config.mut" &&
 		mv "\$bundle/config.mut" "\$bundle/config.json"
+fi
+if [ -n "\${MUT_DROP_OPT:-}" ]; then
+	args=()
+	skip=
+	for a in "\$@"; do
+		if [ -n "\$skip" ]; then skip=; continue; fi
+		if [ "\$a" = "\$MUT_DROP_OPT" ]; then skip=1; continue; fi
+		args+=("\$a")
+	done
+	set -- "\${args[@]}"
 fi
 if [ -n "\${MUT_EXIT:-}" ] && [ "\$verb" = run ]; then
 	"$REAL" "\$@"
@@ -116,6 +127,9 @@ mutate "consoleSize ignored" console.bats 'consoleSize' \
 	MUT_JQ='del(.process.consoleSize)'
 mutate "terminal ignored" console.bats 'stdio is a tty|pts device|/dev/console' \
 	MUT_JQ='.process.terminal = false'
+mutate "--pid-file ignored" lifecycle.bats 'pid-file' MUT_DROP_OPT=--pid-file
+mutate "--preserve-fds ignored" cli.bats 'preserve-fds passes|exec --preserve-fds' \
+	MUT_DROP_OPT=--preserve-fds
 
 echo "1..$n"
 echo "# $((n - failed)) of $n mutations caught"
