@@ -538,6 +538,35 @@ TEST(compile_cache_distrusts_others_and_tampering)
 	CHECK(system(cmd) == 0);
 }
 
+TEST(compile_cache_stays_bounded)
+{
+	char dir[] = "/tmp/isolatest-sccache-XXXXXX", cmd[160], path[96];
+	struct isola_seccomp *a = parse_text(
+		"{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"getppid\"],"
+		"\"action\":\"SCMP_ACT_ERRNO\"}]}", false);
+	struct isola_error err = {0};
+	int dfd;
+
+	CHECK(mkdtemp(dir) != NULL);
+	chmod(dir, 0700);
+	/* A full cache (64 other profiles) is emptied on the next miss. */
+	for (int i = 0; i < 64; i++) {
+		snprintf(path, sizeof(path), "%s/%016x.bpf", dir, i);
+		int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+		CHECK(fd >= 0);
+		if (fd >= 0)
+			close(fd);
+	}
+	CHECK(count_files(dir) == 64);
+	dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	CHECK(a && isola_seccomp_compile_cached(a, dfd, &err) == 0);
+	CHECK(count_files(dir) == 1);
+	close(dfd);
+	isola_seccomp_free(a);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	CHECK(system(cmd) == 0);
+}
+
 int main(void)
 {
 	return tap_run();

@@ -9,6 +9,7 @@
  * directory and files must belong to us and not be writable by others: a
  * planted file would be a seccomp bypass. Any doubt means compiling.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -124,6 +125,35 @@ static void *lookup(int dirfd, const char *name, const struct buf *key, size_t *
 	return steal_ptr(data);
 }
 
+/*
+ * Keep the cache bounded: engines create containers with many different
+ * profiles over time. On a miss with CACHE_MAX entries already there, the
+ * whole cache goes (a rebuild costs one compile per profile in use).
+ */
+#define CACHE_MAX 64
+
+static void prune_if_full(int dirfd)
+{
+	int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	struct dirent *de;
+	size_t n = 0;
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	while ((de = readdir(d)))
+		n += strstr(de->d_name, ".bpf") != NULL && de->d_name[0] != '.';
+	if (n >= CACHE_MAX) {
+		rewinddir(d);
+		while ((de = readdir(d)))
+			if (strstr(de->d_name, ".bpf") && de->d_name[0] != '.')
+				unlinkat(dirfd, de->d_name, 0);
+	}
+	closedir(d);
+}
+
 /* Best effort: a failed store only means compiling next time too. */
 static void store(int dirfd, const char *name, const struct buf *key, const void *bpf,
 		  size_t bpf_len)
@@ -133,6 +163,7 @@ static void store(int dirfd, const char *name, const struct buf *key, const void
 	int fd;
 	bool ok;
 
+	prune_if_full(dirfd);
 	snprintf(tmp, sizeof(tmp), ".%s.%d.tmp", name, (int)getpid());
 	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
