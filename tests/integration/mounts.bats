@@ -159,6 +159,46 @@ bind_mount() {
 	assert_output "write: Read-only file system"
 }
 
+@test "mounts: rnoexec, rnosuid, rnodev reach submounts" {
+	mkdir -p "$SRC/sub"
+	host_mount -t tmpfs isolatest-sub "$SRC/sub"
+	bind_mount /mnt/r "$SRC" rbind rnoexec rnosuid rnodev
+	run_ct_sep /probe mounts
+	assert_success
+	o=$(mopts /mnt/r/sub)
+	has_opt "$o" noexec
+	has_opt "$o" nosuid
+	has_opt "$o" nodev
+}
+
+@test "mounts: a plain noexec does not reach submounts" {
+	mkdir -p "$SRC/sub"
+	host_mount -t tmpfs isolatest-sub "$SRC/sub"
+	bind_mount /mnt/r "$SRC" rbind noexec
+	run_ct_sep /probe mounts
+	assert_success
+	has_opt "$(mopts /mnt/r)" noexec
+	lacks_opt "$(mopts /mnt/r/sub)" noexec
+}
+
+@test "mounts: rshared bind sends container mounts back to the host" {
+	host_mount --bind "$SRC" "$SRC"
+	mount --make-shared "$SRC"
+	mkdir -p "$SRC/fromct"
+	bind_mount /mnt/p "$SRC" rbind rshared
+	# without a shared rootfs the container's copy of the host tree is a slave, and a
+	# slave made shared only starts a new peer group inside the container
+	config_set '.linux.rootfsPropagation = "shared"'
+	config_set '.process.capabilities.bounding += ["CAP_SYS_ADMIN"]
+		| .process.capabilities.effective += ["CAP_SYS_ADMIN"]
+		| .process.capabilities.permitted += ["CAP_SYS_ADMIN"]'
+	ct_start_sleeper
+	run --separate-stderr rt exec "$CID" /bin/mount -t tmpfs isolatest-fromct /mnt/p/fromct
+	assert_success
+	MOUNTS_CREATED+=("$SRC/fromct")
+	grep -q " $SRC/fromct " /proc/self/mountinfo || fail "container mount did not propagate"
+}
+
 @test "mounts: rslave bind receives later host mounts" {
 	host_mount --bind "$SRC" "$SRC"
 	mount --make-shared "$SRC"
