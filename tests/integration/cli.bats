@@ -129,3 +129,33 @@ load helpers
 8
 /tmp"
 }
+
+@test "cli: --version is three lines: version, commit, spec" {
+	isola_only "runc prints go and libseccomp versions too"
+	run --separate-stderr "$RUNTIME" --version
+	assert_success
+	assert_equal "${#lines[@]}" 3
+	assert_line --index 0 --regexp '^isola-runtime version [0-9]'
+	assert_line --index 1 --regexp '^commit: .+'
+	assert_line --index 2 --regexp '^spec: 1\.[0-9]+\.[0-9]+'
+}
+
+@test "cli: spec --rootless writes a user-namespace config" {
+	d="$TEST_DIR/rl-spec"
+	mkdir -p "$d"
+	run rt spec --rootless -b "$d"
+	assert_success
+	jq -e '.linux.namespaces | map(.type) | index("user")' "$d/config.json" >/dev/null ||
+		fail "no user namespace: $(jq -c .linux.namespaces "$d/config.json")"
+	jq -e '.linux.uidMappings | length > 0' "$d/config.json" >/dev/null || fail "no uid mappings"
+	jq -e '.linux.gidMappings | length > 0' "$d/config.json" >/dev/null || fail "no gid mappings"
+}
+
+@test "cli: any 1.x ociVersion is accepted" {
+	for v in 1.0.0 1.0.2 1.1.0 1.2.0 1.3.0; do
+		CID=$(new_id)
+		config_set '.ociVersion = $v' --arg v "$v"
+		run_ct_sep /probe exit 0
+		assert_success
+	done
+}
