@@ -36,6 +36,15 @@ suites=("$@")
 log=$(mktemp /tmp/isola-test.XXXXXX)
 trap 'rm -f "$log"' EXIT
 
+# A sanitizer build (make asan) logs every ASan/LSan/UBSan report to a file:
+# a report in a process whose exit status no test looks at still fails the run.
+san_dir=""
+if grep -q -- '-fsanitize=' "$ISOLA_BUILD/build.ninja" 2>/dev/null; then
+	san_dir=$(mktemp -d /tmp/isola-san.XXXXXX)
+	export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:log_path=$san_dir/asan"
+	export UBSAN_OPTIONS="print_stacktrace=1:log_path=$san_dir/ubsan"
+fi
+
 run_unit() {
 	local t
 	for t in "$ISOLA_BUILD"/tests/unit/test-*; do
@@ -78,6 +87,16 @@ if [ -n "$leaks" ]; then
 	echo "not ok - host left clean after the tests"
 	echo "$leaks" | sed 's/^/# /'
 	failed=$((failed + 1))
+fi
+
+if [ -n "$san_dir" ]; then
+	if [ -n "$(ls -A "$san_dir")" ]; then
+		echo "not ok - sanitizer reports (kept in $san_dir)"
+		cat "$san_dir"/* | sed 's/^/# /'
+		failed=$((failed + 1))
+	else
+		rmdir "$san_dir"
+	fi
 fi
 
 if [ "$failed" -gt 0 ]; then

@@ -162,35 +162,61 @@ static int apply_overrides(struct cli *cli, struct exec_args *a, struct isola_pr
 	return 0;
 }
 
+/* The process to run: the config's, with the command line's overrides, or --process FILE. */
+static int exec_process(struct cli *cli, char **argv, struct exec_args *a,
+			const struct isola_config *c)
+{
+	struct isola_error err = {0};
+	struct isola_process fromfile = {0};
+	struct isola_process p = c->process; /* runc: exec starts from the config's process */
+	int r;
+	if (a->process_file) {
+		if (isola_process_load(a->process_file, &fromfile, &err) < 0)
+			return cli_fail(cli, &err);
+		p = fromfile;
+		r = 0;
+	} else {
+		p.args = argv + optind + 1;
+		p.terminal = false;
+		r = apply_overrides(cli, a, &p) ? 1 : 0;
+	}
+	if (r == 0) {
+		a->opts.process = &p;
+		r = isola_container_exec(&cli->rt, &a->opts, &err);
+		if (r < 0)
+			r = cli_fail(cli, &err);
+	}
+	/* Overrides own only what they allocated; the rest belongs to c. */
+	if (!a->process_file && p.env != c->process.env)
+		free(p.env);
+	if (!a->process_file && p.user.additional_gids != c->process.user.additional_gids)
+		free(p.user.additional_gids);
+	isola_process_release(&fromfile);
+	return r;
+}
+
+static int exec_run(struct cli *cli, int argc, char **argv, struct exec_args *a)
+{
+	if (!cli_nargs(cli, argc, optind, a->process_file ? 1 : 2, -1))
+		return 1;
+	a->opts.id = argv[optind];
+	struct isola_error err = {0};
+	struct isola_state *s = isola_state_load(cli->rt.root, a->opts.id, &err);
+	struct isola_config *c = s ? isola_container_config(s, &err) : NULL;
+	int r = c ? exec_process(cli, argv, a, c) : cli_fail(cli, &err);
+	isola_config_free(c);
+	isola_state_free(s);
+	return r;
+}
+
 VERB(exec)
 {
 	struct exec_args a = {0};
 	int r = parse_opts(cli, argc, argv, &a);
-	if (r)
-		return r;
-	if (!cli_nargs(cli, argc, optind, a.process_file ? 1 : 2, -1))
-		return 1;
-	a.opts.id = argv[optind];
-	struct isola_error err = {0};
-	struct isola_state *s = isola_state_load(cli->rt.root, a.opts.id, &err);
-	struct isola_config *c = s ? isola_container_config(s, &err) : NULL;
-	if (!c)
-		return cli_fail(cli, &err);
-	struct isola_process fromfile = {0};
-	struct isola_process p = c->process; /* runc: exec starts from the config's process */
-	if (a.process_file) {
-		if (isola_process_load(a.process_file, &fromfile, &err) < 0)
-			return cli_fail(cli, &err);
-		p = fromfile;
-	} else {
-		p.args = argv + optind + 1;
-		p.terminal = false;
-		if (apply_overrides(cli, &a, &p))
-			return 1;
-	}
-	a.opts.process = &p;
-	r = isola_container_exec(&cli->rt, &a.opts, &err);
-	if (r < 0)
-		return cli_fail(cli, &err);
+	if (r == 0)
+		r = exec_run(cli, argc, argv, &a);
+	free(a.env);
+	free(a.gids);
+	free(a.caps);
 	return r;
 }

@@ -13,6 +13,13 @@ int isola_ns_new_flags(const struct isola_config *c);
 /* setns() into every namespace of the config that has a path and whose type is in mask. */
 int isola_ns_join_paths(const struct isola_config *c, int mask, struct isola_error *err);
 /*
+ * Point pid_for_children back at our own pid namespace after a setns(CLONE_NEWPID)
+ * done for one fork. A no-op except under AddressSanitizer: LeakSanitizer's
+ * exit-time tracer is a child that checks getppid() (0 across pid namespaces)
+ * and quits, and the leak check then waits for it forever.
+ */
+void isola_ns_pid_for_children_reset(void);
+/*
  * Write uid_map / gid_map of pid. Without privilege: one mapping of our own id
  * is written directly (setgroups denied first); anything more goes through
  * newuidmap/newgidmap and /etc/subuid, /etc/subgid.

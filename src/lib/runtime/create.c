@@ -218,6 +218,7 @@ static int spawn_init(struct create_ctx *x, struct isola_error *err)
 		isola_init_main(&ix);
 	}
 	x->pid = pid;
+	isola_ns_pid_for_children_reset();
 	close(x->sync[1]);
 	x->sync[1] = -1;
 	if (!self_join && isola_cgroup_enter(x->cg, pid, err) < 0)
@@ -298,6 +299,7 @@ static void undo(struct create_ctx *x)
 	}
 	if (x->cg) {
 		isola_cgroup_destroy(x->cg, &e);
+		isola_cgroup_free(x->cg);
 		x->cg = NULL;
 	}
 	if (x->state.dir)

@@ -15,6 +15,7 @@
 #include "core/cleanup.h"
 #include "core/util.h"
 #include "linux/console.h"
+#include "linux/ns.h"
 #include "linux/process.h"
 #include "linux/spawn.h"
 #include "runtime/container.h"
@@ -126,6 +127,8 @@ static int exec_spawn(struct exec_ctx *x, pid_t *pid, struct isola_error *err)
 		return isola_err_sys(err, "clone");
 	if (*pid == 0)
 		exec_child(x);
+	if (fork_ns)
+		isola_ns_pid_for_children_reset();
 	close(x->sync[1]);
 	x->sync[1] = -1;
 	if (isola_process_oom_score_adj(*pid, x->opts->process, err) < 0 ||
