@@ -7,9 +7,12 @@
 #   RUNTIME  default $ISOLA_RUNTIME or build/src/runtime/isola-runtime
 #   -n N     runs of `run` under perf (default 200)
 #   -o DIR   output directory (default /tmp/isolaprof.<label>)
-# Prints: syscalls by count (strace -f -c), the slowest single syscalls
-# (strace -f -T), perf cpu-clock samples by DSO and symbol (no PMU on this VM:
-# cpu-clock only), callgrind instructions by object file and function.
+# Prints: syscalls by count (strace -f -c), files opened twice, the slowest
+# single syscalls (strace -f -T), perf cpu-clock samples by DSO and symbol (no
+# PMU on this VM: cpu-clock only), instructions per process and function by
+# ptrace single-step (bench/icount.c; slow, about 30 us a step here, but it
+# covers the container init, which valgrind cannot run), callgrind by object
+# file and function.
 set -uo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -91,6 +94,15 @@ if command -v perf >/dev/null; then
 	echo
 	perf report -i "$OUTD/perf.data" --no-children --sort dso,sym --stdio -g none 2>/dev/null |
 		grep -v '^#' | grep '%' | head -n 30 | cut -c1-120
+fi
+
+section "ptrace single-step: instructions of every process until it execs the container's program"
+if gcc -O2 -o "$OUTD/icount" "$HERE/icount.c" 2>/dev/null; then
+	"$OUTD/icount" -p "$OUTD/icount.prof" "$RT" --root "$ROOT" run --bundle "$B/true" \
+		isolatest-prof6 </dev/null >/dev/null 2>"$OUTD/icount.err"
+	clean 6
+	grep '^icount:' "$OUTD/icount.err"
+	python3 "$HERE/symbolize.py" "$OUTD/icount.prof" "$RT" 30
 fi
 
 if command -v valgrind >/dev/null; then

@@ -20,6 +20,7 @@ rss|max RSS of run|MB|0.0009765625|1
 faults|minor page faults of run|count|1|1
 syscalls|syscalls per run (strace -f)|count|1|1
 instr|user instructions per run (callgrind)|M|0.000001|1
+instr-pt|user instructions per run, all processes (ptrace)|M|0.000001|1
 size|binary size (stripped)|KB|1|1
 libs|shared libraries (ldd)|KB|1|1
 idle-up|idle: containers up|count|1|0

@@ -70,7 +70,7 @@ if [[ -z ${ISOLABENCH_INNER:-} ]]; then
 	BB=$(command -v busybox) || die "need busybox-static (scripts/install-deps)"
 	WORK=$(mktemp -d /tmp/isolabench.XXXXXX)
 	mkdir -p "$WORK/bin"
-	for c in limit cycle reaper; do
+	for c in limit cycle reaper icount; do
 		gcc -O2 -static -o "$WORK/bin/$c" "$HERE/$c.c" 2>/dev/null ||
 			gcc -O2 -o "$WORK/bin/$c" "$HERE/$c.c" || die "cannot build $c.c"
 	done
