@@ -60,10 +60,10 @@ teardown() {
 common_teardown() {
 	[ -n "${TEST_DIR:-}" ] || return 0
 	local id pid pids=()
-	for id in $("$RUNTIME" --root "$TEST_ROOT" list -q 2>/dev/null) $(ls "$TEST_ROOT" 2>/dev/null); do
-		pid=$("$RUNTIME" --root "$TEST_ROOT" state "$id" 2>/dev/null | jq -r '.pid // empty' 2>/dev/null)
+	for id in $(rt list -q 2>/dev/null) $(ls "$TEST_ROOT" 2>/dev/null); do
+		pid=$(rt state "$id" 2>/dev/null | jq -r '.pid // empty' 2>/dev/null)
 		[ -n "$pid" ] && [ "$pid" != 0 ] && pids+=("$pid")
-		"$RUNTIME" --root "$TEST_ROOT" delete -f "$id" >/dev/null 2>&1
+		rt delete -f "$id" >/dev/null 2>&1
 	done
 	for pid in "${pids[@]}" $(cat "$TEST_DIR"/*.pid 2>/dev/null); do
 		kill -9 "$pid" 2>/dev/null
@@ -157,8 +157,10 @@ config_add_mount() {
 	config_set '.mounts += [$m]' --argjson m "$1"
 }
 
+# rt ARGS...: the runtime under test with this test's --root. A runtime that hangs is
+# killed after RT_TIMEOUT seconds so one bug fails one test instead of stalling the run.
 rt() {
-	"$RUNTIME" --root "$TEST_ROOT" "$@"
+	timeout -k 5 "${RT_TIMEOUT:-60}" "$RUNTIME" --root "$TEST_ROOT" "$@"
 }
 
 # run_ct [ARGS...]: set args (if any) and run the container in the foreground to completion;
