@@ -121,6 +121,7 @@ scen_size() {
 		if [[ ! -f $rt ]]; then
 			fail_row size "$L"
 			fail_row libs "$L"
+			fail_row disk "$L"
 			continue
 		fi
 		cp "$rt" "$WORK/strip.bin" && strip --strip-all "$WORK/strip.bin" 2>/dev/null
@@ -134,6 +135,7 @@ scen_size() {
 			lkb=$((lkb + $(stat -L -c %s "$l") / 1024))
 		done
 		echo "$lkb" | value_row libs "$L" "$n libs"
+		echo "$((kb + lkb))" | value_row disk "$L" ""
 		echo "$L:" $libs >>"$OUT/libs.txt"
 	done
 	rm -f "$WORK/strip.bin"

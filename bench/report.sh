@@ -23,6 +23,7 @@ instr|user instructions per run (callgrind)|M|0.000001|1
 instr-pt|user instructions per run, all processes (ptrace)|M|0.000001|1
 size|binary size (stripped)|KB|1|1
 libs|shared libraries (ldd)|KB|1|1
+disk|binary + shared libraries|KB|1|1
 idle-up|idle: containers up|count|1|0
 idle-procs|idle: processes left outside containers|count|1|0
 idle-pss|idle: PSS of those per container|KB|1|0
@@ -99,7 +100,7 @@ report_machine() {
 	for i in "${!LABELS[@]}"; do
 		echo "- ${LABELS[$i]} = \`${PATHS[$i]}\` ($(timeout 5 "${PATHS[$i]}" --version 2>/dev/null | head -1 || echo '?'))"
 	done
-	echo "- floor = \`bench/limit.c\` doing the same kernel work with nothing else (\`limit -a -f\`; exec: \`limit -e PID\`; state: fork+exec /bin/true)"
+	echo "- floor = \`bench/limit.c\` doing the same kernel work with nothing else (\`limit -a -f\`; cold: \`limit -a -f -t\`; exec: \`limit -e PID\`; state: fork+exec /bin/true)"
 	echo "- command: \`$ISOLABENCH_CMD\` (runs=$RUNS in $ROUNDS rotated rounds, warmup=$WARMUP, $TP_N containers x $TP_RUNS per batch, $RSS_RUNS memory runs), $(date -u +%F) commit $(report_commit)"
 }
 
