@@ -210,7 +210,7 @@ pm_status() {
 	run_ok pm ps -a -q
 	out_is ""
 	local left
-	left=$(find /sys/fs/cgroup -maxdepth 3 -type d -name "*$id*" 2>/dev/null)
+	left=$(find /sys/fs/cgroup -maxdepth 3 -type d -name "*$id*" 2>/dev/null || true)
 	[ -z "$left" ] || fail "cgroups left: $left"
 }
 

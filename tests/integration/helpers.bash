@@ -281,7 +281,8 @@ assert_clean() {
 	assert_failure
 	[ ! -e "$TEST_ROOT/$id" ] || fail "state dir left: $TEST_ROOT/$id"
 	local cg
-	cg=$(find /sys/fs/cgroup -maxdepth 4 -type d -name "*$id*" 2>/dev/null)
+	# find fails when another cgroup vanishes mid-walk: only its output counts
+	cg=$(find /sys/fs/cgroup -maxdepth 4 -type d -name "*$id*" 2>/dev/null || true)
 	[ -z "$cg" ] || fail "cgroup left: $cg"
 	if pgrep -f "$id" >/dev/null; then
 		fail "process left: $(pgrep -af "$id")"

@@ -163,8 +163,6 @@ static int init_steps(struct isola_init_ctx *x, char **exe, const char **phase,
 	const struct isola_config *c = x->config;
 	cleanup_free char *state = NULL;
 	struct isola_rootfs r = {.rootfd = -1, .devnull = -1};
-	/* Until execve resets it: nothing in a joined pid namespace may ptrace us (CVE-2016-9962). */
-	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	if (close_unneeded_fds(x, err) < 0)
 		return -1;
 	/* Nodes and dirs we create get exactly the modes asked for; the process's umask comes later. */
@@ -172,6 +170,12 @@ static int init_steps(struct isola_init_ctx *x, char **exe, const char **phase,
 	/* GO carries the state JSON that hooks get on stdin. */
 	if (isola_sync_recv(x->sync, ISOLA_SYNC_GO, NULL, &state, err) < 0)
 		return -1;
+	/*
+	 * Until execve resets it: nothing in a joined pid namespace may ptrace us
+	 * (CVE-2016-9962). Only after GO: a non-dumpable process's /proc files
+	 * belong to root, and an unprivileged runtime writes our id maps there.
+	 */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	bool seal_early = !has_hooks(c, ISOLA_HOOK_START_CONTAINER);
 	int rc = -1;
 	if (init_namespaces(x, err) < 0 || init_rootfs(x, &r, state, err) < 0 ||
