@@ -129,7 +129,11 @@ class H(http.server.BaseHTTPRequestHandler):
 http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
 PY
 	srv=$!
-	sleep 0.5
+	# Wait until it listens (a loaded machine may take longer than any fixed sleep).
+	for _ in $(seq 200); do
+		(: </dev/tcp/127.0.0.1/"$port") 2>/dev/null && break
+		sleep 0.05
+	done
 	run isola pull -q --tls-verify=false "127.0.0.1:$port/x/broken:1"
 	run2_status=$status
 	run2_output=$output

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cgroup/internal.h"
+#include "core/util.h"
 #include "core/cleanup.h"
 
 /*
@@ -52,7 +53,6 @@ static int v2_freeze(const struct cg_hier *h, bool freeze, struct isola_error *e
 {
 	cleanup_free char *ev = cg_path_join(h->dir, "cgroup.events");
 	cleanup_close int fd = -1;
-	long waited = 0;
 	if (!ev)
 		return isola_err(err, ISOLA_ERR_SYSTEM, ENOMEM, "freeze");
 	if (!cg_file_exists(h->dir, "cgroup.freeze"))
@@ -63,16 +63,18 @@ static int v2_freeze(const struct cg_hier *h, bool freeze, struct isola_error *e
 		return isola_err_sys(err, "open \"%s\"", ev);
 	if (cg_write(h->dir, "cgroup.freeze", freeze ? "1" : "0", err) < 0)
 		return -1;
-	for (int i = 0; waited < 5000; i++) {
+	/* Real time, not the sum of poll timeouts: poll may return at once. */
+	long long deadline = isola_now_ms() + 5000;
+	for (int i = 0; isola_now_ms() < deadline; i++) {
 		int r = v2_is_frozen(h, err);
 		if (r < 0)
 			return -1;
 		if (r == (int)freeze)
 			return 0;
 		struct pollfd pfd = {.fd = fd, .events = POLLPRI};
-		int ms = i < 4 ? 1 << i : 10;
-		poll(&pfd, 1, ms);
-		waited += ms;
+		char buf[256];
+		if (poll(&pfd, 1, i < 4 ? 1 << i : 10) > 0 && lseek(fd, 0, SEEK_SET) == 0)
+			(void)!read(fd, buf, sizeof(buf)); /* re-arm the kernfs notification */
 	}
 	if (freeze)
 		cg_write(h->dir, "cgroup.freeze", "0", NULL);
