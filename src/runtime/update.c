@@ -110,16 +110,22 @@ VERB(update)
 	const char *file = NULL;
 	int c;
 	while ((c = getopt_long(argc, argv, "+r:", opts, NULL)) != -1) {
+		int bad = 0;
 		if (c == 'r')
 			file = optarg;
-		else if (c >= 256 && c < 256 + (int)NFLAGS) {
-			if (add_flag(cli, res, &flags[c - 256], optarg))
-				return 1;
-		} else
-			return cli_usage(cli, 1);
+		else if (c >= 256 && c < 256 + (int)NFLAGS)
+			bad = add_flag(cli, res, &flags[c - 256], optarg);
+		else
+			bad = cli_usage(cli, 1);
+		if (bad) {
+			json_object_put(res);
+			return bad;
+		}
 	}
-	if (!cli_nargs(cli, argc, optind, 1, 1))
+	if (!cli_nargs(cli, argc, optind, 1, 1)) {
+		json_object_put(res);
 		return 1;
+	}
 	if (file) {
 		json_object_put(res);
 		if (!(res = read_resources(cli, file)))
