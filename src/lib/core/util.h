@@ -15,9 +15,14 @@ int isola_read_file_at(int dirfd, const char *path, char **out, size_t *len,
 /* Write data to an existing file (O_WRONLY|O_TRUNC when trunc). */
 int isola_write_file_at(int dirfd, const char *path, const char *data, size_t len,
 			struct isola_error *err);
-/* Atomically replace dirfd/path: tmp file, fsync when durable, rename. */
-int isola_write_file_atomic(int dirfd, const char *path, const char *data, size_t len,
-			    bool durable, struct isola_error *err);
+/*
+ * Atomically replace dirfd/path (a file of the given mode): tmp file, rename.
+ * durable: fsync the file and its directory, so a crash leaves the old or
+ * the new content, never a torn one (the image store needs that; runtime
+ * state on /run does not).
+ */
+int isola_write_file_atomic(int dirfd, const char *path, const void *data, size_t len,
+			    mode_t mode, bool durable, struct isola_error *err);
 /* write(2) all of it, retrying on EINTR/short writes; returns 0 or -1 (errno). */
 int isola_write_all(int fd, const void *buf, size_t len);
 /* read(2) exactly len bytes; returns bytes read (< len on EOF) or -1. */

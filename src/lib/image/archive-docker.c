@@ -90,7 +90,7 @@ int isola_archive_load_docker(struct isola_store *s, int dirfd, const char *name
 {
 	size_t n = 0;
 	cleanup_free char *buf =
-	    isola_read_file_at(dirfd, "manifest.json", ISOLA_MANIFEST_MAX, NULL, err);
+	    isola_read_small_file_at(dirfd, "manifest.json", ISOLA_MANIFEST_MAX, NULL, err);
 	if (!buf)
 		return -1;
 	struct json_object *root = json_tokener_parse(buf);

@@ -148,7 +148,7 @@ static int load_oci(struct isola_store *s, int dirfd, const char *name,
 	struct json_object *arr;
 	size_t n = 0;
 	cleanup_free char *buf =
-	    isola_read_file_at(dirfd, "index.json", ISOLA_MANIFEST_MAX, NULL, err);
+	    isola_read_small_file_at(dirfd, "index.json", ISOLA_MANIFEST_MAX, NULL, err);
 	if (!buf)
 		return isola_err_prefix(err, "archive");
 	struct json_object *root = json_tokener_parse(buf);

@@ -9,48 +9,10 @@
 #include <unistd.h>
 
 #include "core/cleanup.h"
+#include "core/util.h"
 #include "image/fsutil.h"
 
-static int write_all(int fd, const void *buf, size_t len)
-{
-	const char *p = buf;
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-int isola_write_atomic_at(int dirfd, const char *name, const void *buf, size_t len, mode_t mode,
-			  struct isola_error *err)
-{
-	char tmp[PATH_MAX];
-	snprintf(tmp, sizeof(tmp), "%s.tmp-%d", name, (int)getpid());
-	cleanup_close int fd =
-	    openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
-	if (fd < 0)
-		return isola_err_sys(err, "create \"%s\"", tmp);
-	if (write_all(fd, buf, len) < 0 || fsync(fd) < 0) {
-		isola_err_sys(err, "write \"%s\"", tmp);
-		unlinkat(dirfd, tmp, 0);
-		return -1;
-	}
-	if (renameat(dirfd, tmp, dirfd, name) < 0) {
-		isola_err_sys(err, "rename \"%s\"", tmp);
-		unlinkat(dirfd, tmp, 0);
-		return -1;
-	}
-	isola_fsync_dir_at(dirfd, ".");
-	return 0;
-}
-
-char *isola_read_file_at(int dirfd, const char *name, size_t max, size_t *len,
+char *isola_read_small_file_at(int dirfd, const char *name, size_t max, size_t *len,
 			 struct isola_error *err)
 {
 	cleanup_close int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);

@@ -6,16 +6,11 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "core/util.h"
 #include "isola/error.h"
 
-/*
- * Write a whole file atomically: a temp file next to it, fsync, rename over
- * name, fsync the directory. A crash leaves either the old or the new file.
- */
-int isola_write_atomic_at(int dirfd, const char *name, const void *buf, size_t len, mode_t mode,
-			  struct isola_error *err);
 /* Read a whole (small) file; NUL-terminated; fails past max bytes. */
-char *isola_read_file_at(int dirfd, const char *name, size_t max, size_t *len,
+char *isola_read_small_file_at(int dirfd, const char *name, size_t max, size_t *len,
 			 struct isola_error *err);
 /* mkdir -p relative to dirfd (no symlinks followed); existing dirs are fine. */
 int isola_mkdirs_at(int dirfd, const char *path, mode_t mode, struct isola_error *err);

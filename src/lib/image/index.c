@@ -125,7 +125,7 @@ int isola_index_load(struct isola_store *s, struct isola_image_index *idx, struc
 {
 	*idx = (struct isola_image_index){0};
 	struct isola_error rerr;
-	cleanup_free char *buf = isola_read_file_at(s->rootfd, INDEX_FILE, INDEX_MAX, NULL, &rerr);
+	cleanup_free char *buf = isola_read_small_file_at(s->rootfd, INDEX_FILE, INDEX_MAX, NULL, &rerr);
 	if (!buf) {
 		if (rerr.kind == ISOLA_ERR_NOT_FOUND)
 			return 0;
@@ -175,7 +175,7 @@ int isola_index_save(struct isola_store *s, const struct isola_image_index *idx,
 	json_object_object_add(root, "images", arr);
 	size_t len;
 	const char *text = json_object_to_json_string_length(root, JSON_C_TO_STRING_PRETTY, &len);
-	int r = isola_write_atomic_at(s->rootfd, INDEX_FILE, text, len, 0600, err);
+	int r = isola_write_file_atomic(s->rootfd, INDEX_FILE, text, len, 0600, true, err);
 	json_object_put(root);
 	return r;
 }

@@ -45,7 +45,7 @@ int64_t isola_layer_size(struct isola_store *s, const char *chain_id)
 	int64_t size = 0;
 	layer_name(chain_id, name, sizeof(name));
 	strcat(name, "/info.json");
-	cleanup_free char *buf = isola_read_file_at(s->rootfd, name, 1 << 16, NULL, NULL);
+	cleanup_free char *buf = isola_read_small_file_at(s->rootfd, name, 1 << 16, NULL, NULL);
 	if (!buf || !(root = json_tokener_parse(buf)))
 		return 0;
 	if (json_object_object_get_ex(root, "size", &v))
@@ -60,7 +60,7 @@ static int write_info(int dirfd, const char *diff_id, const char *blob, int64_t 
 	char buf[512];
 	int n = snprintf(buf, sizeof(buf), "{\"diff_id\":\"%s\",\"blob\":\"%s\",\"size\":%lld}\n",
 			 diff_id, blob, (long long)size);
-	return isola_write_atomic_at(dirfd, "info.json", buf, (size_t)n, 0644, err);
+	return isola_write_file_atomic(dirfd, "info.json", buf, (size_t)n, 0644, true, err);
 }
 
 static int verify(const struct isola_unpack_result *res, const char *blob, const char *expected,

@@ -67,7 +67,7 @@ static void each_container(struct isola_store *s, void (*fn)(struct json_object 
 		if (de->d_name[0] == '.')
 			continue;
 		snprintf(name, sizeof(name), "%s/rootfs.json", de->d_name);
-		cleanup_free char *buf = isola_read_file_at(dirfd(d), name, 1 << 20, NULL, NULL);
+		cleanup_free char *buf = isola_read_small_file_at(dirfd(d), name, 1 << 20, NULL, NULL);
 		struct json_object *root = buf ? json_tokener_parse(buf) : NULL;
 		if (root)
 			fn(root, data);

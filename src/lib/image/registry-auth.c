@@ -16,7 +16,7 @@
 static struct json_object *load_authfile(const char *path)
 {
 	cleanup_free char *buf =
-	    path ? isola_read_file_at(AT_FDCWD, path, 1 << 20, NULL, NULL) : NULL;
+	    path ? isola_read_small_file_at(AT_FDCWD, path, 1 << 20, NULL, NULL) : NULL;
 	struct json_object *o = buf ? json_tokener_parse(buf) : NULL;
 	if (!o || !json_object_is_type(o, json_type_object)) {
 		json_object_put(o);
@@ -79,7 +79,7 @@ static int save_authfile(const char *path, struct json_object *root, struct isol
 		return isola_err_sys(err, "open \"%s\"", dir);
 	size_t len;
 	const char *text = json_object_to_json_string_length(root, JSON_C_TO_STRING_PRETTY, &len);
-	return isola_write_atomic_at(dfd, name, text, len, 0600, err);
+	return isola_write_file_atomic(dfd, name, text, len, 0600, true, err);
 }
 
 int isola_login(const char *registry, const char *user, const char *password,

@@ -198,7 +198,7 @@ char *isola_blob_get(struct isola_store *s, const char *digest, size_t max, size
 		return NULL;
 	}
 	blob_name(digest, name, sizeof(name));
-	cleanup_free char *buf = isola_read_file_at(s->rootfd, name, max, &n, err);
+	cleanup_free char *buf = isola_read_small_file_at(s->rootfd, name, max, &n, err);
 	if (!buf) {
 		isola_err_prefix(err, "blob %s", digest);
 		return NULL;

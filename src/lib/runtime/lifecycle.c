@@ -45,13 +45,23 @@ struct isola_config *isola_container_config(const struct isola_state *s, struct 
 	return isola_config_parse(text, s->bundle, err);
 }
 
+/* Load a container's state with its lock held (start and delete change it). */
+static struct isola_state *load_locked(const struct isola_rt *rt, const char *id, int *lock,
+				       struct isola_error *err)
+{
+	struct isola_state *s = isola_state_load(rt->root, id, err);
+	if (s && (*lock = isola_state_lock(s, err)) < 0) {
+		isola_state_free(s);
+		return NULL;
+	}
+	return s;
+}
+
 int isola_container_start(const struct isola_rt *rt, const char *id, struct isola_error *err)
 {
-	cleanup_state struct isola_state *s = isola_state_load(rt->root, id, err);
+	cleanup_close int lock = -1;
+	cleanup_state struct isola_state *s = load_locked(rt, id, &lock, err);
 	if (!s)
-		return -1;
-	cleanup_close int lock = isola_state_lock(s, err);
-	if (lock < 0)
 		return -1;
 	enum isola_status st = isola_state_status(s);
 	if (st == ISOLA_STATUS_STOPPED)
@@ -148,11 +158,9 @@ static int stop_processes(const struct isola_state *s, struct isola_cgroup *cg,
 int isola_container_delete(const struct isola_rt *rt, const char *id, bool force,
 			   struct isola_error *err)
 {
-	cleanup_state struct isola_state *s = isola_state_load(rt->root, id, err);
+	cleanup_close int lock = -1;
+	cleanup_state struct isola_state *s = load_locked(rt, id, &lock, err);
 	if (!s)
-		return -1;
-	cleanup_close int lock = isola_state_lock(s, err);
-	if (lock < 0)
 		return -1;
 	enum isola_status st = isola_state_status(s);
 	if ((st == ISOLA_STATUS_RUNNING || st == ISOLA_STATUS_PAUSED) && !force)

@@ -106,7 +106,7 @@ int isola_state_save(const struct isola_state *s, struct isola_error *err)
 	const char *text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
 	cleanup_close int dfd = open(s->dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	int r = dfd < 0 ? isola_err_sys(err, "open state dir")
-			: isola_write_file_atomic(dfd, "state.json", text, strlen(text), false, err);
+			: isola_write_file_atomic(dfd, "state.json", text, strlen(text), 0600, false, err);
 	json_object_put(o);
 	return r;
 }
@@ -201,7 +201,7 @@ int isola_state_save_cgroup(const struct isola_state *s, struct isola_error *err
 	cleanup_close int dfd = open(s->dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0)
 		return isola_err_sys(err, "open state dir");
-	return isola_write_file_atomic(dfd, "cgroup", s->cgroup, strlen(s->cgroup), false, err);
+	return isola_write_file_atomic(dfd, "cgroup", s->cgroup, strlen(s->cgroup), 0600, false, err);
 }
 
 int isola_state_lock(const struct isola_state *s, struct isola_error *err)
@@ -355,7 +355,7 @@ int isola_write_pid_file(const char *path, pid_t pid, struct isola_error *err)
 {
 	char buf[16];
 	int n = snprintf(buf, sizeof(buf), "%d", (int)pid);
-	if (isola_write_file_atomic(AT_FDCWD, path, buf, (size_t)n, false, err) < 0)
+	if (isola_write_file_atomic(AT_FDCWD, path, buf, (size_t)n, 0644, false, err) < 0)
 		return isola_err_prefix(err, "pid file");
 	return 0;
 }

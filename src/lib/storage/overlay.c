@@ -15,7 +15,7 @@
 static bool overlay_supported(void)
 {
 	cleanup_free char *fs =
-	    isola_read_file_at(AT_FDCWD, "/proc/filesystems", 1 << 16, NULL, NULL);
+	    isola_read_small_file_at(AT_FDCWD, "/proc/filesystems", 1 << 16, NULL, NULL);
 	return fs && strstr(fs, "\toverlay\n");
 }
 

@@ -67,7 +67,7 @@ static int record_save(int cdirfd, const struct record *r, struct isola_error *e
 	json_object_object_add(o, "layers", arr);
 	size_t len;
 	const char *text = json_object_to_json_string_length(o, JSON_C_TO_STRING_PLAIN, &len);
-	int ret = isola_write_atomic_at(cdirfd, "rootfs.json", text, len, 0600, err);
+	int ret = isola_write_file_atomic(cdirfd, "rootfs.json", text, len, 0600, true, err);
 	json_object_put(o);
 	return ret;
 }
@@ -93,7 +93,7 @@ static int record_parse(struct json_object *o, struct record *r, struct isola_er
 static int record_load(int cdirfd, struct record *r, struct isola_error *err)
 {
 	*r = (struct record){0};
-	cleanup_free char *buf = isola_read_file_at(cdirfd, "rootfs.json", 1 << 20, NULL, err);
+	cleanup_free char *buf = isola_read_small_file_at(cdirfd, "rootfs.json", 1 << 20, NULL, err);
 	if (!buf)
 		return -1;
 	struct json_object *o = json_tokener_parse(buf);
