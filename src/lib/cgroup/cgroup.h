@@ -108,6 +108,12 @@ int isola_cgroup_oom_count(const struct isola_cgroup *cg, unsigned long *count,
  */
 int isola_cgroup_mount(const struct isola_cgroup *cg, int dirfd, unsigned long flags,
 		       struct isola_error *err);
+/*
+ * The same, given also how to resolve dirfd again (path inside rootfd): the
+ * mount(2) fallback for kernels without the new mount API needs it.
+ */
+int isola_cgroup_mount_at(const struct isola_cgroup *cg, int dirfd, int rootfd, const char *path,
+			  unsigned long flags, struct isola_error *err);
 
 /* Warnings callback for cgroups loaded from state (update). */
 void isola_cgroup_set_warn(struct isola_cgroup *cg, isola_cgroup_warn_fn fn, void *data);

@@ -63,6 +63,18 @@ static bool all_empty(const struct isola_cgroup *cg)
 	return true;
 }
 
+/* rmdir the parents we created above the leaf d (d is cut in place). */
+static int remove_parents(char *d, int created)
+{
+	for (int i = 1; i < created; i++) {
+		*strrchr(d, '/') = '\0';
+		/* a sibling container may share the parent: leave it then */
+		if (rmdir(d) < 0 && errno != ENOTEMPTY && errno != EBUSY && errno != ENOENT)
+			return -1;
+	}
+	return 0;
+}
+
 /* rmdir the leaf (with anything nested in it), then the parents we created. */
 int cg_remove_dirs(const struct cg_hier *h)
 {
@@ -73,13 +85,29 @@ int cg_remove_dirs(const struct cg_hier *h)
 		return -1;
 	if (cg_rmdir_tree(d) < 0)
 		return -1;
-	for (int i = 1; i < h->created; i++) {
-		*strrchr(d, '/') = '\0';
-		/* a sibling container may share the parent: leave it then */
-		if (rmdir(d) < 0 && errno != ENOTEMPTY && errno != EBUSY && errno != ENOENT)
-			return -1;
+	return remove_parents(d, h->created);
+}
+
+/*
+ * The common case: the container has exited and each leaf is empty. rmdir
+ * refuses (EBUSY) a cgroup that still has tasks or children, so trying it
+ * first is safe, and it saves reading cgroup.procs and listing each leaf
+ * twice (about 13 syscalls per hierarchy). The first refusal hands over to
+ * the careful path; what was removed already reads as gone there.
+ */
+static bool remove_fast(const struct isola_cgroup *cg)
+{
+	for (size_t k = 0; k < cg->nh; k++) {
+		const struct cg_hier *h = &cg->h[k];
+		if (h->created == 0 || !h->dir)
+			continue;
+		if (rmdir(h->dir) < 0 && errno != ENOENT)
+			return false;
+		cleanup_free char *d = strdup(h->dir);
+		if (!d || remove_parents(d, h->created) < 0)
+			return false;
 	}
-	return 0;
+	return true;
 }
 
 /*
@@ -90,7 +118,7 @@ int isola_cgroup_destroy(struct isola_cgroup *cg, struct isola_error *err)
 {
 	struct isola_error ignored;
 	long waited = 0;
-	if (cg->disabled)
+	if (cg->disabled || remove_fast(cg))
 		return 0;
 	for (int i = 0; waited < 5000; i++) {
 		if (!all_empty(cg)) {

@@ -16,6 +16,7 @@
 
 #include "cgroup/internal.h"
 #include "core/cleanup.h"
+#include "linux/mounts.h"
 
 static uint64_t attr_of(unsigned long flags)
 {
@@ -41,8 +42,36 @@ static uint64_t attr_of(unsigned long flags)
 static bool in_own_cgroupns(const struct cg_hier *h)
 {
 	cleanup_free char *own = cg_own_path(h, NULL);
+	/* mountinfo only when the cheap check passes (it rarely does without a cgroupns) */
+	if (!own || strcmp(own, "/") != 0)
+		return false;
 	cleanup_free char *root = cg_mount_root(h->mount);
-	return own && root && strcmp(own, "/") == 0 && strncmp(root, "/..", 3) == 0;
+	return root && strncmp(root, "/..", 3) == 0;
+}
+
+/* mount(2) form of fresh_cgroup + move_mount. */
+static int compat_fresh(const struct cg_hier *h, const struct isola_mnt_dst *d,
+			unsigned long flags, struct isola_error *err)
+{
+	char data[512];
+	const char *type = h->kind == CG_V2 ? "cgroup2" : "cgroup";
+	bool named_only = h->kind == CG_V1 && strncmp(h->controllers, "name=", 5) == 0;
+	snprintf(data, sizeof(data), "%s%s", named_only ? "none," : "",
+		 h->kind == CG_V1 ? h->controllers : "");
+	if (isola_compat_fs(type, type, flags, data[0] ? data : NULL, d, false, err) < 0)
+		return isola_err_prefix(err, "cgroup \"%s\"", h->mount);
+	return 0;
+}
+
+static int compat_bind(const struct cg_hier *h, const struct isola_mnt_dst *d,
+		       unsigned long flags, struct isola_error *err)
+{
+	cleanup_close int src = open(h->dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (src < 0)
+		return isola_err_sys(err, "open \"%s\"", h->dir);
+	if (isola_compat_bind(src, d, false, flags, 0, err) < 0)
+		return isola_err_prefix(err, "bind \"%s\"", h->dir);
+	return 0;
 }
 
 static int fresh_cgroup(const struct cg_hier *h, uint64_t attr, struct isola_error *err)
@@ -82,10 +111,15 @@ static int bind_dir(const struct cg_hier *h, uint64_t attr, struct isola_error *
 	return steal_fd(m);
 }
 
-/* Mount h's view onto the directory target (an fd). */
-static int mount_hier(const struct cg_hier *h, int target, bool fresh, uint64_t attr,
-		      struct isola_error *err)
+/* Mount h's view onto the directory d->fd. */
+static int mount_hier(const struct cg_hier *h, const struct isola_mnt_dst *d, bool fresh,
+		      unsigned long flags, struct isola_error *err)
 {
+	uint64_t attr = attr_of(flags);
+	flags &= MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC;
+	if (isola_mount_compat())
+		return fresh ? compat_fresh(h, d, flags, err) : compat_bind(h, d, flags, err);
+	int target = d->fd;
 	cleanup_close int m = fresh ? fresh_cgroup(h, attr, err) : bind_dir(h, attr, err);
 	if (m < 0)
 		return -1;
@@ -107,30 +141,74 @@ static int add_links(int root, const char *name, struct isola_error *err)
 	return 0;
 }
 
-static int populate_v1(const struct isola_cgroup *cg, int root, uint64_t attr,
+static int compat_hier(const struct cg_hier *h, int root, const char *name, bool fresh,
+		       unsigned long flags, struct isola_error *err)
+{
+	cleanup_close int t = openat(root, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (t < 0)
+		return isola_err_sys(err, "open cgroup \"%s\"", name);
+	struct isola_mnt_dst d = {.fd = t, .rootfd = root, .path = name};
+	return mount_hier(h, &d, fresh, flags, err);
+}
+
+/*
+ * New-API form: the tree goes straight onto root/name (one plain name in the
+ * tmpfs we just made, trailing symlinks not followed), and its attributes
+ * come with the one recursive mount_setattr mount_v1 does at the end.
+ */
+static int attach_hier(const struct cg_hier *h, int root, const char *name, bool fresh,
+		       struct isola_error *err)
+{
+	cleanup_close int m = fresh ? fresh_cgroup(h, 0, err)
+				    : open_tree(AT_FDCWD, h->dir, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	if (m < 0)
+		return fresh ? -1 : isola_err_sys(err, "open_tree \"%s\"", h->dir);
+	if (move_mount(m, "", root, name, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		return isola_err_sys(err, "move_mount cgroup \"%s\"", h->mount);
+	return 0;
+}
+
+static int populate_v1(const struct isola_cgroup *cg, int root, unsigned long flags,
 		       struct isola_error *err)
 {
 	/* one cgroup namespace covers every hierarchy: ask once */
 	bool fresh = in_own_cgroupns(&cg->h[0]);
+	bool compat = isola_mount_compat();
 	for (size_t i = 0; i < cg->nh; i++) {
 		const struct cg_hier *h = &cg->h[i];
 		const char *name = strrchr(h->mount, '/') ? strrchr(h->mount, '/') + 1 : h->mount;
 		if (mkdirat(root, name, 0755) < 0 && errno != EEXIST)
 			return isola_err_sys(err, "mkdir cgroup \"%s\"", name);
-		cleanup_close int t = openat(root, name, O_PATH | O_DIRECTORY | O_NOFOLLOW |
-							   O_CLOEXEC);
-		if (t < 0)
-			return isola_err_sys(err, "open cgroup \"%s\"", name);
-		if (mount_hier(h, t, fresh, attr, err) < 0 || add_links(root, name, err) < 0)
+		int r = compat ? compat_hier(h, root, name, fresh, flags, err)
+			       : attach_hier(h, root, name, fresh, err);
+		if (r < 0 || add_links(root, name, err) < 0)
 			return -1;
 	}
 	return 0;
 }
 
-static int mount_v1(const struct isola_cgroup *cg, int dirfd, uint64_t attr,
-		    struct isola_error *err)
+/* mount(2) form of mount_v1: the tmpfs is mounted first, then found again by path. */
+static int compat_v1(const struct isola_cgroup *cg, const struct isola_mnt_dst *d,
+		     unsigned long flags, struct isola_error *err)
 {
-	struct mount_attr ro = {.attr_set = MOUNT_ATTR_RDONLY};
+	unsigned long tflags = flags & (MS_NOSUID | MS_NODEV | MS_NOEXEC);
+	cleanup_close int m = isola_compat_fs("tmpfs", "tmpfs", tflags, "mode=755", d, true, err);
+	if (m < 0)
+		return isola_err_prefix(err, "tmpfs for /sys/fs/cgroup");
+	if (populate_v1(cg, m, flags, err) < 0)
+		return -1;
+	if ((flags & MS_RDONLY) && isola_compat_remount(m, MS_RDONLY, 0, err) < 0)
+		return isola_err_prefix(err, "make /sys/fs/cgroup read-only");
+	return 0;
+}
+
+static int mount_v1(const struct isola_cgroup *cg, const struct isola_mnt_dst *d,
+		    unsigned long flags, struct isola_error *err)
+{
+	uint64_t attr = attr_of(flags);
+	struct mount_attr all = {.attr_set = attr};
+	if (isola_mount_compat())
+		return compat_v1(cg, d, flags, err);
 	cleanup_close int fs = fsopen("tmpfs", FSOPEN_CLOEXEC), m = -1;
 	if (fs < 0 || fsconfig(fs, FSCONFIG_SET_STRING, "mode", "755", 0) < 0 ||
 	    fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
@@ -138,24 +216,30 @@ static int mount_v1(const struct isola_cgroup *cg, int dirfd, uint64_t attr,
 	m = fsmount(fs, FSMOUNT_CLOEXEC, (unsigned int)(attr & ~(uint64_t)MOUNT_ATTR_RDONLY));
 	if (m < 0)
 		return isola_err_sys(err, "fsmount tmpfs");
-	if (move_mount(m, "", dirfd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+	if (move_mount(m, "", d->fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
 		return isola_err_sys(err, "move_mount tmpfs for /sys/fs/cgroup");
-	if (populate_v1(cg, m, attr, err) < 0)
+	if (populate_v1(cg, m, flags, err) < 0)
 		return -1;
-	/* read-only only now: the directories had to be made first */
-	if ((attr & MOUNT_ATTR_RDONLY) && mount_setattr(m, "", AT_EMPTY_PATH, &ro, sizeof(ro)) < 0)
-		return isola_err_sys(err, "make /sys/fs/cgroup read-only");
+	/* the tmpfs and every hierarchy on it at once; read-only only now: mkdir came first */
+	if (attr && mount_setattr(m, "", AT_EMPTY_PATH | AT_RECURSIVE, &all, sizeof(all)) < 0)
+		return isola_err_sys(err, "set attributes of /sys/fs/cgroup");
 	return 0;
+}
+
+int isola_cgroup_mount_at(const struct isola_cgroup *cg, int dirfd, int rootfd, const char *path,
+			  unsigned long flags, struct isola_error *err)
+{
+	struct isola_mnt_dst d = {.fd = dirfd, .rootfd = rootfd, .path = path};
+	if (cg->disabled || cg->nh == 0)
+		return isola_err(err, ISOLA_ERR_UNSUPPORTED, 0,
+				 "no cgroups for this container: nothing to mount");
+	if (cg->layout == CG_LAYOUT_V2 && cg->nh == 1)
+		return mount_hier(&cg->h[0], &d, in_own_cgroupns(&cg->h[0]), flags, err);
+	return mount_v1(cg, &d, flags, err);
 }
 
 int isola_cgroup_mount(const struct isola_cgroup *cg, int dirfd, unsigned long flags,
 		       struct isola_error *err)
 {
-	uint64_t attr = attr_of(flags);
-	if (cg->disabled || cg->nh == 0)
-		return isola_err(err, ISOLA_ERR_UNSUPPORTED, 0,
-				 "no cgroups for this container: nothing to mount");
-	if (cg->layout == CG_LAYOUT_V2 && cg->nh == 1)
-		return mount_hier(&cg->h[0], dirfd, in_own_cgroupns(&cg->h[0]), attr, err);
-	return mount_v1(cg, dirfd, attr, err);
+	return isola_cgroup_mount_at(cg, dirfd, -1, NULL, flags, err);
 }

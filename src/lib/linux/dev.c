@@ -55,32 +55,46 @@ static int bind_host_node(int dirfd, const char *base, const struct isola_device
 	return isola_bind_fd(src, dst, false, 0, err);
 }
 
+/*
+ * One node in the directory dfd (an O_PATH fd: *at calls take it as is).
+ * mknod first: the fresh /dev tmpfs is empty, so the unlink is only needed
+ * when something (an image's own node, a planted symlink) is already there.
+ */
+static int make_node(int dfd, const char *base, const struct isola_device *d, bool in_userns,
+		     struct isola_error *err)
+{
+	if (in_userns) {
+		if (unlinkat(dfd, base, 0) < 0 && errno != ENOENT)
+			return isola_err_sys(err, "remove \"%s\"", d->path);
+		return bind_host_node(dfd, base, d, err);
+	}
+	mode_t mode = (d->has_mode ? d->mode & 07777 : 0666) | type_bits(d->type);
+	dev_t dev = makedev((unsigned)d->major, (unsigned)d->minor);
+	if (mknodat(dfd, base, mode, dev) < 0) {
+		if (errno != EEXIST)
+			return isola_err_sys(err, "mknod \"%s\"", d->path);
+		if (unlinkat(dfd, base, 0) < 0)
+			return isola_err_sys(err, "remove \"%s\"", d->path);
+		if (mknodat(dfd, base, mode, dev) < 0)
+			return isola_err_sys(err, "mknod \"%s\"", d->path);
+	}
+	if ((d->has_uid || d->has_gid) &&
+	    fchownat(dfd, base, d->has_uid ? d->uid : (uid_t)-1, d->has_gid ? d->gid : (gid_t)-1,
+		     AT_SYMLINK_NOFOLLOW) < 0)
+		return isola_err_sys(err, "chown \"%s\"", d->path);
+	return 0;
+}
+
 static int make_device(int rootfd, const struct isola_device *d, bool in_userns,
 		       struct isola_error *err)
 {
 	const char *slash = strrchr(d->path, '/');
 	char dir[4096];
 	snprintf(dir, sizeof(dir), "%.*s", (int)(slash - d->path), d->path);
-	const char *base = slash + 1;
 	cleanup_close int dirfd = isola_mkdir_in_root(rootfd, dir[0] ? dir : "/", 0755, err);
 	if (dirfd < 0)
 		return -1;
-	/* dirfd is O_PATH: *at calls on it need a real directory fd. */
-	cleanup_close int dfd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0)
-		return isola_err_sys(err, "open \"%s\"", dir);
-	if (unlinkat(dfd, base, 0) < 0 && errno != ENOENT)
-		return isola_err_sys(err, "remove \"%s\"", d->path);
-	if (in_userns)
-		return bind_host_node(dfd, base, d, err);
-	mode_t mode = (d->has_mode ? d->mode & 07777 : 0666) | type_bits(d->type);
-	if (mknodat(dfd, base, mode, makedev((unsigned)d->major, (unsigned)d->minor)) < 0)
-		return isola_err_sys(err, "mknod \"%s\"", d->path);
-	if ((d->has_uid || d->has_gid) &&
-	    fchownat(dfd, base, d->has_uid ? d->uid : (uid_t)-1, d->has_gid ? d->gid : (gid_t)-1,
-		     AT_SYMLINK_NOFOLLOW) < 0)
-		return isola_err_sys(err, "chown \"%s\"", d->path);
-	return 0;
+	return make_node(dirfd, slash + 1, d, in_userns, err);
 }
 
 static bool dev_is_bind(const struct isola_config *c)
@@ -91,14 +105,8 @@ static bool dev_is_bind(const struct isola_config *c)
 	return false;
 }
 
-static int make_links(int rootfd, struct isola_error *err)
+static int make_links(int dev, struct isola_error *err)
 {
-	cleanup_close int devp = isola_mkdir_in_root(rootfd, "/dev", 0755, err);
-	if (devp < 0)
-		return -1;
-	cleanup_close int dev = openat(devp, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dev < 0)
-		return isola_err_sys(err, "open /dev");
 	for (size_t i = 0; i < sizeof(default_links) / sizeof(default_links[0]); i++) {
 		if (symlinkat(default_links[i][0], dev, default_links[i][1]) < 0 &&
 		    errno != EEXIST)
@@ -107,16 +115,25 @@ static int make_links(int rootfd, struct isola_error *err)
 	return 0;
 }
 
+/* The default nodes all live in /dev: resolve it once for all of them. */
+static int make_defaults(int rootfd, bool in_userns, struct isola_error *err)
+{
+	cleanup_close int dev = isola_mkdir_in_root(rootfd, "/dev", 0755, err);
+	if (dev < 0)
+		return -1;
+	for (size_t i = 0; i < sizeof(default_devices) / sizeof(default_devices[0]); i++) {
+		const struct isola_device *d = &default_devices[i];
+		if (make_node(dev, d->path + strlen("/dev/"), d, in_userns, err) < 0)
+			return -1;
+	}
+	return make_links(dev, err);
+}
+
 int isola_dev_setup(int rootfd, const struct isola_config *c, bool in_userns,
 		    struct isola_error *err)
 {
-	if (!dev_is_bind(c)) {
-		for (size_t i = 0; i < sizeof(default_devices) / sizeof(default_devices[0]); i++)
-			if (make_device(rootfd, &default_devices[i], in_userns, err) < 0)
-				return -1;
-		if (make_links(rootfd, err) < 0)
-			return -1;
-	}
+	if (!dev_is_bind(c) && make_defaults(rootfd, in_userns, err) < 0)
+		return -1;
 	for (size_t i = 0; i < c->n_devices; i++)
 		if (make_device(rootfd, &c->devices[i], in_userns, err) < 0)
 			return isola_err_prefix(err, "linux.devices[%zu]", i);

@@ -3,9 +3,11 @@
 #include <fcntl.h>
 #include <linux/mount.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -82,19 +84,108 @@ static uint64_t propagation_of(unsigned long p)
 	return 0;
 }
 
-int isola_bind_fd(int src_fd, int dst_fd, bool recursive, uint64_t attr_set,
-		  struct isola_error *err)
+bool isola_mount_compat(void)
 {
+	static int compat = -1;
+	if (compat < 0) {
+		const char *e = getenv("ISOLA_MOUNT_COMPAT");
+		int saved = errno;
+		/* size 0 is refused before anything else: EINVAL, or ENOSYS without the API */
+		compat = (e && strcmp(e, "1") == 0) ||
+			 (sys_mount_setattr(-1, "", 0, NULL) < 0 && errno == ENOSYS);
+		errno = saved;
+	}
+	return compat;
+}
+
+/* MOUNT_ATTR_* -> MS_*; MOUNT_ATTR_RELATIME is 0: the kernel's default stays. */
+static unsigned long attr_to_flags(uint64_t a)
+{
+	unsigned long f = 0;
+	f |= (a & MOUNT_ATTR_RDONLY) ? MS_RDONLY : 0;
+	f |= (a & MOUNT_ATTR_NOSUID) ? MS_NOSUID : 0;
+	f |= (a & MOUNT_ATTR_NODEV) ? MS_NODEV : 0;
+	f |= (a & MOUNT_ATTR_NOEXEC) ? MS_NOEXEC : 0;
+	f |= (a & MOUNT_ATTR_NODIRATIME) ? MS_NODIRATIME : 0;
+	if ((a & MOUNT_ATTR__ATIME) == MOUNT_ATTR_NOATIME)
+		f |= MS_NOATIME;
+	else if ((a & MOUNT_ATTR__ATIME) == MOUNT_ATTR_STRICTATIME)
+		f |= MS_STRICTATIME;
+	return f;
+}
+
+int isola_mnt_reopen(const struct isola_mnt_dst *d, struct isola_error *err)
+{
+	if (d->rootfd < 0 || !d->path)
+		return isola_err(err, ISOLA_ERR_UNSUPPORTED, ENOSYS,
+				 "no way to find the new mount again without the new mount API");
+	return isola_open_in_root(d->rootfd, d->path, O_PATH | O_NOFOLLOW, 0, err);
+}
+
+int isola_compat_remount(int fd, unsigned long set, unsigned long clr, struct isola_error *err)
+{
+	struct statvfs sv;
+	char p[32];
+	if (fstatvfs(fd, &sv) < 0)
+		return isola_err_sys(err, "statvfs of the new mount");
+	/*
+	 * A bind remount sets exactly the flags given: keep the ones the mount
+	 * has (in a user namespace the locked nosuid/nodev/noexec must stay, or
+	 * EPERM). The atime mode is kept by the kernel when none is given.
+	 */
+	unsigned long keep = sv.f_flag & (ST_RDONLY | ST_NOSUID | ST_NODEV | ST_NOEXEC);
+	unsigned long flags = ((keep | set) & ~clr) | MS_REMOUNT | MS_BIND;
+	if (mount(NULL, isola_fd_path(fd, p), NULL, flags, NULL) < 0)
+		return isola_err_sys(err, "remount with new flags");
+	return 0;
+}
+
+int isola_compat_bind(int src_fd, const struct isola_mnt_dst *d, bool recursive,
+		      unsigned long set, unsigned long clr, struct isola_error *err)
+{
+	char sp[32], dp[32];
+	unsigned long flags = MS_BIND | (recursive ? MS_REC : 0);
+	if (mount(isola_fd_path(src_fd, sp), isola_fd_path(d->fd, dp), NULL, flags, NULL) < 0)
+		return isola_err_sys(err, "bind mount");
+	if (!set && !clr)
+		return 0;
+	cleanup_close int top = isola_mnt_reopen(d, err);
+	if (top < 0)
+		return -1;
+	return isola_compat_remount(top, set, clr, err);
+}
+
+int isola_compat_fs(const char *src, const char *type, unsigned long flags, const char *data,
+		    const struct isola_mnt_dst *d, bool want_fd, struct isola_error *err)
+{
+	char dp[32];
+	if (mount(src, isola_fd_path(d->fd, dp), type, flags, data) < 0)
+		return isola_err_sys(err, "mount %s", type);
+	return want_fd ? isola_mnt_reopen(d, err) : 0;
+}
+
+int isola_bind_fd_at(int src_fd, const struct isola_mnt_dst *d, bool recursive,
+		     uint64_t attr_set, struct isola_error *err)
+{
+	if (isola_mount_compat())
+		return isola_compat_bind(src_fd, d, recursive, attr_to_flags(attr_set), 0, err);
 	unsigned int flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH;
 	cleanup_close int tree = sys_open_tree(src_fd, "", flags | (recursive ? AT_RECURSIVE : 0));
 	if (tree < 0)
 		return isola_err_sys(err, "clone mount tree");
 	if (set_attr(tree, recursive, attr_set, 0, 0, err) < 0)
 		return -1;
-	if (sys_move_mount(tree, "", dst_fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) <
+	if (sys_move_mount(tree, "", d->fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) <
 	    0)
 		return isola_err_sys(err, "attach bind mount");
 	return 0;
+}
+
+int isola_bind_fd(int src_fd, int dst_fd, bool recursive, uint64_t attr_set,
+		  struct isola_error *err)
+{
+	struct isola_mnt_dst d = {.fd = dst_fd, .rootfd = -1};
+	return isola_bind_fd_at(src_fd, &d, recursive, attr_set, err);
 }
 
 static int open_bind_source(const struct isola_mount_ctx *ctx, const char *src,
@@ -127,18 +218,70 @@ static int bind_tree(const struct isola_mount_ctx *ctx, const struct isola_mount
 	return tree;
 }
 
+static int dst_for(const struct isola_mount_ctx *ctx, const struct isola_mount *m, int src,
+		   struct isola_error *err)
+{
+	struct stat st;
+	if (fstat(src, &st) < 0)
+		return isola_err_sys(err, "stat \"%s\"", m->source);
+	return S_ISDIR(st.st_mode) ? isola_mkdir_in_root(ctx->rootfd, m->destination, 0755, err)
+				   : isola_mkfile_in_root(ctx->rootfd, m->destination, 0644, err);
+}
+
+/* Recursive attributes ("rro"...) have no mount(2) form: refuse rather than half-apply them. */
+static int compat_no_rattr(const struct isola_mount *m, struct isola_error *err)
+{
+	if (!m->attr_set && !m->attr_clr)
+		return 0;
+	return isola_err(err, ISOLA_ERR_UNSUPPORTED, ENOSYS,
+			 "recursive mount attributes need mount_setattr");
+}
+
+static int compat_propagation(const struct isola_mount_ctx *ctx, const struct isola_mount *m,
+			      struct isola_error *err)
+{
+	if (!propagation_of(m->propagation))
+		return 0;
+	struct isola_mnt_dst d = {.rootfd = ctx->rootfd, .path = m->destination};
+	cleanup_close int top = isola_mnt_reopen(&d, err);
+	char p[32];
+	if (top < 0)
+		return -1;
+	if (mount(NULL, isola_fd_path(top, p), NULL, MS_REC | propagation_of(m->propagation),
+		  NULL) < 0)
+		return isola_err_sys(err, "set propagation");
+	return 0;
+}
+
+static int compat_mount_bind(const struct isola_mount_ctx *ctx, const struct isola_mount *m,
+			     struct isola_error *err)
+{
+	if (compat_no_rattr(m, err) < 0)
+		return -1;
+	cleanup_close int src = open_bind_source(ctx, m->source ? m->source : "", err);
+	if (src < 0)
+		return -1;
+	cleanup_close int dst = dst_for(ctx, m, src, err);
+	if (dst < 0)
+		return -1;
+	struct isola_mnt_dst d = {.fd = dst, .rootfd = ctx->rootfd, .path = m->destination};
+	unsigned long keep = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME |
+			     MS_NODIRATIME | MS_STRICTATIME;
+	if (isola_compat_bind(src, &d, m->recursive, m->flags & keep, m->clear_flags & keep,
+			      err) < 0)
+		return isola_err_prefix(err, "bind \"%s\"", m->source);
+	return compat_propagation(ctx, m, err);
+}
+
 static int mount_bind(const struct isola_mount_ctx *ctx, const struct isola_mount *m, int premade,
 		      struct isola_error *err)
 {
+	if (premade < 0 && isola_mount_compat())
+		return compat_mount_bind(ctx, m, err);
 	cleanup_close int tree = bind_tree(ctx, m, premade, err);
-	struct stat st;
 	if (tree < 0)
 		return -1;
-	if (fstat(tree, &st) < 0)
-		return isola_err_sys(err, "stat \"%s\"", m->source);
-	cleanup_close int dst = S_ISDIR(st.st_mode)
-					? isola_mkdir_in_root(ctx->rootfd, m->destination, 0755, err)
-					: isola_mkfile_in_root(ctx->rootfd, m->destination, 0644, err);
+	cleanup_close int dst = dst_for(ctx, m, tree, err);
 	if (dst < 0)
 		return -1;
 	uint64_t set = isola_mount_flags_to_attr(m->flags);
@@ -165,7 +308,8 @@ static int mount_fs(const struct isola_mount_ctx *ctx, const struct isola_mount 
 	if (dst < 0)
 		return -1;
 	if (m->type && strcmp(m->type, "cgroup") == 0) {
-		if (isola_cgroup_mount(ctx->cg, dst, m->flags, err) < 0)
+		if (isola_cgroup_mount_at(ctx->cg, dst, ctx->rootfd, m->destination, m->flags,
+					  err) < 0)
 			return isola_err_prefix(err, "mount cgroup on \"%s\"", m->destination);
 		return 0;
 	}
@@ -175,6 +319,8 @@ static int mount_fs(const struct isola_mount_ctx *ctx, const struct isola_mount 
 		  m->data) < 0)
 		return isola_err_sys(err, "mount %s on \"%s\"", m->type ? m->type : "none",
 				     m->destination);
+	if (isola_mount_compat())
+		return compat_no_rattr(m, err) < 0 ? -1 : compat_propagation(ctx, m, err);
 	if (m->attr_set || m->attr_clr || m->propagation) {
 		/* dst still names the directory below; reopen to reach the new mount. */
 		cleanup_close int top = isola_open_in_root(ctx->rootfd, m->destination,

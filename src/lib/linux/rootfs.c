@@ -104,8 +104,9 @@ static int mask_path(struct isola_rootfs *r, const char *path, struct isola_erro
 	struct stat st;
 	if (fstat(fd, &st) < 0)
 		return isola_err_sys(err, "stat \"%s\"", path);
+	struct isola_mnt_dst d = {.fd = fd, .rootfd = r->rootfd, .path = path};
 	if (!S_ISDIR(st.st_mode))
-		return isola_bind_fd(r->devnull, fd, false, MOUNT_ATTR_RDONLY, err);
+		return isola_bind_fd_at(r->devnull, &d, false, MOUNT_ATTR_RDONLY, err);
 	char target[32];
 	if (mount("tmpfs", isola_fd_path(fd, target), "tmpfs", MS_RDONLY, "size=0k") < 0)
 		return isola_err_sys(err, "mask \"%s\"", path);
@@ -117,9 +118,23 @@ static int readonly_path(struct isola_rootfs *r, const char *path, struct isola_
 	cleanup_close int fd = isola_open_in_root(r->rootfd, path, O_PATH | O_NOFOLLOW, 0, err);
 	if (fd < 0)
 		return errno == ENOENT ? 0 : -1;
-	return isola_bind_fd(fd, fd, true, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
-						   MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
-			     err);
+	struct isola_mnt_dst d = {.fd = fd, .rootfd = r->rootfd, .path = path};
+	return isola_bind_fd_at(fd, &d, true, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
+						      MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
+				err);
+}
+
+static int make_root_readonly(int rootfd, struct isola_error *err)
+{
+	if (isola_mount_compat()) {
+		if (isola_compat_remount(rootfd, MS_RDONLY, 0, err) < 0)
+			return isola_err_prefix(err, "make root read-only");
+		return 0;
+	}
+	struct mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY};
+	if (syscall(SYS_mount_setattr, AT_FDCWD, "/", 0, &attr, sizeof(attr)) < 0)
+		return isola_err_sys(err, "make root read-only");
+	return 0;
 }
 
 int isola_rootfs_finalize(struct isola_rootfs *r, struct isola_error *err)
@@ -133,11 +148,8 @@ int isola_rootfs_finalize(struct isola_rootfs *r, struct isola_error *err)
 	for (char **p = c->readonly_paths; p && *p; p++)
 		if (readonly_path(r, *p, err) < 0)
 			return isola_err_prefix(err, "linux.readonlyPaths");
-	if (c->root_readonly) {
-		struct mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY};
-		if (syscall(SYS_mount_setattr, AT_FDCWD, "/", 0, &attr, sizeof(attr)) < 0)
-			return isola_err_sys(err, "make root read-only");
-	}
+	if (c->root_readonly && make_root_readonly(r->rootfd, err) < 0)
+		return -1;
 	if (c->rootfs_propagation && mount(NULL, "/", NULL, c->rootfs_propagation, NULL) < 0)
 		return isola_err_sys(err, "set rootfs propagation");
 	return 0;
