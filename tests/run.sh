@@ -39,6 +39,7 @@ trap 'rm -f "$log"' EXIT
 # A sanitizer build (make asan) logs every ASan/LSan/UBSan report to a file:
 # a report in a process whose exit status no test looks at still fails the run.
 san_dir=""
+user_asan="${ASAN_OPTIONS:-}" user_ubsan="${UBSAN_OPTIONS:-}"
 if grep -q -- '-fsanitize=' "$ISOLA_BUILD/build.ninja" 2>/dev/null; then
 	san_dir=$(mktemp -d /tmp/isola-san.XXXXXX)
 	export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:log_path=$san_dir/asan"
@@ -63,6 +64,8 @@ run_bats() {
 for s in "${suites[@]}"; do
 	case "$s" in
 	unit) run_unit ;;
+	# The fuzzers are their own clang build with their own sanitizer settings.
+	fuzz) ASAN_OPTIONS="$user_asan" UBSAN_OPTIONS="$user_ubsan" "$top/tests/fuzz/run.sh" ;;
 	*.bats) run_bats "$s" ;;
 	*)
 		if [ -x "$top/tests/$s/run.sh" ]; then
