@@ -61,6 +61,7 @@ int create_args_parse(struct cli *cli, int argc, char **argv, bool is_run, struc
 	}
 	if (!cli_nargs(cli, argc, optind, 1, 1))
 		return 1;
+	a->opts.console_fd = -1;
 	if (!realpath(bundle, a->bundle))
 		return cli_failf(cli, "bundle \"%s\": %s", bundle, strerror(errno));
 	a->opts.id = argv[optind];

@@ -4,8 +4,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "cli.h"
+#include "tty.h"
 #include "core/util.h"
 #include "spec/config.h"
 
@@ -162,6 +165,34 @@ static int apply_overrides(struct cli *cli, struct exec_args *a, struct isola_pr
 	return 0;
 }
 
+/* -t in the foreground without --console-socket: relay the pty ourselves (as runc). */
+static int exec_maybe_relay(struct cli *cli, struct exec_args *a)
+{
+	struct isola_error err = {0};
+	int pair[2] = {-1, -1};
+	bool relay = a->opts.process->terminal && !a->opts.console_socket && !a->opts.detach &&
+		     socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) == 0;
+	if (relay) {
+		a->opts.console_fd = pair[1];
+		a->opts.detach = true;
+	}
+	int r = isola_container_exec(&cli->rt, &a->opts, &err);
+	if (pair[1] >= 0)
+		close(pair[1]);
+	if (r < 0 || !relay) {
+		if (pair[0] >= 0)
+			close(pair[0]);
+		return r < 0 ? cli_fail(cli, &err) : r;
+	}
+	int master = tty_take_master(pair[0]);
+	close(pair[0]);
+	if (master >= 0) {
+		tty_relay(master);
+		close(master);
+	}
+	return isola_container_wait(a->opts.pid);
+}
+
 /* The process to run: the config's, with the command line's overrides, or --process FILE. */
 static int exec_process(struct cli *cli, char **argv, struct exec_args *a,
 			const struct isola_config *c)
@@ -182,9 +213,7 @@ static int exec_process(struct cli *cli, char **argv, struct exec_args *a,
 	}
 	if (r == 0) {
 		a->opts.process = &p;
-		r = isola_container_exec(&cli->rt, &a->opts, &err);
-		if (r < 0)
-			r = cli_fail(cli, &err);
+		r = exec_maybe_relay(cli, a);
 	}
 	/* Overrides own only what they allocated; the rest belongs to c. */
 	if (!a->process_file && p.env != c->process.env)
@@ -211,7 +240,7 @@ static int exec_run(struct cli *cli, int argc, char **argv, struct exec_args *a)
 
 VERB(exec)
 {
-	struct exec_args a = {0};
+	struct exec_args a = {.opts = {.console_fd = -1}};
 	int r = parse_opts(cli, argc, argv, &a);
 	if (r == 0)
 		r = exec_run(cli, argc, argv, &a);

@@ -3,8 +3,11 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "create-opts.h"
+#include "tty.h"
 
 static volatile pid_t forward_to;
 
@@ -33,13 +36,26 @@ VERB(run)
 	if (r)
 		return r;
 	a.opts.start = true;
+	/* Foreground without --console-socket: be the console socket ourselves (as runc). */
+	int pair[2] = {-1, -1};
+	if (!a.detach && !a.opts.console_socket &&
+	    socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) == 0)
+		a.opts.console_fd = pair[1];
 	struct isola_error err = {0};
 	pid_t pid = 0;
-	if (isola_container_create(&cli->rt, &a.opts, &pid, &err) < 0)
+	int rc = isola_container_create(&cli->rt, &a.opts, &pid, &err);
+	if (pair[1] >= 0)
+		close(pair[1]);
+	if (rc < 0)
 		return cli_fail(cli, &err);
 	if (a.detach)
 		return 0;
 	forward_signals(pid);
+	int master = pair[0] >= 0 ? tty_take_master(pair[0]) : -1;
+	if (master >= 0) {
+		tty_relay(master);
+		close(master);
+	}
 	int status = isola_container_wait(pid);
 	forward_to = 0;
 	if (isola_container_delete(&cli->rt, a.opts.id, true, &err) < 0)

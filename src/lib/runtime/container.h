@@ -24,6 +24,7 @@ struct isola_create_opts {
 	const char *bundle; /* absolute */
 	const char *pid_file;
 	const char *console_socket;
+	int console_fd; /* instead of console_socket: a connected socket, or -1 */
 	bool no_pivot;
 	bool no_new_keyring;
 	unsigned int preserve_fds;
@@ -50,11 +51,13 @@ struct isola_exec_opts {
 	struct isola_process *process; /* parsed process (args, env, user, caps...) */
 	const char *pid_file;
 	const char *console_socket;
-	bool detach;
+	int console_fd; /* instead of console_socket: a connected socket, or -1 */
+	bool detach;    /* don't wait: *pid gets the process (the caller's child) */
 	unsigned int preserve_fds;
+	pid_t pid;      /* out */
 };
 /* Run a process in a running container; without detach returns its exit status. */
-int isola_container_exec(const struct isola_rt *rt, const struct isola_exec_opts *opts,
+int isola_container_exec(const struct isola_rt *rt, struct isola_exec_opts *opts,
 			 struct isola_error *err);
 /* The config a container was created with (for exec defaults). */
 struct isola_config *isola_container_config(const struct isola_state *s, struct isola_error *err);

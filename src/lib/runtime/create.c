@@ -70,7 +70,7 @@ static int check_config(const struct create_ctx *x, struct isola_error *err)
 	if (!mnt || mnt->path)
 		return isola_err(err, ISOLA_ERR_INVALID, 0,
 				 "linux.namespaces: a new mount namespace is required");
-	if (c->process.terminal && !x->opts->console_socket)
+	if (c->process.terminal && !x->opts->console_socket && x->opts->console_fd < 0)
 		return isola_err(err, ISOLA_ERR_INVALID, 0,
 				 "cannot allocate tty if isola-runtime will detach without setting "
 				 "console socket");
@@ -155,6 +155,9 @@ static int setup_channels(struct create_ctx *x, struct isola_error *err)
 	if (x->opts->console_socket &&
 	    (x->console = isola_console_connect(x->opts->console_socket, err)) < 0)
 		return -1;
+	if (!x->opts->console_socket && x->opts->console_fd >= 0 && x->config->process.terminal &&
+	    (x->console = fcntl(x->opts->console_fd, F_DUPFD_CLOEXEC, 3)) < 0)
+		return isola_err_sys(err, "console socket");
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, x->sync) < 0)
 		return isola_err_sys(err, "socketpair");
 	return isola_idmount_prepare(x->config, &x->idmap_fds, err);

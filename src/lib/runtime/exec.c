@@ -115,6 +115,9 @@ static int exec_spawn(struct exec_ctx *x, pid_t *pid, struct isola_error *err)
 	if (x->opts->console_socket &&
 	    (x->console = isola_console_connect(x->opts->console_socket, err)) < 0)
 		return -1;
+	if (!x->opts->console_socket && x->opts->console_fd >= 0 && x->opts->process->terminal &&
+	    (x->console = fcntl(x->opts->console_fd, F_DUPFD_CLOEXEC, 3)) < 0)
+		return isola_err_sys(err, "console socket");
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, x->sync) < 0)
 		return isola_err_sys(err, "socketpair");
 	/* pid (and time) namespaces apply to children: join them here, then fork. */
@@ -155,7 +158,7 @@ static void exec_release(struct exec_ctx *x)
 	isola_state_free(x->state);
 }
 
-int isola_container_exec(const struct isola_rt *rt, const struct isola_exec_opts *opts,
+int isola_container_exec(const struct isola_rt *rt, struct isola_exec_opts *opts,
 			 struct isola_error *err)
 {
 	struct exec_ctx x = {.opts = opts, .pidfd = -1, .sync = {-1, -1}, .console = -1};
@@ -165,6 +168,7 @@ int isola_container_exec(const struct isola_rt *rt, const struct isola_exec_opts
 		goto out;
 	if (opts->pid_file && isola_write_pid_file(opts->pid_file, pid, err) < 0)
 		goto out;
+	opts->pid = pid;
 	rc = opts->detach ? 0 : isola_container_wait(pid);
 	pid = -1;
 out:
