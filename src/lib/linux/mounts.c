@@ -276,7 +276,12 @@ static int compat_mount_bind(const struct isola_mount_ctx *ctx, const struct iso
 static int mount_bind(const struct isola_mount_ctx *ctx, const struct isola_mount *m, int premade,
 		      struct isola_error *err)
 {
-	if (premade < 0 && isola_mount_compat())
+	/*
+	 * mount(2) for a shared bind: a clone from open_tree is private and joins no
+	 * peer group, so mounts made inside would never reach the host (Kubernetes
+	 * "Bidirectional" mounts).
+	 */
+	if (premade < 0 && (isola_mount_compat() || (m->propagation & MS_SHARED)))
 		return compat_mount_bind(ctx, m, err);
 	cleanup_close int tree = bind_tree(ctx, m, premade, err);
 	if (tree < 0)

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/mount.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -33,13 +34,50 @@ static int open_devnull(int rootfd, struct isola_error *err)
 	return steal_fd(fd);
 }
 
+/* The mount point holding path: the longest mountinfo mount point that is its prefix. */
+static int make_parent_private(const char *path, struct isola_error *err)
+{
+	cleanup_fclose FILE *f = fopen("/proc/self/mountinfo", "re");
+	cleanup_free char *line = NULL, *best = NULL;
+	size_t cap = 0, best_len = 0;
+	if (!f)
+		return isola_err_sys(err, "open mountinfo");
+	while (getline(&line, &cap, f) > 0) {
+		char *save = NULL, *tok = strtok_r(line, " ", &save);
+		for (int i = 1; tok && i < 5; i++)
+			tok = strtok_r(NULL, " ", &save); /* field 5: the mount point */
+		if (!tok)
+			continue;
+		size_t n = strlen(tok);
+		bool prefix = strcmp(tok, "/") == 0 ||
+			      (strncmp(path, tok, n) == 0 && (path[n] == '/' || path[n] == '\0'));
+		if (prefix && n >= best_len) {
+			free(best);
+			best = strdup(tok);
+			best_len = n;
+		}
+	}
+	if (best && mount(NULL, best, NULL, MS_PRIVATE, NULL) < 0)
+		return isola_err_sys(err, "make \"%s\" private", best);
+	return 0;
+}
+
 int isola_rootfs_prepare(struct isola_rootfs *r, struct isola_error *err)
 {
 	const struct isola_config *c = r->config;
 	r->rootfd = r->devnull = -1;
-	/* Nothing we mount may propagate back to the host. */
-	if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
-		return isola_err_sys(err, "make / slave");
+	/*
+	 * Nothing we mount may propagate back to the host, unless the config asks
+	 * for a shared rootfs (then the host's shared mounts stay peers here, so
+	 * rshared binds reach the host). Other values are applied after pivot_root.
+	 */
+	bool shared = (c->rootfs_propagation & MS_SHARED) != 0;
+	unsigned long prop = shared ? c->rootfs_propagation : MS_REC | MS_SLAVE;
+	if (mount(NULL, "/", NULL, prop, NULL) < 0)
+		return isola_err_sys(err, "set propagation of /");
+	/* pivot_root refuses a new root whose parent mount is shared. */
+	if (shared && make_parent_private(c->root_path, err) < 0)
+		return -1;
 	/* pivot_root needs the new root to be a mount point. */
 	if (mount(c->root_path, c->root_path, NULL, MS_BIND | MS_REC, NULL) < 0)
 		return isola_err(err, ISOLA_ERR_INVALID, errno, "bind rootfs \"%s\"", c->root_path);
@@ -55,16 +93,36 @@ int isola_rootfs_prepare(struct isola_rootfs *r, struct isola_error *err)
 	return isola_dev_setup(r->rootfd, c, r->in_userns, err);
 }
 
+/*
+ * Make the old root's tree a slave, so the lazy unmount does not propagate to
+ * the host. By fd: a path lookup of "." after pivot_root(".", ".") names the
+ * new root's mount, not the old root stacked on it, and would turn the
+ * container's own shared mounts (rshared binds) into slaves.
+ */
+static int old_root_slave(int oldroot, struct isola_error *err)
+{
+	struct mount_attr attr = {.propagation = MS_SLAVE};
+	if (!isola_mount_compat() &&
+	    syscall(SYS_mount_setattr, oldroot, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr,
+		    sizeof(attr)) == 0)
+		return 0;
+	if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+		return isola_err_sys(err, "make old root slave");
+	return 0;
+}
+
 static int do_pivot(int rootfd, struct isola_error *err)
 {
 	/* pivot_root(".", "."): the old root ends up stacked on "/" and is detached. */
+	cleanup_close int oldroot = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (oldroot < 0)
+		return isola_err_sys(err, "open old root");
 	if (fchdir(rootfd) < 0)
 		return isola_err_sys(err, "chdir to rootfs");
 	if (syscall(SYS_pivot_root, ".", ".") < 0)
 		return isola_err_sys(err, "pivot_root");
-	/* Slave first, so the lazy unmount does not propagate to the host. */
-	if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
-		return isola_err_sys(err, "make old root slave");
+	if (old_root_slave(oldroot, err) < 0)
+		return -1;
 	if (umount2(".", MNT_DETACH) < 0)
 		return isola_err_sys(err, "detach old root");
 	if (chdir("/") < 0)
