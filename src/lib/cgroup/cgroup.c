@@ -16,6 +16,7 @@
 
 #include "cgroup/internal.h"
 #include "core/cleanup.h"
+#include "core/strbuild.h"
 
 void cg_warn(const struct isola_cgroup *cg, const char *fmt, ...)
 {
@@ -34,8 +35,11 @@ static char *clean_join(const char *base, const char *rel, struct isola_error *e
 {
 	size_t cap = strlen(base) + strlen(rel) + 2, len = 0;
 	char *out = malloc(cap);
-	cleanup_free char *tmp = NULL;
-	if (!out || asprintf(&tmp, "%s/%s", base, rel) < 0) {
+	cleanup_free char *tmp = malloc(cap);
+	if (tmp)
+		isola_stpecpy(isola_stpechr(isola_stpecpy(tmp, tmp + cap, base), tmp + cap, '/'),
+			      tmp + cap, rel);
+	if (!out || !tmp) {
 		free(out);
 		isola_err(err, ISOLA_ERR_SYSTEM, ENOMEM, "cgroup path");
 		return NULL;
@@ -49,7 +53,8 @@ static char *clean_join(const char *base, const char *rel, struct isola_error *e
 				  rel);
 			return NULL;
 		}
-		len += (size_t)snprintf(out + len, cap - len, "/%s", c);
+		len = (size_t)(isola_stpecpy(isola_stpechr(out + len, out + cap, '/'), out + cap, c) -
+			       out);
 	}
 	if (len == 0)
 		strcpy(out, "/");

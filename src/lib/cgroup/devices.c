@@ -18,21 +18,24 @@
 
 #include "cgroup/internal.h"
 #include "core/cleanup.h"
+#include "core/strbuild.h"
 
 #define DEV "linux.resources.devices"
 
 static void rule_text(const struct isola_res_device *d, char *buf, size_t len)
 {
-	char ma[24] = "*", mi[24] = "*";
+	char *end = buf + len, *p;
+	if (!len)
+		return;
 	if (d->type == 'a') {
-		snprintf(buf, len, "a");
+		isola_stpecpy(buf, end, "a");
 		return;
 	}
-	if (d->major >= 0)
-		snprintf(ma, sizeof(ma), "%" PRId64, d->major);
-	if (d->minor >= 0)
-		snprintf(mi, sizeof(mi), "%" PRId64, d->minor);
-	snprintf(buf, len, "%c %s:%s %s", d->type, ma, mi, d->access[0] ? d->access : "rwm");
+	p = isola_stpechr(isola_stpechr(buf, end, d->type), end, ' ');
+	p = d->major >= 0 ? isola_stpei64(p, end, d->major) : isola_stpechr(p, end, '*');
+	p = isola_stpechr(p, end, ':');
+	p = d->minor >= 0 ? isola_stpei64(p, end, d->minor) : isola_stpechr(p, end, '*');
+	isola_stpecpy(isola_stpechr(p, end, ' '), end, d->access[0] ? d->access : "rwm");
 }
 
 static int open_rules(const struct cg_hier *h, const char *file, struct isola_error *err)

@@ -17,15 +17,18 @@
 
 char *cg_path_join(const char *a, const char *b)
 {
-	char *p;
 	size_t la = strlen(a);
 	while (la > 1 && a[la - 1] == '/')
 		la--;
 	while (*b == '/')
 		b++;
-	if (asprintf(&p, "%.*s%s%s", (int)la, a, (*b && !(la == 1 && a[0] == '/')) ? "/" : "",
-		     b) < 0)
+	size_t sep = *b && !(la == 1 && a[0] == '/'), lb = strlen(b);
+	char *p = malloc(la + sep + lb + 1);
+	if (!p)
 		return NULL;
+	memcpy(p, a, la);
+	p[la] = '/';
+	memcpy(p + la + sep, b, lb + 1);
 	return p;
 }
 

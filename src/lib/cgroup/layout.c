@@ -14,6 +14,7 @@
 
 #include "cgroup/internal.h"
 #include "core/cleanup.h"
+#include "core/strbuild.h"
 
 static const char *const v1_controllers[] = {
 	"cpu",     "cpuacct", "cpuset",     "memory",  "devices", "freezer", "net_cls",
@@ -76,18 +77,28 @@ static bool split_line(char *l, struct mi_line *m)
 	return true;
 }
 
+/* Each option of sopts looked up once, then the controllers written in table order. */
 static char *controllers_of(const char *sopts)
 {
-	char buf[1024] = "";
+	char buf[1024] = "", *p = buf, *end = buf + sizeof(buf), name[256] = "";
+	uint32_t seen = 0;
+	for (const char *o = sopts; *o;) {
+		size_t l = strcspn(o, ",");
+		for (int i = 0; v1_controllers[i]; i++)
+			if (o[0] == v1_controllers[i][0] && strlen(v1_controllers[i]) == l &&
+			    strncmp(o, v1_controllers[i], l) == 0)
+				seen |= 1u << i;
+		/* named hierarchies (name=systemd): joined too, as runc does */
+		if (!name[0] && l >= 5 && strncmp(o, "name=", 5) == 0)
+			snprintf(name, sizeof(name), "%.*s", (int)l, o);
+		o += l + (o[l] == ',');
+	}
 	for (int i = 0; v1_controllers[i]; i++)
-		if (in_list(sopts, v1_controllers[i]))
-			snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s%s",
-				 buf[0] ? "," : "", v1_controllers[i]);
-	/* named hierarchies (name=systemd): joined too, as runc does */
-	const char *nm = strstr(sopts, "name=");
-	if (nm && (nm == sopts || nm[-1] == ','))
-		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s%.*s", buf[0] ? "," : "",
-			 (int)strcspn(nm, ","), nm);
+		if (seen & (1u << i))
+			p = isola_stpecpy(isola_stpecpy(p, end, p == buf ? "" : ","), end,
+					  v1_controllers[i]);
+	if (name[0])
+		isola_stpecpy(isola_stpecpy(p, end, p == buf ? "" : ","), end, name);
 	return strdup(buf);
 }
 
@@ -96,14 +107,21 @@ static char *read_mountinfo(void)
 	return cg_read("/proc/self", "mountinfo", NULL);
 }
 
-/* Calls fn for each line (already split); stops when fn returns non-zero. */
-static int each_mount(char *text, int (*fn)(const struct mi_line *m, void *data), void *data)
+/*
+ * Calls fn for each line (already split) that contains need; stops when fn
+ * returns non-zero. A line without need is skipped unsplit: most of the
+ * host's mounts are neither cgroups nor the cgroup root.
+ */
+static int each_mount(char *text, const char *need,
+		      int (*fn)(const struct mi_line *m, void *data), void *data)
 {
-	char *save = NULL;
-	for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+	for (char *l = text, *next; l; l = next) {
 		struct mi_line m;
 		int r;
-		if (split_line(l, &m) && (r = fn(&m, data)) != 0)
+		next = strchr(l, '\n');
+		if (next)
+			*next++ = '\0';
+		if (*l && strstr(l, need) && split_line(l, &m) && (r = fn(&m, data)) != 0)
 			return r;
 	}
 	return 0;
@@ -129,7 +147,7 @@ char *cg_mount_root(const char *mount)
 	cleanup_free char *text = read_mountinfo();
 	struct root_query q = {.mnt = mount};
 	if (text)
-		each_mount(text, find_root, &q);
+		each_mount(text, mount, find_root, &q);
 	return q.root;
 }
 
@@ -241,10 +259,10 @@ int cg_detect(int *layout, struct cg_hier **hs, size_t *n, struct isola_error *e
 	if (!copy)
 		return isola_err(err, ISOLA_ERR_SYSTEM, ENOMEM, "detect");
 	if (sfs.f_type == CGROUP2_SUPER_MAGIC) {
-		each_mount(text, take_root, &d);
+		each_mount(text, " - cgroup2 ", take_root, &d);
 	} else {
-		each_mount(text, find_root_id, &d);
-		each_mount(copy, take_hier, &d);
+		each_mount(text, root, find_root_id, &d);
+		each_mount(copy, " - cgroup", take_hier, &d);
 	}
 	*hs = d.hs;
 	*n = d.n;

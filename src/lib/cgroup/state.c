@@ -13,6 +13,7 @@
 
 #include "cgroup/internal.h"
 #include "core/cleanup.h"
+#include "core/strbuild.h"
 
 static const char *const layout_names[] = {"none", "v1", "v2", "hybrid"};
 
@@ -61,15 +62,19 @@ char *isola_cgroup_save(const struct isola_cgroup *cg)
 		cap += strlen(h->mount) + strlen(h->mnt_root) + strlen(h->path) +
 		       strlen(h->controllers) + 32;
 	}
-	char *out = malloc(cap), *p = out;
+	char *out = malloc(cap), *p = out, *end = out + cap;
 	if (!out)
 		return NULL;
-	p += snprintf(p, cap, STATE_MAGIC " %s\n", isola_cgroup_layout(cg));
+	p = isola_stpecpy(p, end, STATE_MAGIC " ");
+	p = isola_stpechr(isola_stpecpy(p, end, isola_cgroup_layout(cg)), end, '\n');
 	for (size_t i = 0; i < cg->nh; i++) {
 		const struct cg_hier *h = &cg->h[i];
-		p += snprintf(p, cap - (size_t)(p - out), "%s\t%d\t%s\t%s\t%s\t%s\n",
-			      h->kind == CG_V2 ? "v2" : "v1", h->created, h->mount, h->mnt_root,
-			      h->path, h->controllers);
+		p = isola_stpecpy(p, end, h->kind == CG_V2 ? "v2\t" : "v1\t");
+		p = isola_stpechr(isola_stpei64(p, end, h->created), end, '\t');
+		p = isola_stpechr(isola_stpecpy(p, end, h->mount), end, '\t');
+		p = isola_stpechr(isola_stpecpy(p, end, h->mnt_root), end, '\t');
+		p = isola_stpechr(isola_stpecpy(p, end, h->path), end, '\t');
+		p = isola_stpechr(isola_stpecpy(p, end, h->controllers), end, '\n');
 	}
 	return out;
 }

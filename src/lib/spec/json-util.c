@@ -10,6 +10,7 @@
 #include <json-c/json_tokener.h>
 
 #include "core/cleanup.h"
+#include "core/strbuild.h"
 #include "spec/json-util.h"
 
 /* Config files are small; refuse absurd sizes before allocating. */
@@ -39,11 +40,14 @@ static bool only_space(const char *p, const char *end)
 struct json_object *ju_parse_text(const char *text, size_t len, const char *name,
 				  struct isola_error *err)
 {
-	struct json_tokener *tok = json_tokener_new();
-	struct json_object *v;
+	struct json_tokener *tok;
+	struct json_object *v = len <= INT32_MAX ? ju_fast_parse(text, len) : NULL;
 	enum json_tokener_error jerr;
 	size_t end, line, col;
 
+	if (v)
+		return v;
+	tok = json_tokener_new();
 	if (!tok) {
 		isola_err(err, ISOLA_ERR_SYSTEM, ENOMEM, "%s: parse", name);
 		return NULL;
@@ -136,18 +140,25 @@ struct json_object *ju_parse_file(const char *file, struct isola_error *err)
 
 const char *ju_join(char *buf, size_t size, const char *parent, const char *key)
 {
+	char *end = buf + size;
+	if (!size)
+		return buf;
 	if (!parent || !*parent)
-		snprintf(buf, size, "%s", key);
+		isola_stpecpy(buf, end, key ? key : "(null)");
 	else if (!key)
-		snprintf(buf, size, "%s", parent);
+		isola_stpecpy(buf, end, parent);
 	else
-		snprintf(buf, size, "%s.%s", parent, key);
+		isola_stpecpy(isola_stpechr(isola_stpecpy(buf, end, parent), end, '.'), end, key);
 	return buf;
 }
 
 const char *ju_index(char *buf, size_t size, const char *parent, size_t i)
 {
-	snprintf(buf, size, "%s[%zu]", parent ? parent : "", i);
+	char *end = buf + size, *p;
+	if (!size)
+		return buf;
+	p = isola_stpechr(isola_stpecpy(buf, end, parent ? parent : ""), end, '[');
+	isola_stpechr(isola_stpeu64(p, end, i, 0), end, ']');
 	return buf;
 }
 

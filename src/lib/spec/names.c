@@ -68,8 +68,9 @@ int isola_cap_from_name(const char *name)
 {
 	if (!name || strncmp(name, "CAP_", 4) != 0)
 		return -1;
+	/* first byte before strcmp: 15 capability sets are looked up per run */
 	for (int i = 0; i < N_CAPS; i++)
-		if (strcmp(name + 4, cap_names[i] + 4) == 0)
+		if (name[4] == cap_names[i][4] && strcmp(name + 4, cap_names[i] + 4) == 0)
 			return i;
 	return -1;
 }

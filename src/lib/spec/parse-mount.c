@@ -108,8 +108,9 @@ static const struct mount_opt mount_opts[] = {
 
 static const struct mount_opt *find_opt(const char *name)
 {
+	/* the first-byte test skips most strcmp calls: options are parsed twice per run */
 	for (size_t i = 0; i < sizeof(mount_opts) / sizeof(mount_opts[0]); i++)
-		if (strcmp(name, mount_opts[i].name) == 0)
+		if (name[0] == mount_opts[i].name[0] && strcmp(name, mount_opts[i].name) == 0)
 			return &mount_opts[i];
 	return NULL;
 }
