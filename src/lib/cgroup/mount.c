@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -168,6 +169,24 @@ static int attach_hier(const struct cg_hier *h, int root, const char *name, bool
 	return 0;
 }
 
+/*
+ * The same bind in one mount(2) instead of open_tree + move_mount + close
+ * (27 calls less over 9 hierarchies): only when mkdirat just made root/name,
+ * a directory in our fresh tmpfs that nothing else can reach yet, so the
+ * path through /proc/self/fd can't meet a symlink. h->dir is the host's.
+ */
+static int bind_new_dir(const struct cg_hier *h, int root, const char *name,
+			struct isola_error *err)
+{
+	char target[64 + 256];
+	if (strlen(name) >= 256)
+		return isola_err(err, ISOLA_ERR_INVALID, ENAMETOOLONG, "cgroup \"%s\"", name);
+	snprintf(target, sizeof(target), "/proc/self/fd/%d/%s", root, name);
+	if (mount(h->dir, target, NULL, MS_BIND, NULL) < 0)
+		return isola_err_sys(err, "bind cgroup \"%s\"", h->dir);
+	return 0;
+}
+
 static int populate_v1(const struct isola_cgroup *cg, int root, unsigned long flags,
 		       struct isola_error *err)
 {
@@ -177,10 +196,12 @@ static int populate_v1(const struct isola_cgroup *cg, int root, unsigned long fl
 	for (size_t i = 0; i < cg->nh; i++) {
 		const struct cg_hier *h = &cg->h[i];
 		const char *name = strrchr(h->mount, '/') ? strrchr(h->mount, '/') + 1 : h->mount;
-		if (mkdirat(root, name, 0755) < 0 && errno != EEXIST)
+		bool made = mkdirat(root, name, 0755) == 0;
+		if (!made && errno != EEXIST)
 			return isola_err_sys(err, "mkdir cgroup \"%s\"", name);
-		int r = compat ? compat_hier(h, root, name, fresh, flags, err)
-			       : attach_hier(h, root, name, fresh, err);
+		int r = compat		 ? compat_hier(h, root, name, fresh, flags, err)
+			: made && !fresh ? bind_new_dir(h, root, name, err)
+					 : attach_hier(h, root, name, fresh, err);
 		if (r < 0 || add_links(root, name, err) < 0)
 			return -1;
 	}
