@@ -36,14 +36,16 @@ suites=("$@")
 log=$(mktemp /tmp/isola-test.XXXXXX)
 trap 'rm -f "$log"' EXIT
 
-# A sanitizer build (make asan) logs every ASan/LSan/UBSan report to a file:
-# a report in a process whose exit status no test looks at still fails the run.
+# A sanitizer build (make asan) logs every ASan/LSan report to a file: a report
+# in a process whose exit status no test looks at still fails the run. gcc's
+# UBSan next to ASan ignores log_path and prints on stderr: it halts instead,
+# and a "runtime error:" anywhere in the output fails the run.
 san_dir=""
 user_asan="${ASAN_OPTIONS:-}" user_ubsan="${UBSAN_OPTIONS:-}"
 if grep -q -- '-fsanitize=' "$ISOLA_BUILD/build.ninja" 2>/dev/null; then
 	san_dir=$(mktemp -d /tmp/isola-san.XXXXXX)
 	export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:log_path=$san_dir/asan"
-	export UBSAN_OPTIONS="print_stacktrace=1:log_path=$san_dir/ubsan"
+	export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:log_path=$san_dir/ubsan"
 fi
 
 run_unit() {
@@ -99,6 +101,10 @@ if [ -n "$san_dir" ]; then
 		failed=$((failed + 1))
 	else
 		rmdir "$san_dir"
+	fi
+	if grep -q ': runtime error: ' "$log"; then
+		echo "not ok - undefined behaviour reported (runtime error lines above)"
+		failed=$((failed + 1))
 	fi
 fi
 

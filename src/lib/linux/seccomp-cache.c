@@ -32,7 +32,8 @@ struct buf {
 
 static void put(struct buf *b, const void *data, size_t len)
 {
-	if (b->failed)
+	/* An empty array may be NULL: memcpy from NULL is undefined even for 0 bytes. */
+	if (b->failed || len == 0)
 		return;
 	if (b->len + len > b->cap) {
 		size_t cap = (b->cap ? b->cap * 2 : 4096) + len;
