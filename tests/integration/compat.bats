@@ -164,3 +164,18 @@ new_api_calls() {
 	has_opt "$(mopts /proc/keys)" ro "$(minfo /proc/keys)"
 	has_opt "$(mopts /proc/sys)" ro "$(minfo /proc/sys)"
 }
+
+# Shared binds take the mount(2) path even with the new API (a clone from
+# open_tree joins no peer group); their recursive attributes must still apply.
+@test "compat: an rshared bind with rro keeps its submounts read-only (no compat variable)" {
+	unset ISOLA_MOUNT_COMPAT
+	mkdir -p "$SRC/sub"
+	host_mount --bind "$SRC" "$SRC"
+	mount --make-shared "$SRC"
+	host_mount -t tmpfs isolatest-sub "$SRC/sub"
+	config_add_mount "$(jq -n --arg s "$SRC" \
+		'{destination: "/mnt/r", type: "bind", source: $s, options: ["rbind", "rshared", "rro"]}')"
+	run_ct_sep /bin/sh -c '/probe write /mnt/r/sub/x; /probe write /mnt/r/y'
+	[ "$status" -eq 0 ] || fail "status $status: $stderr"
+	assert_output $'write: Read-only file system\nwrite: Read-only file system'
+}

@@ -253,10 +253,24 @@ static int compat_propagation(const struct isola_mount_ctx *ctx, const struct is
 	return 0;
 }
 
+/* Recursive attributes on the attached bind, where mount_setattr exists (shared binds). */
+static int rattr_after(const struct isola_mount_ctx *ctx, const struct isola_mount *m,
+		       struct isola_error *err)
+{
+	if (!m->attr_set && !m->attr_clr)
+		return 0;
+	struct isola_mnt_dst d = {.rootfd = ctx->rootfd, .path = m->destination};
+	cleanup_close int top = isola_mnt_reopen(&d, err);
+	if (top < 0)
+		return -1;
+	return set_attr(top, true, m->attr_set, m->attr_clr, 0, err);
+}
+
 static int compat_mount_bind(const struct isola_mount_ctx *ctx, const struct isola_mount *m,
 			     struct isola_error *err)
 {
-	if (compat_no_rattr(m, err) < 0)
+	bool compat = isola_mount_compat();
+	if (compat && compat_no_rattr(m, err) < 0)
 		return -1;
 	cleanup_close int src = open_bind_source(ctx, m->source ? m->source : "", err);
 	if (src < 0)
@@ -270,6 +284,8 @@ static int compat_mount_bind(const struct isola_mount_ctx *ctx, const struct iso
 	if (isola_compat_bind(src, &d, m->recursive, m->flags & keep, m->clear_flags & keep,
 			      err) < 0)
 		return isola_err_prefix(err, "bind \"%s\"", m->source);
+	if (!compat && rattr_after(ctx, m, err) < 0)
+		return -1;
 	return compat_propagation(ctx, m, err);
 }
 
