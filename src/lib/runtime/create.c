@@ -93,6 +93,8 @@ static int setup_state(struct create_ctx *x, struct isola_error *err)
 	s->owner = geteuid();
 	s->systemd_cgroup = x->rt->systemd_cgroup;
 	s->rootless = x->rt->rootless;
+	s->poststart_hooks = x->config->hooks[ISOLA_HOOK_POSTSTART].n > 0;
+	s->poststop_hooks = x->config->hooks[ISOLA_HOOK_POSTSTOP].n > 0;
 	s->annotations = annotations_json(x->config);
 	if (isola_resources_allow_devices(x->config->resources, x->config->devices,
 					  x->config->n_devices, err) < 0)

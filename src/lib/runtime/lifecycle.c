@@ -84,7 +84,8 @@ int isola_container_start(const struct isola_rt *rt, const char *id, struct isol
 	struct pollfd p = {.fd = fd, .events = 0};
 	while (poll(&p, 1, 60000) < 0 && errno == EINTR)
 		;
-	cleanup_config struct isola_config *c = isola_container_config(s, err);
+	cleanup_config struct isola_config *c = s->poststart_hooks ? isola_container_config(s, err)
+								  : NULL;
 	if (c && c->hooks[ISOLA_HOOK_POSTSTART].n) {
 		cleanup_free char *state = isola_state_json(s, ISOLA_STATUS_RUNNING, 0);
 		struct isola_error e;
@@ -176,7 +177,9 @@ int isola_container_delete(const struct isola_rt *rt, const char *id, bool force
 		return isola_err_prefix(err, "delete container %s", id);
 	cleanup_config struct isola_config *c = NULL;
 	struct isola_error e;
-	if (s->created && (c = isola_container_config(s, &e)) && c->hooks[ISOLA_HOOK_POSTSTOP].n) {
+	/* The config is parsed again only when it has poststop hooks (most don't). */
+	if (s->created && s->poststop_hooks && (c = isola_container_config(s, &e)) &&
+	    c->hooks[ISOLA_HOOK_POSTSTOP].n) {
 		cleanup_free char *state = isola_state_json(s, ISOLA_STATUS_STOPPED, 0);
 		/* The spec: a failing poststop hook is a warning, the delete goes on. */
 		isola_hooks_run(&c->hooks[ISOLA_HOOK_POSTSTOP], "poststop", state, &e);

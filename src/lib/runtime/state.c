@@ -101,6 +101,10 @@ int isola_state_save(const struct isola_state *s, struct isola_error *err)
 	json_object_object_add(o, "owner", json_object_new_int((int)s->owner));
 	json_object_object_add(o, "systemd_cgroup", json_object_new_boolean(s->systemd_cgroup));
 	json_object_object_add(o, "rootless", json_object_new_boolean(s->rootless));
+	if (s->poststart_hooks)
+		json_object_object_add(o, "poststart_hooks", json_object_new_boolean(true));
+	if (s->poststop_hooks)
+		json_object_object_add(o, "poststop_hooks", json_object_new_boolean(true));
 	if (s->annotations)
 		json_object_object_add(o, "annotations", json_object_get(s->annotations));
 	const char *text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
@@ -138,6 +142,10 @@ static void fill_state(struct isola_state *s, struct json_object *o)
 	s->systemd_cgroup = json_object_object_get_ex(o, "systemd_cgroup", &v) &&
 			    json_object_get_boolean(v);
 	s->rootless = json_object_object_get_ex(o, "rootless", &v) && json_object_get_boolean(v);
+	s->poststart_hooks = json_object_object_get_ex(o, "poststart_hooks", &v) &&
+			     json_object_get_boolean(v);
+	s->poststop_hooks = json_object_object_get_ex(o, "poststop_hooks", &v) &&
+			    json_object_get_boolean(v);
 	if (json_object_object_get_ex(o, "annotations", &v))
 		s->annotations = json_object_get(v);
 }

@@ -35,6 +35,8 @@ struct isola_state {
 	char *cgroup; /* isola_cgroup_save() output */
 	bool systemd_cgroup;
 	bool rootless;
+	bool poststart_hooks; /* start and delete read the config only for these */
+	bool poststop_hooks;
 	struct json_object *annotations; /* object, owned */
 };
 
