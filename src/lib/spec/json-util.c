@@ -41,12 +41,10 @@ struct json_object *ju_parse_text(const char *text, size_t len, const char *name
 				  struct isola_error *err)
 {
 	struct json_tokener *tok;
-	struct json_object *v = len <= INT32_MAX ? ju_fast_parse(text, len) : NULL;
+	struct json_object *v;
 	enum json_tokener_error jerr;
 	size_t end, line, col;
 
-	if (v)
-		return v;
 	tok = json_tokener_new();
 	if (!tok) {
 		isola_err(err, ISOLA_ERR_SYSTEM, ENOMEM, "%s: parse", name);

@@ -28,11 +28,6 @@
  */
 struct json_object *ju_parse_text(const char *text, size_t len, const char *name,
 				  struct isola_error *err);
-/*
- * The fast path ju_parse_text tries first (json-fast.c): the object, or NULL
- * when the text is outside the plain subset it reads (json-c decides then).
- */
-struct json_object *ju_fast_parse(const char *text, size_t len);
 /* Read a whole file and parse it as ju_parse_text does; errors name the file. */
 struct json_object *ju_parse_file(const char *file, struct isola_error *err);
 
