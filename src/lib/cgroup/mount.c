@@ -19,19 +19,6 @@
 #include "core/cleanup.h"
 #include "linux/mounts.h"
 
-static uint64_t attr_of(unsigned long flags)
-{
-	uint64_t a = 0;
-	if (flags & MS_RDONLY)
-		a |= MOUNT_ATTR_RDONLY;
-	if (flags & MS_NOSUID)
-		a |= MOUNT_ATTR_NOSUID;
-	if (flags & MS_NODEV)
-		a |= MOUNT_ATTR_NODEV;
-	if (flags & MS_NOEXEC)
-		a |= MOUNT_ATTR_NOEXEC;
-	return a;
-}
 
 /*
  * In a cgroup namespace the host's cgroup mounts show a root of "/.." (above
@@ -116,7 +103,7 @@ static int bind_dir(const struct cg_hier *h, uint64_t attr, struct isola_error *
 static int mount_hier(const struct cg_hier *h, const struct isola_mnt_dst *d, bool fresh,
 		      unsigned long flags, struct isola_error *err)
 {
-	uint64_t attr = attr_of(flags);
+	uint64_t attr = isola_mount_flags_to_attr(flags);
 	flags &= MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC;
 	if (isola_mount_compat())
 		return fresh ? compat_fresh(h, d, flags, err) : compat_bind(h, d, flags, err);
@@ -226,7 +213,7 @@ static int compat_v1(const struct isola_cgroup *cg, const struct isola_mnt_dst *
 static int mount_v1(const struct isola_cgroup *cg, const struct isola_mnt_dst *d,
 		    unsigned long flags, struct isola_error *err)
 {
-	uint64_t attr = attr_of(flags);
+	uint64_t attr = isola_mount_flags_to_attr(flags);
 	struct mount_attr all = {.attr_set = attr};
 	if (isola_mount_compat())
 		return compat_v1(cg, d, flags, err);
