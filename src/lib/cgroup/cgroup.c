@@ -166,7 +166,7 @@ static int create_steps(struct isola_cgroup *cg, const struct isola_cgroup_opts 
 	cleanup_free char *proc_cgroup = NULL;
 	if (cg_detect(&cg->layout, &cg->h, &cg->nh, err) < 0)
 		return -1;
-	proc_cgroup = cg_read("/proc/self", "cgroup", err);
+	proc_cgroup = cg_read_value("/proc/self", "cgroup", err);
 	if (!proc_cgroup)
 		return -1;
 	for (size_t i = 0; i < cg->nh; i++)

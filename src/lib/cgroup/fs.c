@@ -14,6 +14,7 @@
 
 #include "cgroup/internal.h"
 #include "core/cleanup.h"
+#include "core/strbuild.h"
 
 char *cg_path_join(const char *a, const char *b)
 {
@@ -61,6 +62,36 @@ int cg_writef(const char *dir, const char *file, struct isola_error *err, const 
 	if (n < 0)
 		return isola_err(err, ISOLA_ERR_SYSTEM, ENOMEM, "format");
 	return cg_write(dir, file, val, err);
+}
+
+/*
+ * A single-record file (a cgroup attribute, /proc/self/cgroup): the kernel
+ * hands its whole text to the first read when it fits, so a short read is
+ * the end and the read that would return 0 is skipped. Longer: cg_read.
+ */
+char *cg_read_value(const char *dir, const char *file, struct isola_error *err)
+{
+	char path[4096], buf[4096];
+	char *end = path + sizeof(path);
+	if (isola_stpecpy(isola_stpechr(isola_stpecpy(path, end, dir), end, '/'), end, file) ==
+	    end)
+		return cg_read(dir, file, err);
+	cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		isola_err_sys(err, "open \"%s\"", path);
+		return NULL;
+	}
+	ssize_t n = read(fd, buf, sizeof(buf));
+	if (n < 0) {
+		isola_err_sys(err, "read \"%s\"", path);
+		return NULL;
+	}
+	if ((size_t)n == sizeof(buf))
+		return cg_read(dir, file, err);
+	char *s = strndup(buf, (size_t)n);
+	if (!s)
+		isola_err(err, ISOLA_ERR_SYSTEM, ENOMEM, "read \"%s\"", path);
+	return s;
 }
 
 char *cg_read(const char *dir, const char *file, struct isola_error *err)

@@ -74,6 +74,8 @@ int cg_writef(const char *dir, const char *file, struct isola_error *err, const 
 	__attribute__((format(printf, 4, 5)));
 /* Reads the whole file (NUL-terminated, malloc'd) or NULL with err filled. */
 char *cg_read(const char *dir, const char *file, struct isola_error *err);
+/* cg_read for a single-record file (one value, /proc/self/cgroup): one read fewer. */
+char *cg_read_value(const char *dir, const char *file, struct isola_error *err);
 bool cg_file_exists(const char *dir, const char *file);
 /* "key value" lines: value of key, or -1 when missing. */
 int cg_read_keyed(const char *dir, const char *file, const char *key, uint64_t *out);

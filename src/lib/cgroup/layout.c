@@ -313,7 +313,7 @@ char *cg_own_path_in(const char *proc_cgroup, const struct cg_hier *h, struct is
 
 char *cg_own_path(const struct cg_hier *h, struct isola_error *err)
 {
-	cleanup_free char *text = cg_read("/proc/self", "cgroup", err);
+	cleanup_free char *text = cg_read_value("/proc/self", "cgroup", err);
 	return text ? cg_own_path_in(text, h, err) : NULL;
 }
 

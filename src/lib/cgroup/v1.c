@@ -24,7 +24,7 @@ static char *parent_value(const char *parent, int i, struct isola_error *err)
 {
 	if (cpuset_last.dir[0] && strcmp(cpuset_last.dir, parent) == 0)
 		return strdup(cpuset_last.val[i]);
-	return cg_read(parent, i ? "cpuset.mems" : "cpuset.cpus", err);
+	return cg_read_value(parent, i ? "cpuset.mems" : "cpuset.cpus", err);
 }
 
 /*
@@ -47,7 +47,7 @@ static int v1_prepare_level(const struct cg_hier *h, const char *dir, struct iso
 	for (int i = 0; i < 2 && r == 0; i++) {
 		/* make_dirs counts a level in h->created before preparing it */
 		if (h->created == 0) {
-			cleanup_free char *cur = cg_read(dir, files[i], err);
+			cleanup_free char *cur = cg_read_value(dir, files[i], err);
 			if (!cur) {
 				r = -1;
 				break;

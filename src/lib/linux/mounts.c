@@ -218,13 +218,43 @@ static int bind_tree(const struct isola_mount_ctx *ctx, const struct isola_mount
 	return tree;
 }
 
+/*
+ * isola_mkdir_in_root, cheaper when only the last component is missing under
+ * an existing directory (/dev/pts, /dev/shm, /dev/mqueue in the fresh /dev
+ * tmpfs): the parent is resolved once and the name made there, 5 calls
+ * instead of 8, with the same per-component resolution as the general walk,
+ * which takes every other case.
+ */
+static int mkdir_dst(int rootfd, const char *path, struct isola_error *err)
+{
+	struct isola_error ignored;
+	int fd = isola_open_in_root(rootfd, path, O_PATH | O_DIRECTORY, 0, &ignored);
+	if (fd >= 0)
+		return fd;
+	const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : path;
+	char parent[4096];
+	if (errno != ENOENT || !*base || strcmp(base, ".") == 0 || strcmp(base, "..") == 0 ||
+	    (size_t)(base - path) >= sizeof(parent))
+		return isola_mkdir_in_root(rootfd, path, 0755, err);
+	snprintf(parent, sizeof(parent), "%.*s", (int)(base - path), path);
+	cleanup_close int pfd = isola_open_in_root(rootfd, parent[0] ? parent : "/",
+						   O_PATH | O_DIRECTORY, 0, &ignored);
+	if (pfd < 0)
+		return isola_mkdir_in_root(rootfd, path, 0755, err);
+	/* one plain name under a safely resolved directory, as the general walk does */
+	if (mkdirat(pfd, base, 0755) < 0 && errno != EEXIST)
+		return isola_err_sys(err, "mkdir \"%s\" in rootfs", path);
+	fd = isola_open_in_root(pfd, base, O_PATH | O_DIRECTORY, 0, &ignored);
+	return fd >= 0 ? fd : isola_err_sys(err, "open \"%s\" in rootfs", path);
+}
+
 static int dst_for(const struct isola_mount_ctx *ctx, const struct isola_mount *m, int src,
 		   struct isola_error *err)
 {
 	struct stat st;
 	if (fstat(src, &st) < 0)
 		return isola_err_sys(err, "stat \"%s\"", m->source);
-	return S_ISDIR(st.st_mode) ? isola_mkdir_in_root(ctx->rootfd, m->destination, 0755, err)
+	return S_ISDIR(st.st_mode) ? mkdir_dst(ctx->rootfd, m->destination, err)
 				   : isola_mkfile_in_root(ctx->rootfd, m->destination, 0644, err);
 }
 
@@ -325,7 +355,7 @@ static int mount_bind(const struct isola_mount_ctx *ctx, const struct isola_moun
 static int mount_fs(const struct isola_mount_ctx *ctx, const struct isola_mount *m,
 		    struct isola_error *err)
 {
-	cleanup_close int dst = isola_mkdir_in_root(ctx->rootfd, m->destination, 0755, err);
+	cleanup_close int dst = mkdir_dst(ctx->rootfd, m->destination, err);
 	if (dst < 0)
 		return -1;
 	if (m->type && strcmp(m->type, "cgroup") == 0) {

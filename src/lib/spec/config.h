@@ -204,12 +204,6 @@ struct isola_config *isola_config_parse(const char *json_text, const char *bundl
 					struct isola_error *err);
 /* Read <bundle>/config.json and parse it. */
 struct isola_config *isola_config_load(const char *bundle, struct isola_error *err);
-/*
- * False only when json_text surely has no "hooks" member at any depth (no
- * "hooks" key spelled out, no \u escape that could spell one): callers that
- * read a saved config only for its hooks (start, delete) can skip the parse.
- */
-bool isola_config_text_may_have_hooks(const char *json_text);
 void isola_config_free(struct isola_config *c);
 
 /*
