@@ -4,11 +4,35 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "create-opts.h"
 #include "core/util.h"
 
 enum { OPT_PIDFILE = 256, OPT_CONSOLE, OPT_NOPIVOT, OPT_NOKEYRING, OPT_PRESERVE };
+
+/*
+ * As runc (filepath.Abs): absolute, without resolving symlinks, which costs a
+ * readlink per component on every create.
+ */
+static int absolute_path(const char *path, char *out, size_t len)
+{
+	char cwd[4096];
+	if (path[0] == '/') {
+		snprintf(out, len, "%s", path);
+	} else if (!getcwd(cwd, sizeof(cwd))) {
+		return -1;
+	} else if (strcmp(path, ".") == 0 || strcmp(path, "./") == 0) {
+		snprintf(out, len, "%s", cwd);
+	} else {
+		snprintf(out, len, "%s/%s", strcmp(cwd, "/") == 0 ? "" : cwd,
+			 strncmp(path, "./", 2) == 0 ? path + 2 : path);
+	}
+	size_t n = strlen(out);
+	while (n > 1 && out[n - 1] == '/')
+		out[--n] = '\0';
+	return 0;
+}
 
 int create_args_parse(struct cli *cli, int argc, char **argv, bool is_run, struct create_args *a)
 {
@@ -62,7 +86,7 @@ int create_args_parse(struct cli *cli, int argc, char **argv, bool is_run, struc
 	if (!cli_nargs(cli, argc, optind, 1, 1))
 		return 1;
 	a->opts.console_fd = -1;
-	if (!realpath(bundle, a->bundle))
+	if (absolute_path(bundle, a->bundle, sizeof(a->bundle)) < 0)
 		return cli_failf(cli, "bundle \"%s\": %s", bundle, strerror(errno));
 	a->opts.id = argv[optind];
 	a->opts.bundle = a->bundle;

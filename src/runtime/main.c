@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "core/util.h"
 #include "isola-version.h"
 #include "spec/config.h"
 
@@ -76,9 +77,9 @@ static void log_line(struct cli *cli, const char *level, const char *msg)
 	if (fd < 0)
 		return;
 	char ts[64];
-	time_t now = time(NULL);
-	struct tm tm;
-	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now, &tm));
+	struct timespec now;
+	clock_gettime(CLOCK_REALTIME, &now);
+	isola_rfc3339(&now, false, ts, sizeof(ts));
 	FILE *f = fdopen(fd, "a");
 	if (!f) {
 		close(fd);

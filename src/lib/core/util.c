@@ -146,3 +146,34 @@ long long isola_now_ms(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
+
+/*
+ * Civil date from days since 1970-01-01 (Howard Hinnant's algorithm). glibc's
+ * gmtime_r reads /etc/localtime on first use: 7 syscalls per container.
+ */
+static void civil(long long days, int *y, unsigned *m, unsigned *d)
+{
+	days += 719468;
+	long long era = (days >= 0 ? days : days - 146096) / 146097;
+	unsigned doe = (unsigned)(days - era * 146097);
+	unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	unsigned mp = (5 * doy + 2) / 153;
+	*d = doy - (153 * mp + 2) / 5 + 1;
+	*m = mp < 10 ? mp + 3 : mp - 9;
+	*y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+void isola_rfc3339(const struct timespec *ts, bool nanos, char *buf, size_t len)
+{
+	long long secs = (long long)ts->tv_sec;
+	long long days = secs >= 0 ? secs / 86400 : (secs - 86399) / 86400;
+	long long rem = secs - days * 86400;
+	int y;
+	unsigned m, d;
+	civil(days, &y, &m, &d);
+	int n = snprintf(buf, len, "%04d-%02u-%02uT%02lld:%02lld:%02lld", y, m, d, rem / 3600,
+			 rem / 60 % 60, rem % 60);
+	if (n > 0 && (size_t)n < len)
+		snprintf(buf + n, len - (size_t)n, nanos ? ".%09ldZ" : "Z", ts->tv_nsec);
+}

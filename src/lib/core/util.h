@@ -30,6 +30,9 @@ ssize_t isola_read_all(int fd, void *buf, size_t len);
 size_t isola_strv_len(char *const *v);
 /* Parse a decimal unsigned integer; -1 on junk or overflow. */
 int isola_parse_u64(const char *s, unsigned long long *out);
+/* "2026-11-22T10:05:27.712436940Z" (UTC, without touching the time zone files). */
+struct timespec;
+void isola_rfc3339(const struct timespec *ts, bool nanos, char *buf, size_t len);
 /* Monotonic milliseconds. */
 long long isola_now_ms(void);
 

@@ -33,6 +33,8 @@ struct create_ctx {
 	const struct isola_rt *rt;
 	const struct isola_create_opts *opts;
 	struct isola_config *config;
+	char *config_text; /* config.json as read, saved into the state dir */
+	size_t config_len;
 	struct isola_state state;
 	struct isola_cgroup *cg;
 	int sync[2];
@@ -45,11 +47,8 @@ struct create_ctx {
 static void rfc3339_now(char *buf, size_t len)
 {
 	struct timespec ts;
-	struct tm tm;
 	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	size_t n = strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf + n, len - n, ".%09ldZ", ts.tv_nsec);
+	isola_rfc3339(&ts, true, buf, len);
 }
 
 static struct json_object *annotations_json(const struct isola_config *c)
@@ -114,17 +113,23 @@ static int setup_state(struct create_ctx *x, struct isola_error *err)
 	return isola_state_save_cgroup(s, err);
 }
 
+/* Read config.json once: parsed here, and the same text saved for exec. */
+static int load_config(struct create_ctx *x, struct isola_error *err)
+{
+	char src[4096];
+	snprintf(src, sizeof(src), "%s/config.json", x->opts->bundle);
+	if (isola_read_file_at(AT_FDCWD, src, &x->config_text, &x->config_len, err) < 0)
+		return -1;
+	x->config = isola_config_parse(x->config_text, x->opts->bundle, err);
+	return x->config ? 0 : -1;
+}
+
 static int copy_config(struct create_ctx *x, struct isola_error *err)
 {
-	char src[4096], dst[4096];
-	cleanup_free char *text = NULL;
-	size_t len;
-	snprintf(src, sizeof(src), "%s/config.json", x->opts->bundle);
+	char dst[4096];
 	snprintf(dst, sizeof(dst), "%s/config.json", x->state.dir);
-	if (isola_read_file_at(AT_FDCWD, src, &text, &len, err) < 0)
-		return -1;
 	cleanup_close int fd = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0 || isola_write_all(fd, text, len) < 0)
+	if (fd < 0 || isola_write_all(fd, x->config_text, x->config_len) < 0)
 		return isola_err_sys(err, "save config");
 	return 0;
 }
@@ -332,6 +337,7 @@ static void release(struct create_ctx *x)
 	if (x->state.annotations)
 		json_object_put(x->state.annotations);
 	isola_config_free(x->config);
+	free(x->config_text);
 }
 
 static int start_now(struct create_ctx *x, struct isola_error *err)
@@ -353,8 +359,7 @@ int isola_container_create(const struct isola_rt *rt, const struct isola_create_
 	int rc = -1;
 	if (isola_id_check(opts->id, err) < 0)
 		return -1;
-	x.config = isola_config_load(opts->bundle, err);
-	if (!x.config || check_config(&x, err) < 0)
+	if (load_config(&x, err) < 0 || check_config(&x, err) < 0)
 		goto out;
 	if (setup_state(&x, err) < 0 || copy_config(&x, err) < 0 || compile_seccomp(&x, err) < 0 ||
 	    setup_channels(&x, err) < 0 ||

@@ -49,7 +49,7 @@ static int init_namespaces(struct isola_init_ctx *x, struct isola_error *err)
 /* As runc: a missing cwd is created (as root, before the rootfs turns read-only). */
 static int make_cwd(const struct isola_config *c, int rootfd, struct isola_error *err)
 {
-	if (!c->process.cwd)
+	if (!c->process.cwd || strcmp(c->process.cwd, "/") == 0)
 		return 0;
 	int fd = isola_mkdir_in_root(rootfd, c->process.cwd, 0755, err);
 	if (fd < 0)
