@@ -86,6 +86,10 @@ static int setup_state(struct create_ctx *x, struct isola_error *err)
 	struct isola_state *s = &x->state;
 	if (isola_state_reserve(x->rt->root, x->opts->id, &s->dir, err) < 0)
 		return -1;
+	/* One fd for every write into the state dir from here on. */
+	s->dirfd = open(s->dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (s->dirfd < 0)
+		return isola_err_sys(err, "open state dir");
 	s->id = strdup(x->opts->id);
 	s->bundle = strdup(x->opts->bundle);
 	s->rootfs = strdup(x->config->root_path);
@@ -126,9 +130,8 @@ static int load_config(struct create_ctx *x, struct isola_error *err)
 
 static int copy_config(struct create_ctx *x, struct isola_error *err)
 {
-	char dst[4096];
-	snprintf(dst, sizeof(dst), "%s/config.json", x->state.dir);
-	cleanup_close int fd = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	cleanup_close int fd = openat(x->state.dirfd, "config.json",
+				      O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0 || isola_write_all(fd, x->config_text, x->config_len) < 0)
 		return isola_err_sys(err, "save config");
 	return 0;
@@ -150,12 +153,10 @@ static int compile_seccomp(struct create_ctx *x, struct isola_error *err)
 static int setup_channels(struct create_ctx *x, struct isola_error *err)
 {
 	if (!x->opts->start) {
-		char path[4096];
-		snprintf(path, sizeof(path), "%s/exec.fifo", x->state.dir);
-		if (mkfifo(path, 0600) < 0)
+		if (mkfifoat(x->state.dirfd, "exec.fifo", 0600) < 0)
 			return isola_err_sys(err, "create exec fifo");
 		/* O_RDWR: the init's read blocks until `start` writes, never sees EOF. */
-		x->fifo = open(path, O_RDWR | O_CLOEXEC);
+		x->fifo = openat(x->state.dirfd, "exec.fifo", O_RDWR | O_CLOEXEC);
 		if (x->fifo < 0)
 			return isola_err_sys(err, "open exec fifo");
 	}
@@ -330,6 +331,8 @@ static void release(struct create_ctx *x)
 	isola_idmount_release(x->idmap_fds, x->config ? x->config->n_mounts : 0);
 	free(x->state.id);
 	free(x->state.dir);
+	if (x->state.dirfd >= 0)
+		close(x->state.dirfd);
 	free(x->state.bundle);
 	free(x->state.rootfs);
 	free(x->state.created);
@@ -355,7 +358,7 @@ int isola_container_create(const struct isola_rt *rt, const struct isola_create_
 			   pid_t *init_pid, struct isola_error *err)
 {
 	struct create_ctx x = {.rt = rt, .opts = opts, .sync = {-1, -1}, .fifo = -1,
-			       .console = -1};
+			       .console = -1, .state = {.dirfd = -1}};
 	int rc = -1;
 	if (isola_id_check(opts->id, err) < 0)
 		return -1;

@@ -108,7 +108,8 @@ int isola_state_save(const struct isola_state *s, struct isola_error *err)
 	if (s->annotations)
 		json_object_object_add(o, "annotations", json_object_get(s->annotations));
 	const char *text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
-	cleanup_close int dfd = open(s->dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	cleanup_close int own = s->dirfd >= 0 ? -1 : open(s->dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	int dfd = s->dirfd >= 0 ? s->dirfd : own;
 	int r = dfd < 0 ? isola_err_sys(err, "open state dir")
 			: isola_write_file_atomic(dfd, "state.json", text, strlen(text), 0600, false, err);
 	json_object_put(o);
@@ -155,6 +156,8 @@ struct isola_state *isola_state_load(const char *root, const char *id, struct is
 	if (isola_id_check(id, err) < 0)
 		return NULL;
 	struct isola_state *s = calloc(1, sizeof(*s));
+	if (s)
+		s->dirfd = -1;
 	if (!s || !(s->id = strdup(id)) || join_path(&s->dir, root, id, err) < 0) {
 		isola_state_free(s);
 		isola_err_sys(err, "alloc");
@@ -195,6 +198,8 @@ void isola_state_free(struct isola_state *s)
 		return;
 	free(s->id);
 	free(s->dir);
+	if (s->dirfd >= 0)
+		close(s->dirfd);
 	free(s->bundle);
 	free(s->rootfs);
 	free(s->created);
@@ -206,7 +211,8 @@ void isola_state_free(struct isola_state *s)
 
 int isola_state_save_cgroup(const struct isola_state *s, struct isola_error *err)
 {
-	cleanup_close int dfd = open(s->dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	cleanup_close int own = s->dirfd >= 0 ? -1 : open(s->dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	int dfd = s->dirfd >= 0 ? s->dirfd : own;
 	if (dfd < 0)
 		return isola_err_sys(err, "open state dir");
 	return isola_write_file_atomic(dfd, "cgroup", s->cgroup, strlen(s->cgroup), 0600, false, err);

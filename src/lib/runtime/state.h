@@ -26,6 +26,7 @@ enum isola_status {
 struct isola_state {
 	char *id;
 	char *dir; /* <root>/<id> */
+	int dirfd; /* an open fd of dir (create keeps one for its writes), or -1 */
 	pid_t pid; /* 0 until the init exists */
 	unsigned long long start_time; /* /proc/PID/stat starttime, guards against pid reuse */
 	char *bundle;
