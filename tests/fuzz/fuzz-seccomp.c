@@ -45,29 +45,4 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	return 0;
 }
 
-#ifdef ISOLA_FUZZ_STANDALONE
-static int run_file(const char *path)
-{
-	FILE *f = fopen(path, "rbe");
-	static uint8_t buf[1 << 20];
-	size_t n;
-
-	if (!f) {
-		perror(path);
-		return 1;
-	}
-	n = fread(buf, 1, sizeof(buf), f);
-	fclose(f);
-	LLVMFuzzerTestOneInput(buf, n);
-	return 0;
-}
-
-int main(int argc, char **argv)
-{
-	int rc = 0;
-
-	for (int i = 1; i < argc; i++)
-		rc |= run_file(argv[i]);
-	return rc;
-}
-#endif
+#include "standalone.h"

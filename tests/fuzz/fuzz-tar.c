@@ -81,22 +81,4 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	return 0;
 }
 
-#ifdef ISOLA_FUZZ_STANDALONE
-int main(int argc, char **argv)
-{
-	static uint8_t buf[1 << 22];
-	for (int i = 1; i < argc; i++) {
-		FILE *f = fopen(argv[i], "rbe");
-		if (!f) {
-			perror(argv[i]);
-			return 1;
-		}
-		size_t n = fread(buf, 1, sizeof(buf), f);
-		fclose(f);
-		LLVMFuzzerTestOneInput(buf, n);
-	}
-	struct isola_error err;
-	isola_rmtree_at(AT_FDCWD, sandbox, &err);
-	return 0;
-}
-#endif
+#include "standalone.h"
