@@ -8,22 +8,17 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "core/fdpass.h"
 #include "core/util.h"
 #include "tty.h"
 
 int tty_take_master(int sock)
 {
-	char name[64], cbuf[CMSG_SPACE(sizeof(int))] = {0};
+	char name[64];
 	struct iovec iov = {.iov_base = name, .iov_len = sizeof(name)};
-	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
-			     .msg_controllen = sizeof(cbuf)};
-	/* The init sent it during create, before READY: it is queued or not there. */
-	if (recvmsg(sock, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC) <= 0)
-		return -1;
-	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
 	int fd = -1;
-	if (cm && cm->cmsg_type == SCM_RIGHTS)
-		memcpy(&fd, CMSG_DATA(cm), sizeof(int));
+	/* The init sent it during create, before READY: it is queued or not there. */
+	isola_recv_fd_msg(sock, &iov, 1, &fd, MSG_DONTWAIT);
 	return fd;
 }
 

@@ -12,26 +12,15 @@
 #include <unistd.h>
 
 #include "core/cleanup.h"
+#include "core/fdpass.h"
 #include "core/safepath.h"
 #include "linux/console.h"
 #include "linux/mounts.h"
 
 int isola_send_fd(int sock, int fd, const char *name, struct isola_error *err)
 {
-	char cbuf[CMSG_SPACE(sizeof(int))] = {0};
 	struct iovec iov = {.iov_base = (void *)name, .iov_len = strlen(name)};
-	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
-			     .msg_controllen = sizeof(cbuf)};
-	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-	ssize_t n;
-	do
-		n = sendmsg(sock, &msg, MSG_NOSIGNAL);
-	while (n < 0 && errno == EINTR);
-	if (n < 0)
+	if (isola_send_fd_msg(sock, &iov, 1, fd) < 0)
 		return isola_err_sys(err, "send fd");
 	return 0;
 }
@@ -39,21 +28,12 @@ int isola_send_fd(int sock, int fd, const char *name, struct isola_error *err)
 int isola_recv_fd(int sock, struct isola_error *err)
 {
 	char name[256];
-	char cbuf[CMSG_SPACE(sizeof(int))] = {0};
 	struct iovec iov = {.iov_base = name, .iov_len = sizeof(name)};
-	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
-			     .msg_controllen = sizeof(cbuf)};
-	ssize_t n;
-	do
-		n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
-	while (n < 0 && errno == EINTR);
-	if (n < 0)
+	int fd = -1;
+	if (isola_recv_fd_msg(sock, &iov, 1, &fd, 0) < 0)
 		return isola_err_sys(err, "receive fd");
-	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
-	if (!cm || cm->cmsg_type != SCM_RIGHTS)
+	if (fd < 0)
 		return isola_err(err, ISOLA_ERR_INVALID, 0, "receive fd: no fd in message");
-	int fd;
-	memcpy(&fd, CMSG_DATA(cm), sizeof(int));
 	return fd;
 }
 

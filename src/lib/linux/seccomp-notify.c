@@ -17,6 +17,7 @@
 #include <linux/seccomp.h>
 
 #include "core/cleanup.h"
+#include "core/fdpass.h"
 #include "isola-version.h"
 #include "linux/seccomp-internal.h"
 
@@ -75,25 +76,8 @@ static int connect_listener(const char *path, struct isola_error *err)
 /* The fd rides on the first bytes; a stream socket may take the rest later. */
 static int send_with_fd(int sock, const char *buf, size_t len, int fd, struct isola_error *err)
 {
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} ctl = {0};
 	struct iovec iov = {.iov_base = (void *)buf, .iov_len = len};
-	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
-	struct cmsghdr *c;
-	ssize_t n;
-
-	msg.msg_control = ctl.buf;
-	msg.msg_controllen = sizeof(ctl.buf);
-	c = CMSG_FIRSTHDR(&msg);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &fd, sizeof(int));
-	do
-		n = sendmsg(sock, &msg, MSG_NOSIGNAL);
-	while (n < 0 && errno == EINTR);
+	ssize_t n = isola_send_fd_msg(sock, &iov, 1, fd);
 	if (n < 0)
 		return isola_err_sys(err, "seccomp listener: send");
 	for (size_t off = (size_t)n; off < len; off += (size_t)n) {

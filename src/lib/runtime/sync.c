@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "core/fdpass.h"
 #include "runtime/sync.h"
 
 struct sync_hdr {
@@ -25,21 +26,7 @@ int isola_sync_send(int sock, enum isola_sync_msg type, const char *text, int fd
 		text = e->msg;
 	}
 	struct iovec iov[2] = {{&h, sizeof(h)}, {(void *)(text ? text : ""), text ? strlen(text) : 0}};
-	char cbuf[CMSG_SPACE(sizeof(int))] = {0};
-	struct msghdr msg = {.msg_iov = iov, .msg_iovlen = 2};
-	if (fd >= 0) {
-		msg.msg_control = cbuf;
-		msg.msg_controllen = sizeof(cbuf);
-		struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
-		cm->cmsg_level = SOL_SOCKET;
-		cm->cmsg_type = SCM_RIGHTS;
-		cm->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-	}
-	ssize_t n;
-	do
-		n = sendmsg(sock, &msg, MSG_NOSIGNAL);
-	while (n < 0 && errno == EINTR);
+	ssize_t n = isola_send_fd_msg(sock, iov, 2, fd);
 	if (n < 0 && !e)
 		return isola_err_sys(err, "sync: send");
 	return n < 0 ? -1 : 0;
@@ -50,27 +37,11 @@ int isola_sync_recv_any(int sock, int *fd, char **payload, struct isola_error *e
 	struct sync_hdr h = {0};
 	char text[16384];
 	struct iovec iov[2] = {{&h, sizeof(h)}, {text, sizeof(text) - 1}};
-	char cbuf[CMSG_SPACE(sizeof(int))] = {0};
-	struct msghdr msg = {.msg_iov = iov, .msg_iovlen = 2, .msg_control = cbuf,
-			     .msg_controllen = sizeof(cbuf)};
-	if (fd)
-		*fd = -1;
-	ssize_t n;
-	do
-		n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
-	while (n < 0 && errno == EINTR);
+	ssize_t n = isola_recv_fd_msg(sock, iov, 2, fd, 0);
 	if (n < 0)
 		return isola_err_sys(err, "sync: receive");
 	if (n == 0)
 		return 0; /* EOF: the peer exited or exec'd */
-	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
-	if (cm && cm->cmsg_type == SCM_RIGHTS && fd)
-		memcpy(fd, CMSG_DATA(cm), sizeof(int));
-	else if (cm && cm->cmsg_type == SCM_RIGHTS) {
-		int stray;
-		memcpy(&stray, CMSG_DATA(cm), sizeof(int));
-		close(stray);
-	}
 	size_t tlen = (size_t)n > sizeof(h) ? (size_t)n - sizeof(h) : 0;
 	text[tlen] = '\0';
 	if (h.type == ISOLA_SYNC_ERROR) {
