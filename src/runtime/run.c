@@ -80,26 +80,28 @@ VERB(run)
 	    socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) == 0)
 		a.opts.console_fd = pair[1];
 	struct isola_error err = {0};
-	pid_t pid = 0;
-	int rc = isola_container_create(&cli->rt, &a.opts, &pid, &err);
+	if (a.detach) {
+		int rc = isola_container_create(&cli->rt, &a.opts, NULL, &err);
+		return rc < 0 ? cli_fail(cli, &err) : 0;
+	}
+	struct isola_container *c = isola_container_run(&cli->rt, &a.opts, &err);
 	if (pair[1] >= 0)
 		close(pair[1]);
-	if (rc < 0)
+	if (!c)
 		return cli_fail(cli, &err);
-	if (a.detach)
-		return 0;
 	int master = pair[0] >= 0 ? tty_take_master(pair[0]) : -1;
 	int status;
 	if (master >= 0) {
-		forward_signals(pid);
+		forward_signals(c->pid);
 		tty_relay(master);
 		close(master);
-		status = isola_container_wait(pid);
+		status = isola_container_wait(c->pid);
 	} else {
-		status = wait_forwarding(pid);
+		status = wait_forwarding(c->pid);
 	}
 	forward_to = 0;
-	if (isola_container_delete(&cli->rt, a.opts.id, true, &err) < 0)
+	/* The state, cgroup and config are still in memory: no reload for the delete. */
+	if (isola_container_finish(c, &err) < 0)
 		cli_warn(cli, "%s", err.msg);
 	return status;
 }

@@ -252,3 +252,35 @@ load helpers
 	[ -n "$last" ] || fail "no error line in log: $(cat "$TEST_DIR/log.json")"
 	jq -e '.msg | test("does not exist")' <<<"$last" >/dev/null || fail "log: $last"
 }
+
+@test "lifecycle: a foreground run removes its state and cgroup when the process exits" {
+	run_ct /probe exit 3
+	assert_equal "$status" 3
+	assert_clean "$CID"
+}
+
+@test "lifecycle: a foreground run whose container is deleted meanwhile exits quietly" {
+	isola_only "runc 1.1's run then removes a new container that took the same id"
+	config_args /probe sleep 600
+	# the runtime itself in the background (not through rt's timeout): $! is its pid
+	"$RUNTIME" --root "$TEST_ROOT" run -b "$BUNDLE" "$CID" </dev/null >"$TEST_DIR/run.out" \
+		2>"$TEST_DIR/run.err" 3>&- &
+	local runner=$!
+	wait_status "$CID" running
+	# held still, so the delete and the new container below both come before its clean-up
+	kill -STOP "$runner"
+	run rt delete -f "$CID"
+	assert_success
+	# the same id again: the first run's clean-up must not touch it
+	ct_start_sleeper
+	kill -CONT "$runner"
+	local st=0
+	wait "$runner" || st=$?
+	assert_equal "$st" 137
+	run cat "$TEST_DIR/run.err"
+	assert_output ""
+	assert_equal "$(ct_status)" running
+	run rt delete -f "$CID"
+	assert_success
+	assert_clean "$CID"
+}

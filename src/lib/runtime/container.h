@@ -11,6 +11,7 @@
 #include "spec/config.h"
 
 struct isola_process;
+struct isola_cgroup;
 
 /* Options every verb shares (runc's global flags). */
 struct isola_rt {
@@ -38,6 +39,29 @@ struct isola_create_opts {
  */
 int isola_container_create(const struct isola_rt *rt, const struct isola_create_opts *opts,
 			   pid_t *init_pid, struct isola_error *err);
+
+/*
+ * A container this process ran and still holds (a foreground `run`): its
+ * state, cgroup and config stay in memory, so the delete after the wait
+ * neither reads them back nor parses anything again, as runc's run does.
+ */
+struct isola_container {
+	struct isola_state state; /* state.dirfd stays open: the lock for finish */
+	struct isola_cgroup *cg;
+	struct isola_config *config;
+	pid_t pid; /* the init, a child of the caller */
+};
+/* create + start (opts->start is implied); NULL with err on failure, nothing left behind. */
+struct isola_container *isola_container_run(const struct isola_rt *rt,
+					    const struct isola_create_opts *opts,
+					    struct isola_error *err);
+/*
+ * After the caller reaped c->pid: what `delete --force` does (leftover
+ * processes killed, cgroup removed, poststop hooks, state dir removed),
+ * unless another process deleted the container meanwhile. Frees c.
+ */
+int isola_container_finish(struct isola_container *c, struct isola_error *err);
+
 int isola_container_start(const struct isola_rt *rt, const char *id, struct isola_error *err);
 int isola_container_kill(const struct isola_rt *rt, const char *id, int sig, bool all,
 			 struct isola_error *err);

@@ -86,8 +86,8 @@ static int setup_state(struct create_ctx *x, struct isola_error *err)
 	struct isola_state *s = &x->state;
 	if (isola_state_reserve(x->rt->root, x->opts->id, &s->dir, err) < 0)
 		return -1;
-	/* One fd for every write into the state dir from here on. */
-	s->dirfd = open(s->dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	/* One fd for every write into the state dir from here on (and run's lock). */
+	s->dirfd = open(s->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (s->dirfd < 0)
 		return isola_err_sys(err, "open state dir");
 	s->id = strdup(x->opts->id);
@@ -267,7 +267,10 @@ static int send_listener(struct create_ctx *x, int fd, struct isola_error *err)
 /* Serve the init until it is set up and waiting (READY). */
 static int drive_init(struct create_ctx *x, struct isola_error *err)
 {
-	cleanup_free char *state = state_json_now(x, ISOLA_STATUS_CREATING);
+	/* GO carries the state for the hooks the init runs; without them it is empty. */
+	const struct isola_hook_list *h = x->config->hooks;
+	bool init_hooks = h[ISOLA_HOOK_CREATE_CONTAINER].n || h[ISOLA_HOOK_START_CONTAINER].n;
+	cleanup_free char *state = init_hooks ? state_json_now(x, ISOLA_STATUS_CREATING) : NULL;
 	if (isola_sync_send(x->sync[0], ISOLA_SYNC_GO, state, -1, err) < 0)
 		return -1;
 	for (;;) {
@@ -314,7 +317,7 @@ static void undo(struct create_ctx *x)
 		x->cg = NULL;
 	}
 	if (x->state.dir)
-		isola_state_remove(x->state.dir, &e);
+		isola_state_remove(x->state.dirfd, x->state.dir, &e);
 }
 
 static void release(struct create_ctx *x)
@@ -329,16 +332,7 @@ static void release(struct create_ctx *x)
 	if (x->cg)
 		isola_cgroup_free(x->cg);
 	isola_idmount_release(x->idmap_fds, x->config ? x->config->n_mounts : 0);
-	free(x->state.id);
-	free(x->state.dir);
-	if (x->state.dirfd >= 0)
-		close(x->state.dirfd);
-	free(x->state.bundle);
-	free(x->state.rootfs);
-	free(x->state.created);
-	free(x->state.cgroup);
-	if (x->state.annotations)
-		json_object_put(x->state.annotations);
+	isola_state_clear(&x->state);
 	isola_config_free(x->config);
 	free(x->config_text);
 }
@@ -347,6 +341,8 @@ static int start_now(struct create_ctx *x, struct isola_error *err)
 {
 	if (isola_sync_send(x->sync[0], ISOLA_SYNC_START, NULL, -1, err) < 0)
 		return -1;
+	if (!x->config->hooks[ISOLA_HOOK_POSTSTART].n)
+		return 0;
 	cleanup_free char *state = state_json_now(x, ISOLA_STATUS_RUNNING);
 	struct isola_error e;
 	/* The spec: a failing poststart hook is only a warning. */
@@ -354,8 +350,9 @@ static int start_now(struct create_ctx *x, struct isola_error *err)
 	return 0;
 }
 
-int isola_container_create(const struct isola_rt *rt, const struct isola_create_opts *opts,
-			   pid_t *init_pid, struct isola_error *err)
+/* Create (and with opts->start, start); held, when not NULL, keeps what delete needs. */
+static int create(const struct isola_rt *rt, const struct isola_create_opts *opts,
+		  pid_t *init_pid, struct isola_container *held, struct isola_error *err)
 {
 	struct create_ctx x = {.rt = rt, .opts = opts, .sync = {-1, -1}, .fifo = -1,
 			       .console = -1, .state = {.dirfd = -1}};
@@ -372,6 +369,19 @@ int isola_container_create(const struct isola_rt *rt, const struct isola_create_
 		goto fail;
 	if (init_pid)
 		*init_pid = x.pid;
+	if (held) {
+		/* Moved, not copied: release() below frees what is left in x. */
+		isola_idmount_release(x.idmap_fds, x.config->n_mounts);
+		x.idmap_fds = NULL;
+		held->state = x.state;
+		held->cg = x.cg;
+		held->config = x.config;
+		held->pid = x.pid;
+		memset(&x.state, 0, sizeof(x.state));
+		x.state.dirfd = -1; /* nothing left for release() */
+		x.cg = NULL;
+		x.config = NULL;
+	}
 	rc = 0;
 	goto out;
 fail:
@@ -379,4 +389,28 @@ fail:
 out:
 	release(&x);
 	return rc;
+}
+
+int isola_container_create(const struct isola_rt *rt, const struct isola_create_opts *opts,
+			   pid_t *init_pid, struct isola_error *err)
+{
+	return create(rt, opts, init_pid, NULL, err);
+}
+
+struct isola_container *isola_container_run(const struct isola_rt *rt,
+					    const struct isola_create_opts *opts,
+					    struct isola_error *err)
+{
+	struct isola_container *h = calloc(1, sizeof(*h));
+	if (!h) {
+		isola_err(err, ISOLA_ERR_SYSTEM, ENOMEM, "run");
+		return NULL;
+	}
+	struct isola_create_opts o = *opts;
+	o.start = true;
+	if (create(rt, &o, NULL, h, err) < 0) {
+		free(h);
+		return NULL;
+	}
+	return h;
 }

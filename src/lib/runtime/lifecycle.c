@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -156,6 +158,28 @@ static int stop_processes(const struct isola_state *s, struct isola_cgroup *cg,
 	return 0;
 }
 
+/*
+ * The end of every delete, once the init is gone: the cgroup (and any process
+ * left in it), poststop hooks, the state dir. c is the config when the caller
+ * has it; otherwise it is read only if the state says there are poststop hooks.
+ */
+static int teardown(const struct isola_state *s, struct isola_cgroup *cg,
+		    const struct isola_config *c, struct isola_error *err)
+{
+	if (cg && isola_cgroup_destroy(cg, err) < 0)
+		return isola_err_prefix(err, "delete container %s", s->id);
+	cleanup_config struct isola_config *loaded = NULL;
+	struct isola_error e;
+	if (!c && s->created && s->poststop_hooks)
+		c = loaded = isola_container_config(s, &e);
+	if (s->created && c && c->hooks[ISOLA_HOOK_POSTSTOP].n) {
+		cleanup_free char *state = isola_state_json(s, ISOLA_STATUS_STOPPED, 0);
+		/* The spec: a failing poststop hook is a warning, the delete goes on. */
+		isola_hooks_run(&c->hooks[ISOLA_HOOK_POSTSTOP], "poststop", state, &e);
+	}
+	return isola_state_remove(s->dirfd, s->dir, err);
+}
+
 int isola_container_delete(const struct isola_rt *rt, const char *id, bool force,
 			   struct isola_error *err)
 {
@@ -173,18 +197,30 @@ int isola_container_delete(const struct isola_rt *rt, const char *id, bool force
 		return -1;
 	if (st != ISOLA_STATUS_STOPPED && stop_processes(s, cg, err) < 0)
 		return -1;
-	if (cg && isola_cgroup_destroy(cg, err) < 0)
-		return isola_err_prefix(err, "delete container %s", id);
-	cleanup_config struct isola_config *c = NULL;
-	struct isola_error e;
-	/* The config is parsed again only when it has poststop hooks (most don't). */
-	if (s->created && s->poststop_hooks && (c = isola_container_config(s, &e)) &&
-	    c->hooks[ISOLA_HOOK_POSTSTOP].n) {
-		cleanup_free char *state = isola_state_json(s, ISOLA_STATUS_STOPPED, 0);
-		/* The spec: a failing poststop hook is a warning, the delete goes on. */
-		isola_hooks_run(&c->hooks[ISOLA_HOOK_POSTSTOP], "poststop", state, &e);
-	}
-	return isola_state_remove(s->dir, err);
+	return teardown(s, cg, NULL, err);
+}
+
+int isola_container_finish(struct isola_container *c, struct isola_error *err)
+{
+	struct isola_state *s = &c->state;
+	struct stat st;
+	int rc = 0;
+	while (flock(s->dirfd, LOCK_EX) < 0)
+		if (errno != EINTR) {
+			rc = isola_err_sys(err, "lock state dir");
+			goto out;
+		}
+	/* A `delete` that ran while we waited removed the dir: nothing left for us. */
+	if (fstat(s->dirfd, &st) < 0)
+		rc = isola_err_sys(err, "stat state dir");
+	else if (st.st_nlink > 0)
+		rc = teardown(s, c->cg, c->config, err);
+out:
+	isola_state_clear(s);
+	isola_cgroup_free(c->cg);
+	isola_config_free(c->config);
+	free(c);
+	return rc;
 }
 
 int isola_container_wait(pid_t pid)

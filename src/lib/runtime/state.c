@@ -192,10 +192,8 @@ struct isola_state *isola_state_load(const char *root, const char *id, struct is
 	return s;
 }
 
-void isola_state_free(struct isola_state *s)
+void isola_state_clear(struct isola_state *s)
 {
-	if (!s)
-		return;
 	free(s->id);
 	free(s->dir);
 	if (s->dirfd >= 0)
@@ -206,6 +204,15 @@ void isola_state_free(struct isola_state *s)
 	free(s->cgroup);
 	if (s->annotations)
 		json_object_put(s->annotations);
+	memset(s, 0, sizeof(*s));
+	s->dirfd = -1;
+}
+
+void isola_state_free(struct isola_state *s)
+{
+	if (!s)
+		return;
+	isola_state_clear(s);
 	free(s);
 }
 
@@ -332,15 +339,18 @@ static int remove_tree(int dfd, struct isola_error *err)
 	return r;
 }
 
-int isola_state_remove(const char *dir, struct isola_error *err)
+int isola_state_remove(int dirfd, const char *dir, struct isola_error *err)
 {
 	/* The usual case: the files we write, by name; a full walk only for anything else. */
 	static const char *const known[] = {"state.json", "cgroup", "config.json", "exec.fifo"};
-	cleanup_close int known_fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-	if (known_fd < 0)
-		return errno == ENOENT ? 0 : isola_err_sys(err, "open \"%s\"", dir);
+	cleanup_close int own = -1;
+	if (dirfd < 0) {
+		own = dirfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+		if (dirfd < 0)
+			return errno == ENOENT ? 0 : isola_err_sys(err, "open \"%s\"", dir);
+	}
 	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
-		unlinkat(known_fd, known[i], 0);
+		unlinkat(dirfd, known[i], 0);
 	if (rmdir(dir) == 0 || errno == ENOENT)
 		return 0;
 	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);

@@ -53,6 +53,8 @@ int isola_state_save_cgroup(const struct isola_state *s, struct isola_error *err
 /* "container \"ID\" does not exist" (ISOLA_ERR_NOT_FOUND) when missing. */
 struct isola_state *isola_state_load(const char *root, const char *id, struct isola_error *err);
 void isola_state_free(struct isola_state *s);
+/* Free what s holds (and close dirfd), leaving it empty; s itself is not freed. */
+void isola_state_clear(struct isola_state *s);
 /* Take an exclusive lock on the state dir; returns the lock fd. */
 int isola_state_lock(const struct isola_state *s, struct isola_error *err);
 /* Current status from the pid, the exec fifo and the cgroup freezer. */
@@ -61,8 +63,8 @@ enum isola_status isola_state_status(const struct isola_state *s);
 bool isola_state_pid_alive(const struct isola_state *s);
 /* The spec's state JSON (ociVersion, id, status, pid, bundle, annotations + rootfs, created, owner). */
 char *isola_state_json(const struct isola_state *s, enum isola_status status, int pretty);
-/* Remove the state dir and everything in it. */
-int isola_state_remove(const char *dir, struct isola_error *err);
+/* Remove the state dir and everything in it; dirfd, when >= 0, is an open fd of dir. */
+int isola_state_remove(int dirfd, const char *dir, struct isola_error *err);
 unsigned long long isola_pid_start_time(pid_t pid);
 /* Write pid to path atomically (engines read --pid-file as soon as it appears). */
 int isola_write_pid_file(const char *path, pid_t pid, struct isola_error *err);
