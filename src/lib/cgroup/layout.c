@@ -5,12 +5,14 @@
  * in the container's state so later verbs never detect again.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/magic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <unistd.h>
 
 #include "cgroup/internal.h"
 #include "core/cleanup.h"
@@ -102,27 +104,56 @@ static char *controllers_of(const char *sopts)
 	return strdup(buf);
 }
 
-static char *read_mountinfo(void)
+/*
+ * /proc/self/mountinfo into buf when it fits (the usual case: no heap, and no
+ * malloc consolidation right after the config tree was freed), else into
+ * *heap. NULL when it can't be read.
+ */
+static const char *read_mountinfo(char *buf, size_t size, char **heap)
 {
-	return cg_read("/proc/self", "mountinfo", NULL);
+	*heap = NULL;
+	int fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	size_t len = 0;
+	ssize_t r;
+	while (len < size - 1 && (r = read(fd, buf + len, size - 1 - len)) > 0)
+		len += (size_t)r;
+	close(fd);
+	buf[len] = '\0';
+	if (len < size - 1)
+		return buf;
+	/* procfs hands out whole lines: a full buffer means there may be more */
+	*heap = cg_read("/proc/self", "mountinfo", NULL);
+	return *heap;
 }
 
 /*
- * Calls fn for each line (already split) that contains need; stops when fn
- * returns non-zero. A line without need is skipped unsplit: most of the
- * host's mounts are neither cgroups nor the cgroup root.
+ * Calls fn for each line (split, in a copy) that contains need; stops when fn
+ * returns non-zero. need is searched over the whole text, so the lines without
+ * it (most of the host's mounts) cost no per-line work at all.
  */
-static int each_mount(char *text, const char *need,
+static int each_mount(const char *text, const char *need,
 		      int (*fn)(const struct mi_line *m, void *data), void *data)
 {
-	for (char *l = text, *next; l; l = next) {
+	for (const char *p = text; (p = strstr(p, need)) != NULL;) {
+		const char *end = strchrnul(p, '\n');
+		const char *nl = memrchr(text, '\n', (size_t)(p - text));
+		const char *start = nl ? nl + 1 : text;
+		size_t len = (size_t)(end - start);
+		char small[1024], *line = small;
+		cleanup_free char *big = NULL;
+		if (len < sizeof(small)) {
+			memcpy(small, start, len);
+			small[len] = '\0';
+		} else if (!(line = big = strndup(start, len))) {
+			return -1;
+		}
 		struct mi_line m;
 		int r;
-		next = strchr(l, '\n');
-		if (next)
-			*next++ = '\0';
-		if (*l && strstr(l, need) && split_line(l, &m) && (r = fn(&m, data)) != 0)
+		if (split_line(line, &m) && (r = fn(&m, data)) != 0)
 			return r;
+		p = *end ? end + 1 : end;
 	}
 	return 0;
 }
@@ -144,7 +175,9 @@ static int find_root(const struct mi_line *m, void *data)
 
 char *cg_mount_root(const char *mount)
 {
-	cleanup_free char *text = read_mountinfo();
+	char buf[16384];
+	cleanup_free char *heap = NULL;
+	const char *text = read_mountinfo(buf, sizeof(buf), &heap);
 	struct root_query q = {.mnt = mount};
 	if (text)
 		each_mount(text, mount, find_root, &q);
@@ -252,17 +285,19 @@ int cg_detect(int *layout, struct cg_hier **hs, size_t *n, struct isola_error *e
 	*n = 0;
 	if (statfs(root, &sfs) < 0)
 		return isola_err_sys(err, "statfs \"%s\"", root);
-	cleanup_free char *text = read_mountinfo();
+	char buf[16384];
+	cleanup_free char *heap = NULL;
+	const char *text = read_mountinfo(buf, sizeof(buf), &heap);
 	if (!text)
 		return isola_err_sys(err, "read /proc/self/mountinfo");
-	cleanup_free char *copy = strdup(text);
-	if (!copy)
-		return isola_err(err, ISOLA_ERR_SYSTEM, ENOMEM, "detect");
 	if (sfs.f_type == CGROUP2_SUPER_MAGIC) {
 		each_mount(text, " - cgroup2 ", take_root, &d);
 	} else {
-		each_mount(text, root, find_root_id, &d);
-		each_mount(copy, " - cgroup", take_hier, &d);
+		/* root as a whole field: its own line, not every cgroup line below it */
+		char field[4096];
+		snprintf(field, sizeof(field), " %s ", root);
+		each_mount(text, field, find_root_id, &d);
+		each_mount(text, " - cgroup", take_hier, &d);
 	}
 	*hs = d.hs;
 	*n = d.n;
