@@ -56,3 +56,25 @@ teardown() {
 	refute_line wrote
 	assert_line end
 }
+
+@test "a container can't widen the bounding set of later execs with a fake cap_last_cap" {
+	# CAP_SYS_ADMIN inside, /proc/sys writable: the container mounts a tmpfs that
+	# says the kernel's last capability is CAP_KILL (5). An exec that reads it
+	# through the container's /proc would leave caps 6..40 in its bounding set.
+	local all='["CAP_SYS_ADMIN","CAP_KILL","CAP_SETPCAP"]'
+	config_set ".process.capabilities = {\"bounding\": $all, \"effective\": $all,
+		\"permitted\": $all, \"inheritable\": [], \"ambient\": []} |
+		.linux.readonlyPaths = [] | .linux.maskedPaths = []"
+	config_args /bin/sh -c 'mount -t tmpfs none /proc/sys/kernel &&
+		echo 5 > /proc/sys/kernel/cap_last_cap && touch /tmp/faked; exec /probe sleep 600'
+	mkdir -p "$ROOTFS/tmp"
+	ct_run_d || fail "run -d: $(cat "$TEST_DIR/$CID.out")"
+	wait_for test -e "$ROOTFS/tmp/faked" || fail "the container did not fake cap_last_cap"
+	jq '.process | .args = ["/probe", "caps"] |
+		.capabilities = {"bounding": ["CAP_KILL"], "effective": ["CAP_KILL"],
+		"permitted": ["CAP_KILL"], "inheritable": [], "ambient": []}' \
+		"$BUNDLE/config.json" >"$TEST_DIR/process.json"
+	run --separate-stderr rt exec -p "$TEST_DIR/process.json" "$CID"
+	assert_success
+	assert_value CapBnd "$(caps_mask CAP_KILL)"
+}

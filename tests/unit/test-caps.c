@@ -72,13 +72,13 @@ static int child_apply(const struct isola_caps *c, uid_t uid)
 	struct isola_error err = {0};
 	int bad = 0;
 
-	if (isola_caps_prepare(c, &err) < 0) {
+	if (isola_caps_prepare(c, true, &err) < 0) {
 		printf("# prepare: %s\n", err.msg);
 		return 64;
 	}
 	if (setresgid(uid, uid, uid) < 0 || setresuid(uid, uid, uid) < 0)
 		return 65;
-	if (isola_caps_apply(c, &err) < 0) {
+	if (isola_caps_apply(c, true, &err) < 0) {
 		printf("# apply: %s\n", err.msg);
 		return 66;
 	}
@@ -172,7 +172,7 @@ TEST(caps_past_the_kernel_are_ignored)
 	if (pid == 0) {
 		struct isola_error err = {0};
 		alarm(10);
-		if (isola_caps_prepare(&c, &err) < 0 || isola_caps_apply(&c, &err) < 0)
+		if (isola_caps_prepare(&c, true, &err) < 0 || isola_caps_apply(&c, true, &err) < 0)
 			_exit(64);
 		_exit(status_field("CapBnd") != want.bounding ||
 		      status_field("CapEff") != want.effective);
@@ -196,9 +196,9 @@ TEST(capset_beyond_bounding_fails_with_message)
 					  .permitted = BIT(CAP_CHOWN) | BIT(CAP_KILL)};
 		struct isola_error err = {0};
 		alarm(10);
-		if (isola_caps_prepare(&drop, &err) < 0 || isola_caps_apply(&drop, &err) < 0)
+		if (isola_caps_prepare(&drop, true, &err) < 0 || isola_caps_apply(&drop, true, &err) < 0)
 			_exit(64);
-		if (isola_caps_apply(&more, &err) == 0)
+		if (isola_caps_apply(&more, true, &err) == 0)
 			_exit(1);
 		if (write(fds[1], err.msg, strlen(err.msg)) < 0)
 			_exit(65);

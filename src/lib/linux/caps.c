@@ -83,11 +83,12 @@ void isola_caps_to_words(uint64_t set, uint32_t words[2])
 	words[1] = (uint32_t)(set >> 32);
 }
 
-int isola_caps_prepare(const struct isola_caps *caps, struct isola_error *err)
+int isola_caps_prepare(const struct isola_caps *caps, bool leaving_root,
+		       struct isola_error *err)
 {
 	int last = isola_caps_last_cap();
 
-	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+	if (leaving_root && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
 		return isola_err_sys(err, "capabilities: set keepcaps");
 	for (int cap = 0; cap <= last; cap++) {
 		if (caps->bounding & (UINT64_C(1) << cap))
@@ -143,13 +144,13 @@ static int set_ambient(const struct isola_caps *caps, int last, struct isola_err
 	return 0;
 }
 
-int isola_caps_apply(const struct isola_caps *caps, struct isola_error *err)
+int isola_caps_apply(const struct isola_caps *caps, bool leaving_root, struct isola_error *err)
 {
 	int last = isola_caps_last_cap();
 
 	if (set_caps(caps, last, err) < 0 || set_ambient(caps, last, err) < 0)
 		return -1;
-	if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
+	if (leaving_root && prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
 		return isola_err_sys(err, "capabilities: clear keepcaps");
 	return 0;
 }

@@ -132,7 +132,8 @@ int isola_close_fds_except(unsigned int first, const int *keep, size_t n, struct
 int isola_process_identity(const struct isola_process *p, struct isola_error *err)
 {
 	const struct isola_user *u = &p->user;
-	if (p->has_caps && isola_caps_prepare(&p->caps, err) < 0)
+	bool leaving_root = u->uid != 0;
+	if (p->has_caps && isola_caps_prepare(&p->caps, leaving_root, err) < 0)
 		return -1;
 	/* setgroups may be denied in a user namespace set up without privilege. */
 	if (setgroups(u->n_additional_gids, u->additional_gids) < 0 &&
@@ -142,7 +143,7 @@ int isola_process_identity(const struct isola_process *p, struct isola_error *er
 		return isola_err_sys(err, "process.user.gid: setgid %u", (unsigned)u->gid);
 	if (setresuid(u->uid, u->uid, u->uid) < 0)
 		return isola_err_sys(err, "process.user.uid: setuid %u", (unsigned)u->uid);
-	if (p->has_caps && isola_caps_apply(&p->caps, err) < 0)
+	if (p->has_caps && isola_caps_apply(&p->caps, leaving_root, err) < 0)
 		return -1;
 	umask(u->has_umask ? u->umask : 0022);
 	if (chdir(p->cwd ? p->cwd : "/") < 0)

@@ -17,6 +17,7 @@
 #include "cgroup/cgroup.h"
 #include "core/cleanup.h"
 #include "core/util.h"
+#include "linux/caps.h"
 #include "linux/console.h"
 #include "linux/hooks.h"
 #include "linux/idmount.h"
@@ -212,6 +213,12 @@ static int spawn_init(struct create_ctx *x, struct isola_error *err)
 	 * grace period a parent's write of another pid waits for (5-20 ms). In a
 	 * user namespace the init can't write host cgroup files: the parent does.
 	 */
+	/*
+	 * The kernel's last capability, read here on the host's /proc and cached
+	 * for the child: one read through the container's /proc could be a file
+	 * the container mounted, and leave caps in the bounding set.
+	 */
+	isola_caps_last_cap();
 	int cgfd = isola_cgroup_clone_fd(x->cg);
 	bool in_v2 = false, self_join = user == NULL;
 	pid_t pid = isola_spawn(newns & ~CLONE_NEWCGROUP, cgfd, &in_v2);

@@ -14,6 +14,7 @@
 #include "cgroup/cgroup.h"
 #include "core/cleanup.h"
 #include "core/util.h"
+#include "linux/caps.h"
 #include "linux/console.h"
 #include "linux/ns.h"
 #include "linux/process.h"
@@ -124,6 +125,12 @@ static int exec_spawn(struct exec_ctx *x, pid_t *pid, struct isola_error *err)
 	int fork_ns = x->ns_flags & (CLONE_NEWPID | CLONE_NEWTIME);
 	if (fork_ns && setns(x->pidfd, fork_ns) < 0)
 		return isola_err_sys(err, "join the container's pid namespace");
+	/*
+	 * The kernel's last capability, read here on the host's /proc and cached
+	 * for the child: one read through the container's /proc could be a file
+	 * the container mounted, and leave caps in the bounding set.
+	 */
+	isola_caps_last_cap();
 	int cgfd = x->cg ? isola_cgroup_clone_fd(x->cg) : -1;
 	*pid = isola_spawn(0, cgfd, &x->cg_v2_done);
 	if (*pid < 0)
