@@ -43,6 +43,7 @@ struct create_ctx {
 	int console;
 	int *idmap_fds; /* premade idmapped mount trees, per mount */
 	pid_t pid;
+	bool go; /* the init waits for GO */
 };
 
 static void rfc3339_now(char *buf, size_t len)
@@ -221,6 +222,14 @@ static int spawn_init(struct create_ctx *x, struct isola_error *err)
 	isola_caps_last_cap();
 	int cgfd = isola_cgroup_clone_fd(x->cg);
 	bool in_v2 = false, self_join = user == NULL;
+	/*
+	 * GO makes the init wait for what the parent does after the clone: id
+	 * maps and the cgroup (user namespace), or the state for the init's hooks.
+	 * Without those the init goes on at once; oomScoreAdj, written by the
+	 * parent meanwhile, is in place before READY is answered, so before execve.
+	 */
+	const struct isola_hook_list *h = c->hooks;
+	x->go = user || h[ISOLA_HOOK_CREATE_CONTAINER].n || h[ISOLA_HOOK_START_CONTAINER].n;
 	pid_t pid = isola_spawn(newns & ~CLONE_NEWCGROUP, cgfd, &in_v2);
 	if (pid < 0)
 		return isola_err_sys(err, "clone");
@@ -232,6 +241,7 @@ static int spawn_init(struct create_ctx *x, struct isola_error *err)
 					    .in_userns = user != NULL,
 					    .new_cgroupns = (newns & CLONE_NEWCGROUP) != 0,
 					    .join_cgroup = self_join, .cgroup_v2_done = in_v2,
+					    .wait_go = x->go,
 					    .idmap_fds = x->idmap_fds};
 		isola_init_main(&ix);
 	}
@@ -274,12 +284,14 @@ static int send_listener(struct create_ctx *x, int fd, struct isola_error *err)
 /* Serve the init until it is set up and waiting (READY). */
 static int drive_init(struct create_ctx *x, struct isola_error *err)
 {
-	/* GO carries the state for the hooks the init runs; without them it is empty. */
-	const struct isola_hook_list *h = x->config->hooks;
-	bool init_hooks = h[ISOLA_HOOK_CREATE_CONTAINER].n || h[ISOLA_HOOK_START_CONTAINER].n;
-	cleanup_free char *state = init_hooks ? state_json_now(x, ISOLA_STATUS_CREATING) : NULL;
-	if (isola_sync_send(x->sync[0], ISOLA_SYNC_GO, state, -1, err) < 0)
-		return -1;
+	/* GO carries the state for the hooks the init runs (none in a user namespace alone). */
+	if (x->go) {
+		const struct isola_hook_list *h = x->config->hooks;
+		bool hooks = h[ISOLA_HOOK_CREATE_CONTAINER].n || h[ISOLA_HOOK_START_CONTAINER].n;
+		cleanup_free char *state = hooks ? state_json_now(x, ISOLA_STATUS_CREATING) : NULL;
+		if (isola_sync_send(x->sync[0], ISOLA_SYNC_GO, state, -1, err) < 0)
+			return -1;
+	}
 	for (;;) {
 		int fd = -1;
 		int type = isola_sync_recv_any(x->sync[0], &fd, NULL, err);
@@ -307,7 +319,9 @@ static int commit(struct create_ctx *x, struct isola_error *err)
 		return -1;
 	if (x->opts->pid_file && isola_write_pid_file(x->opts->pid_file, x->pid, err) < 0)
 		return -1;
-	return isola_sync_send(x->sync[0], ISOLA_SYNC_COMMIT, NULL, -1, err);
+	/* With start (run), one message both commits and starts: one wake-up less. */
+	return isola_sync_send(x->sync[0], x->opts->start ? ISOLA_SYNC_START : ISOLA_SYNC_COMMIT,
+			       NULL, -1, err);
 }
 
 static void undo(struct create_ctx *x)
@@ -344,17 +358,15 @@ static void release(struct create_ctx *x)
 	free(x->config_text);
 }
 
-static int start_now(struct create_ctx *x, struct isola_error *err)
+/* commit() already sent START: what is left of starting is the poststart hooks. */
+static void poststart_now(struct create_ctx *x)
 {
-	if (isola_sync_send(x->sync[0], ISOLA_SYNC_START, NULL, -1, err) < 0)
-		return -1;
 	if (!x->config->hooks[ISOLA_HOOK_POSTSTART].n)
-		return 0;
+		return;
 	cleanup_free char *state = state_json_now(x, ISOLA_STATUS_RUNNING);
 	struct isola_error e;
 	/* The spec: a failing poststart hook is only a warning. */
 	isola_hooks_run(&x->config->hooks[ISOLA_HOOK_POSTSTART], "poststart", state, &e);
-	return 0;
 }
 
 /* Create (and with opts->start, start); held, when not NULL, keeps what delete needs. */
@@ -372,8 +384,8 @@ static int create(const struct isola_rt *rt, const struct isola_create_opts *opt
 	    setup_channels(&x, err) < 0 ||
 	    spawn_init(&x, err) < 0 || drive_init(&x, err) < 0 || commit(&x, err) < 0)
 		goto fail;
-	if (opts->start && start_now(&x, err) < 0)
-		goto fail;
+	if (opts->start)
+		poststart_now(&x);
 	if (init_pid)
 		*init_pid = x.pid;
 	if (held) {

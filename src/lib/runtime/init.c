@@ -168,7 +168,7 @@ static int init_steps(struct isola_init_ctx *x, char **exe, const char **phase,
 	/* Nodes and dirs we create get exactly the modes asked for; the process's umask comes later. */
 	umask(0);
 	/* GO carries the state JSON that hooks get on stdin. */
-	if (isola_sync_recv(x->sync, ISOLA_SYNC_GO, NULL, &state, err) < 0)
+	if (x->wait_go && isola_sync_recv(x->sync, ISOLA_SYNC_GO, NULL, &state, err) < 0)
 		return -1;
 	/*
 	 * Until execve resets it: nothing in a joined pid namespace may ptrace us
@@ -184,8 +184,10 @@ static int init_steps(struct isola_init_ctx *x, char **exe, const char **phase,
 	if (seal_early && init_seal(x, true, err) < 0)
 		goto out;
 	if (isola_process_cloexec_fds(x->opts->preserve_fds, err) < 0 ||
-	    isola_sync_send(x->sync, ISOLA_SYNC_READY, NULL, -1, err) < 0 ||
-	    isola_sync_recv(x->sync, ISOLA_SYNC_COMMIT, NULL, NULL, err) < 0)
+	    isola_sync_send(x->sync, ISOLA_SYNC_READY, NULL, -1, err) < 0)
+		goto out;
+	/* create: COMMIT, then the exec fifo; run (no fifo): START alone says both. */
+	if (x->fifo >= 0 && isola_sync_recv(x->sync, ISOLA_SYNC_COMMIT, NULL, NULL, err) < 0)
 		goto out;
 	*phase = "start";
 	if (wait_start(x, err) < 0 ||

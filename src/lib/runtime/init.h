@@ -20,6 +20,7 @@ struct isola_init_ctx {
 	bool new_cgroupns;
 	bool join_cgroup;    /* join the cgroup itself (isola_cgroup_enter_self) */
 	bool cgroup_v2_done; /* clone3 put us in the v2 part already */
+	bool wait_go;        /* the parent has work before we go on (id maps, cgroup, hooks' state) */
 	const int *idmap_fds; /* per mount, premade idmapped trees (or NULL) */
 };
 

@@ -8,13 +8,14 @@
  * an optional payload (an error text, or an fd with SCM_RIGHTS).
  *
  *   parent                         child
- *   -- GO (maps written, in cgroup) -->
+ *   -- GO (maps written, in cgroup) -->   only with a user namespace or the
+ *                                        init's hooks (carries their state)
  *                                  <-- HOOKS (run prestart/createRuntime now)
  *   -- HOOKS_DONE ------------------>
  *                                  <-- SECCOMP_FD (listener, when NOTIFY is used)
  *                                  <-- READY (set up, waiting to start)
- *   -- COMMIT (state written) ------>
- *   -- START (run only) ------------>   (create: start writes the exec fifo)
+ *   -- COMMIT (state written) ------>   create: then `start` writes the exec fifo
+ *   -- START (state written) ------->   run, instead of COMMIT: commit and start at once
  *   either side may send ERROR with a message and stop.
  * The parent's death shows as EOF to the child, which then exits.
  */
