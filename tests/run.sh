@@ -45,6 +45,7 @@ user_asan="${ASAN_OPTIONS:-}" user_ubsan="${UBSAN_OPTIONS:-}"
 if grep -q -- '-fsanitize=' "$ISOLA_BUILD/build.ninja" 2>/dev/null; then
 	san_dir=$(mktemp -d /tmp/isola-san.XXXXXX)
 	export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:log_path=$san_dir/asan"
+	export LSAN_OPTIONS="suppressions=$top/tests/lsan.supp:print_suppressions=0"
 	export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:log_path=$san_dir/ubsan"
 fi
 
