@@ -301,18 +301,14 @@ v1() { cat "/sys/fs/cgroup/$1$CGPATH/$2"; }
 	assert_gone
 }
 
-@test "v1-only view: only the cgroup mounts on top of the root count" {
-	local v="$BATS_TEST_TMPDIR/v1view"
-	mkdir "$v"
+# view_detect VIEW SETUP: run the shell lines SETUP in a private mount
+# namespace, then create, report and destroy a cgroup with
+# ISOLA_CGROUP_ROOT=VIEW. Exactly the pids hierarchy below VIEW must be found.
+view_detect() {
+	local v="$1"
 	cat > "$BATS_TEST_TMPDIR/inner.sh" <<-EOS
 		set -e
-		mount -t tmpfs none "$v"; mkdir "$v/memory" "$v/pids" "$v/unified"
-		mount --bind /sys/fs/cgroup/memory "$v/memory"
-		mount --bind /sys/fs/cgroup/pids "$v/pids"
-		mount --bind /sys/fs/cgroup/unified "$v/unified"
-		# a second view over the first one hides memory and unified
-		mount -t tmpfs none "$v"; mkdir "$v/pids"
-		mount --bind /sys/fs/cgroup/pids "$v/pids"
+		$2
 		export ISOLA_CGROUP_ROOT="$v"
 		"$CGTEST" "$STATE" create "$CGNAME" "$CGPATH"
 		"$CGTEST" "$STATE" layout
@@ -330,30 +326,29 @@ v1() { cat "/sys/fs/cgroup/$1$CGPATH/$2"; }
 	assert_gone
 }
 
+@test "v1-only view: only the cgroup mounts on top of the root count" {
+	local v="$BATS_TEST_TMPDIR/v1view"
+	mkdir "$v"
+	view_detect "$v" "
+		mount -t tmpfs none '$v'; mkdir '$v/memory' '$v/pids' '$v/unified'
+		mount --bind /sys/fs/cgroup/memory '$v/memory'
+		mount --bind /sys/fs/cgroup/pids '$v/pids'
+		mount --bind /sys/fs/cgroup/unified '$v/unified'
+		# a second view over the first one hides memory and unified
+		mount -t tmpfs none '$v'; mkdir '$v/pids'
+		mount --bind /sys/fs/cgroup/pids '$v/pids'"
+}
+
 @test "v1-only view: found past 16 KiB of mount table, on lines over 1 KiB" {
 	# the root's path makes its lines long; 300 filler mounts make the table long
 	local v="$BATS_TEST_TMPDIR" i
 	for i in $(seq 1 9); do v="$v/$(printf 'd%.0s' $(seq 1 120))"; done
 	mkdir -p "$v" "$BATS_TEST_TMPDIR/fill"
-	cat > "$BATS_TEST_TMPDIR/inner.sh" <<-EOS
-		set -e
-		for i in \$(seq 1 300); do mount -t tmpfs fill "$BATS_TEST_TMPDIR/fill"; done
-		mount -t tmpfs none "$v"; mkdir "$v/pids"
-		mount --bind /sys/fs/cgroup/pids "$v/pids"
-		test \$(wc -c < /proc/self/mountinfo) -gt 16384
-		export ISOLA_CGROUP_ROOT="$v"
-		"$CGTEST" "$STATE" create "$CGNAME" "$CGPATH"
-		"$CGTEST" "$STATE" layout
-		"$CGTEST" "$STATE" dir pids
-		"$CGTEST" "$STATE" destroy
-	EOS
-	run unshare -m --propagation private sh "$BATS_TEST_TMPDIR/inner.sh"
-	echo "$output"
-	[ "$status" -eq 0 ]
-	[ "${lines[0]}" = v1 ]
-	[ "${lines[1]}" = "$v/pids$CGPATH" ]
-	rm -f "$STATE"
-	assert_gone
+	view_detect "$v" "
+		for i in \$(seq 1 300); do mount -t tmpfs fill '$BATS_TEST_TMPDIR/fill'; done
+		mount -t tmpfs none '$v'; mkdir '$v/pids'
+		mount --bind /sys/fs/cgroup/pids '$v/pids'
+		test \$(wc -c < /proc/self/mountinfo) -gt 16384"
 }
 
 @test "hybrid: clone3 into the v2 leaf + the child joining v1 itself reaches every hierarchy" {
