@@ -195,6 +195,12 @@ static int write_time_offsets(const struct isola_config *c, struct isola_error *
 	return 0;
 }
 
+/* Hooks the init runs itself, inside the container: they need the state from GO. */
+static bool init_has_hooks(const struct isola_config *c)
+{
+	return c->hooks[ISOLA_HOOK_CREATE_CONTAINER].n || c->hooks[ISOLA_HOOK_START_CONTAINER].n;
+}
+
 static int spawn_init(struct create_ctx *x, struct isola_error *err)
 {
 	const struct isola_config *c = x->config;
@@ -207,6 +213,12 @@ static int spawn_init(struct create_ctx *x, struct isola_error *err)
 			return -1;
 		newns &= ~CLONE_NEWTIME;
 	}
+	/*
+	 * The kernel's last capability, read here on the host's /proc and cached
+	 * for the child: one read through the container's /proc could be a file
+	 * the container mounted, and leave caps in the bounding set.
+	 */
+	isola_caps_last_cap();
 	const struct isola_namespace *user = isola_config_namespace(c, CLONE_NEWUSER);
 	/*
 	 * The fast way into the cgroup: clone3 straight into the v2 part, and the
@@ -214,12 +226,6 @@ static int spawn_init(struct create_ctx *x, struct isola_error *err)
 	 * grace period a parent's write of another pid waits for (5-20 ms). In a
 	 * user namespace the init can't write host cgroup files: the parent does.
 	 */
-	/*
-	 * The kernel's last capability, read here on the host's /proc and cached
-	 * for the child: one read through the container's /proc could be a file
-	 * the container mounted, and leave caps in the bounding set.
-	 */
-	isola_caps_last_cap();
 	int cgfd = isola_cgroup_clone_fd(x->cg);
 	bool in_v2 = false, self_join = user == NULL;
 	/*
@@ -228,8 +234,7 @@ static int spawn_init(struct create_ctx *x, struct isola_error *err)
 	 * Without those the init goes on at once; oomScoreAdj, written by the
 	 * parent meanwhile, is in place before READY is answered, so before execve.
 	 */
-	const struct isola_hook_list *h = c->hooks;
-	x->go = user || h[ISOLA_HOOK_CREATE_CONTAINER].n || h[ISOLA_HOOK_START_CONTAINER].n;
+	x->go = user || init_has_hooks(c);
 	pid_t pid = isola_spawn(newns & ~CLONE_NEWCGROUP, cgfd, &in_v2);
 	if (pid < 0)
 		return isola_err_sys(err, "clone");
@@ -286,9 +291,9 @@ static int drive_init(struct create_ctx *x, struct isola_error *err)
 {
 	/* GO carries the state for the hooks the init runs (none in a user namespace alone). */
 	if (x->go) {
-		const struct isola_hook_list *h = x->config->hooks;
-		bool hooks = h[ISOLA_HOOK_CREATE_CONTAINER].n || h[ISOLA_HOOK_START_CONTAINER].n;
-		cleanup_free char *state = hooks ? state_json_now(x, ISOLA_STATUS_CREATING) : NULL;
+		cleanup_free char *state = init_has_hooks(x->config)
+						   ? state_json_now(x, ISOLA_STATUS_CREATING)
+						   : NULL;
 		if (isola_sync_send(x->sync[0], ISOLA_SYNC_GO, state, -1, err) < 0)
 			return -1;
 	}
