@@ -284,3 +284,28 @@ load helpers
 	assert_success
 	assert_clean "$CID"
 }
+
+@test "lifecycle: a create that fails after its id was deleted and taken again leaves the new container alone" {
+	isola_only "runc 1.1's failed create then removes what now belongs to the new container"
+	# the second container, under the same id, from its own bundle
+	bundle_new "$TEST_DIR/b2"
+	config_args /probe sleep 600
+	local b2="$BUNDLE"
+	bundle_new
+	# a createRuntime hook deletes the container being created, runs the new one
+	# under its id, then fails: the failed create must not clean up the new one's paths
+	cat >"$TEST_DIR/hook.sh" <<-EOF
+	#!/bin/sh
+	"$RUNTIME" --root "$TEST_ROOT" delete -f "$CID" >"$TEST_DIR/hook.log" 2>&1
+	"$RUNTIME" --root "$TEST_ROOT" run -d -b "$b2" "$CID" </dev/null >>"$TEST_DIR/hook.log" 2>&1
+	exit 1
+	EOF
+	chmod 755 "$TEST_DIR/hook.sh"
+	config_set '.hooks.createRuntime = [{"path": $p}]' --arg p "$TEST_DIR/hook.sh"
+	run ct_create
+	assert_failure
+	assert_equal "$(ct_status)" running
+	run rt delete -f "$CID"
+	assert_success
+	assert_clean "$CID"
+}

@@ -337,12 +337,18 @@ static void undo(struct create_ctx *x)
 		while (waitpid(x->pid, NULL, 0) < 0 && errno == EINTR)
 			;
 	}
+	/*
+	 * A `delete` that ran meanwhile removed the state dir and the cgroup: their
+	 * paths may already be another container's (same id), so leave them alone.
+	 */
+	bool ours = x->state.dirfd < 0 || isola_state_lock_own(&x->state, &e) != 0;
 	if (x->cg) {
-		isola_cgroup_destroy(x->cg, &e);
+		if (ours)
+			isola_cgroup_destroy(x->cg, &e);
 		isola_cgroup_free(x->cg);
 		x->cg = NULL;
 	}
-	if (x->state.dir)
+	if (x->state.dir && ours)
 		isola_state_remove(x->state.dirfd, x->state.dir, &e);
 }
 

@@ -6,8 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
-#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -203,19 +201,10 @@ int isola_container_delete(const struct isola_rt *rt, const char *id, bool force
 int isola_container_finish(struct isola_container *c, struct isola_error *err)
 {
 	struct isola_state *s = &c->state;
-	struct stat st;
-	int rc = 0;
-	while (flock(s->dirfd, LOCK_EX) < 0)
-		if (errno != EINTR) {
-			rc = isola_err_sys(err, "lock state dir");
-			goto out;
-		}
 	/* A `delete` that ran while we waited removed the dir: nothing left for us. */
-	if (fstat(s->dirfd, &st) < 0)
-		rc = isola_err_sys(err, "stat state dir");
-	else if (st.st_nlink > 0)
+	int rc = isola_state_lock_own(s, err);
+	if (rc > 0)
 		rc = teardown(s, c->cg, c->config, err);
-out:
 	isola_state_clear(s);
 	isola_cgroup_free(c->cg);
 	isola_config_free(c->config);

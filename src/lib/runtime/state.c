@@ -236,6 +236,17 @@ int isola_state_lock(const struct isola_state *s, struct isola_error *err)
 	return steal_fd(fd);
 }
 
+int isola_state_lock_own(const struct isola_state *s, struct isola_error *err)
+{
+	struct stat st;
+	while (flock(s->dirfd, LOCK_EX) < 0)
+		if (errno != EINTR)
+			return isola_err_sys(err, "lock state dir");
+	if (fstat(s->dirfd, &st) < 0)
+		return isola_err_sys(err, "stat state dir");
+	return st.st_nlink > 0;
+}
+
 unsigned long long isola_pid_start_time(pid_t pid)
 {
 	char path[64], buf[1024];

@@ -57,6 +57,12 @@ void isola_state_free(struct isola_state *s);
 void isola_state_clear(struct isola_state *s);
 /* Take an exclusive lock on the state dir; returns the lock fd. */
 int isola_state_lock(const struct isola_state *s, struct isola_error *err);
+/*
+ * Lock the state dir through s->dirfd, the fd its creator kept open (closing
+ * it unlocks). 1: locked and still there; 0: removed meanwhile (a `delete`
+ * ran), so nothing under its paths, cgroup included, is ours any more; -1.
+ */
+int isola_state_lock_own(const struct isola_state *s, struct isola_error *err);
 /* Current status from the pid, the exec fifo and the cgroup freezer. */
 enum isola_status isola_state_status(const struct isola_state *s);
 /* True when s->pid is alive and is still the process we started. */
