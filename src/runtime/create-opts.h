@@ -11,6 +11,8 @@ struct create_args {
 	struct isola_create_opts opts;
 	char bundle[4096];
 	bool detach;
+	bool keep;         /* run --keep: no delete after the process exits */
+	bool no_subreaper; /* run --no-subreaper */
 };
 
 /* Parse create/run options and the id; returns 0, or the exit code to return. */

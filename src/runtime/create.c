@@ -36,22 +36,30 @@ static int absolute_path(const char *path, char *out, size_t len)
 
 int create_args_parse(struct cli *cli, int argc, char **argv, bool is_run, struct create_args *a)
 {
+	/* clang-format off */
+#define CREATE_OPTIONS                                                   \
+	{"bundle", required_argument, NULL, 'b'},                        \
+	{"pid-file", required_argument, NULL, OPT_PIDFILE},              \
+	{"console-socket", required_argument, NULL, OPT_CONSOLE},        \
+	{"no-pivot", no_argument, NULL, OPT_NOPIVOT},                    \
+	{"no-new-keyring", no_argument, NULL, OPT_NOKEYRING},            \
+	{"preserve-fds", required_argument, NULL, OPT_PRESERVE}
+	static const struct option opts_create[] = {CREATE_OPTIONS, {0}};
 	static const struct option opts[] = {
-		{"bundle", required_argument, NULL, 'b'},
-		{"pid-file", required_argument, NULL, OPT_PIDFILE},
-		{"console-socket", required_argument, NULL, OPT_CONSOLE},
-		{"no-pivot", no_argument, NULL, OPT_NOPIVOT},
-		{"no-new-keyring", no_argument, NULL, OPT_NOKEYRING},
-		{"preserve-fds", required_argument, NULL, OPT_PRESERVE},
+		CREATE_OPTIONS,
 		{"detach", no_argument, NULL, 'd'},
 		{"keep", no_argument, NULL, 'k'},
 		{"no-subreaper", no_argument, NULL, 'S'},
 		{0},
 	};
+#undef CREATE_OPTIONS
+	/* clang-format on */
 	const char *bundle = ".";
 	unsigned long long n;
 	int c;
-	while ((c = getopt_long(argc, argv, is_run ? "+b:d" : "+b:", opts, NULL)) != -1) {
+	/* detach, keep and no-subreaper are run's only. */
+	const struct option *table = is_run ? opts : opts_create;
+	while ((c = getopt_long(argc, argv, is_run ? "+b:d" : "+b:", table, NULL)) != -1) {
 		switch (c) {
 		case 'b':
 			bundle = optarg;
@@ -77,7 +85,10 @@ int create_args_parse(struct cli *cli, int argc, char **argv, bool is_run, struc
 			a->detach = true;
 			break;
 		case 'k':
+			a->keep = true;
+			break;
 		case 'S':
+			a->no_subreaper = true;
 			break;
 		default:
 			return cli_usage(cli, 1);

@@ -57,7 +57,9 @@ static const struct cli_verb verbs[] = {
 	{"run", verb_run, "[options] <container-id>",
 	 "  -b, --bundle DIR, --console-socket S, --pid-file FILE, --no-pivot,\n"
 	 "  --no-new-keyring, --preserve-fds N  as for create\n"
-	 "  -d, --detach   don't wait for the container\n"},
+	 "  -d, --detach   don't wait for the container\n"
+	 "      --keep     don't delete the container when its process exits\n"
+	 "      --no-subreaper  don't take in the container's orphaned processes\n"},
 	{"spec", verb_spec, "[--rootless] [-b DIR]",
 	 "      --rootless   a config for a rootless container\n"
 	 "  -b, --bundle DIR  where to write config.json\n"},

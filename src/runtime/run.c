@@ -49,9 +49,14 @@ static int wait_forwarding(pid_t pid)
 	sigprocmask(SIG_BLOCK, &set, &old);
 	int status = -1;
 	for (;;) {
-		/* Checked first: a SIGCHLD from before the mask was discarded. */
+		/*
+		 * Checked first: a SIGCHLD from before the mask was discarded. Any
+		 * child is taken: orphans of the container come to us, its subreaper.
+		 */
 		int st;
-		pid_t r = waitpid(pid, &st, WNOHANG);
+		pid_t r;
+		while ((r = waitpid(-1, &st, WNOHANG)) > 0 && r != pid)
+			;
 		if (r == pid) {
 			status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 			break;
@@ -84,6 +89,12 @@ VERB(run)
 		int rc = isola_container_create(&cli->rt, &a.opts, NULL, &err);
 		return rc < 0 ? cli_fail(cli, &err) : 0;
 	}
+	/*
+	 * As runc: the container's orphans (without a pid namespace of its own)
+	 * come to us instead of the host's init, and are reaped here.
+	 */
+	if (!a.no_subreaper)
+		prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 	struct isola_container *c = isola_container_run(&cli->rt, &a.opts, &err);
 	if (pair[1] >= 0)
 		close(pair[1]);
@@ -100,8 +111,15 @@ VERB(run)
 		status = wait_forwarding(c->pid);
 	}
 	forward_to = 0;
+	if (a.keep) {
+		isola_container_release(c); /* stopped, until `delete` */
+		return status;
+	}
 	/* The state, cgroup and config are still in memory: no reload for the delete. */
 	if (isola_container_finish(c, &err) < 0)
 		cli_warn(cli, "%s", err.msg);
+	/* What the delete killed in the cgroup and had come to us: reaped, not left to PID 1. */
+	while (waitpid(-1, NULL, WNOHANG) > 0)
+		;
 	return status;
 }

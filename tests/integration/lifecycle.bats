@@ -309,3 +309,48 @@ load helpers
 	assert_success
 	assert_clean "$CID"
 }
+
+@test "lifecycle: run --keep leaves the stopped container until delete" {
+	config_args /probe exit 5
+	run rt run --keep -b "$BUNDLE" "$CID" </dev/null
+	assert_equal "$status" 5
+	assert_equal "$(ct_status)" stopped
+	[ -d "$TEST_ROOT/$CID" ] || fail "state dir gone"
+	run rt delete "$CID"
+	assert_success
+	assert_clean "$CID"
+}
+
+@test "lifecycle: a foreground run is the subreaper of the container's orphans" {
+	config_del_ns pid
+	# the orphan is made while the init still runs: it comes to the nearest subreaper
+	config_args /bin/sh -c '(sleep 100 & echo $! > /tmp/bg); sleep 1'
+	mkdir -p "$ROOTFS/tmp"
+	"$RUNTIME" --root "$TEST_ROOT" run -b "$BUNDLE" "$CID" </dev/null >/dev/null 2>&1 3>&- &
+	local rtpid=$! bg ppid
+	wait_for test -s "$ROOTFS/tmp/bg" || fail "no orphan made"
+	bg=$(cat "$ROOTFS/tmp/bg")
+	echo "$bg" >"$TEST_DIR/bg.pid" # teardown kills it if the test fails
+	wait_for test "$(awk '/^PPid:/ {print $2}' "/proc/$bg/status" 2>/dev/null)" = "$rtpid" ||
+		fail "orphan's parent: $(awk '/^PPid:/ {print $2}' "/proc/$bg/status"), runtime: $rtpid"
+	wait "$rtpid"
+	# killed with the cgroup, and reaped by the runtime before it returned
+	[ ! -e "/proc/$bg" ] || fail "orphan left: $(grep -E '^(State|PPid)' "/proc/$bg/status")"
+	assert_clean "$CID"
+}
+
+@test "lifecycle: run --no-subreaper leaves the orphans to the caller's reaper" {
+	config_del_ns pid
+	config_args /bin/sh -c '(sleep 100 & echo $! > /tmp/bg); sleep 1'
+	mkdir -p "$ROOTFS/tmp"
+	"$RUNTIME" --root "$TEST_ROOT" run --no-subreaper -b "$BUNDLE" "$CID" </dev/null \
+		>/dev/null 2>&1 3>&- &
+	local rtpid=$! bg
+	wait_for test -s "$ROOTFS/tmp/bg" || fail "no orphan made"
+	bg=$(cat "$ROOTFS/tmp/bg")
+	echo "$bg" >"$TEST_DIR/bg.pid"
+	sleep 0.2
+	[ "$(awk '/^PPid:/ {print $2}' "/proc/$bg/status")" != "$rtpid" ] || fail "runtime was the subreaper"
+	wait "$rtpid"
+	assert_clean "$CID"
+}

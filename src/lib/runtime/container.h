@@ -61,6 +61,8 @@ struct isola_container *isola_container_run(const struct isola_rt *rt,
  * unless another process deleted the container meanwhile. Frees c.
  */
 int isola_container_finish(struct isola_container *c, struct isola_error *err);
+/* Free c and leave the container as it is (`run --keep`: stopped, until `delete`). */
+void isola_container_release(struct isola_container *c);
 
 int isola_container_start(const struct isola_rt *rt, const char *id, struct isola_error *err);
 int isola_container_kill(const struct isola_rt *rt, const char *id, int sig, bool all,

@@ -205,11 +205,18 @@ int isola_container_finish(struct isola_container *c, struct isola_error *err)
 	int rc = isola_state_lock_own(s, err);
 	if (rc > 0)
 		rc = teardown(s, c->cg, c->config, err);
-	isola_state_clear(s);
+	isola_container_release(c);
+	return rc;
+}
+
+void isola_container_release(struct isola_container *c)
+{
+	if (!c)
+		return;
+	isola_state_clear(&c->state);
 	isola_cgroup_free(c->cg);
 	isola_config_free(c->config);
 	free(c);
-	return rc;
 }
 
 int isola_container_wait(pid_t pid)
