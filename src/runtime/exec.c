@@ -23,6 +23,7 @@ struct exec_args {
 	char **env; /* -e, NULL-terminated */
 	char **caps;
 	char **gids;
+	char **cgroups;
 	bool tty, nnp;
 	const char *apparmor, *label;
 };
@@ -97,9 +98,8 @@ static int parse_opts(struct cli *cli, int argc, char **argv, struct exec_args *
 				return cli_failf(cli, "invalid --preserve-fds \"%s\"", optarg);
 			a->opts.preserve_fds = (unsigned)n;
 			break;
-		case OPT_IGNORE_PAUSED:
-		case OPT_CGROUP:
-			break;
+		case OPT_IGNORE_PAUSED: a->opts.ignore_paused = true; break;
+		case OPT_CGROUP: a->opts.cgroups = a->cgroups = strv_push(a->cgroups, optarg); break;
 		default:
 			return cli_usage(cli, 1);
 		}
@@ -247,5 +247,6 @@ VERB(exec)
 	free(a.env);
 	free(a.gids);
 	free(a.caps);
+	free(a.cgroups);
 	return r;
 }

@@ -43,7 +43,9 @@ static const struct cli_verb verbs[] = {
 	 "      --no-new-privs       set no_new_privs\n"
 	 "      --apparmor P         AppArmor profile\n"
 	 "      --process-label L    SELinux label\n"
-	 "      --preserve-fds N     pass N extra fds\n"},
+	 "      --preserve-fds N     pass N extra fds\n"
+	 "      --cgroup [CTRL:]PATH run in this existing sub-cgroup of the container's\n"
+	 "      --ignore-paused      exec into a paused container (starts frozen)\n"},
 	{"features", verb_features, "", "print the features this runtime implements (JSON)\n"},
 	{"kill", verb_kill, "[-a|--all] <container-id> [signal]",
 	 "  -a, --all   signal every process of the container\n"},

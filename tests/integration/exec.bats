@@ -192,3 +192,72 @@ ex() {
 		fi
 	done
 }
+
+# ex_d ARGS...: exec -d with its output in a file, not bats' pipe (the detached
+# process would hold that open); $status and $output as with run.
+ex_d() {
+	status=0
+	rt exec -d "$@" </dev/null >"$TEST_DIR/exd.out" 2>&1 3>&- || status=$?
+	output=$(cat "$TEST_DIR/exd.out")
+}
+
+@test "exec: a paused container is refused, and with --ignore-paused the process starts frozen" {
+	ct_start_sleeper
+	run rt pause "$CID"
+	assert_success
+	ex_d "$CID" /probe sleep 600
+	assert_failure
+	assert_output --partial "paused"
+	# blocks while frozen: in the background, then resume
+	rt exec --ignore-paused -d --pid-file "$TEST_DIR/ex.pid" "$CID" /probe sleep 600 \
+		</dev/null >"$TEST_DIR/ex.out" 2>&1 3>&- &
+	local exer=$!
+	sleep 0.3
+	run rt resume "$CID"
+	assert_success
+	wait "$exer" || fail "exec --ignore-paused: $(cat "$TEST_DIR/ex.out")"
+	kill -0 "$(cat "$TEST_DIR/ex.pid")"
+}
+
+# cgroup_dir PID CTRL: the host directory of PID's v1 cgroup for CTRL
+cgroup_dir() {
+	local p
+	p=$(awk -F: -v c="$2" '{ n = split($2, a, ","); for (i = 1; i <= n; i++) if (a[i] == c) print $3 }' \
+		"/proc/$1/cgroup")
+	echo "/sys/fs/cgroup/$2$p"
+}
+
+@test "exec --cgroup: runs in an existing sub-cgroup, for one controller or all" {
+	[ -d /sys/fs/cgroup/pids ] && [ -d /sys/fs/cgroup/memory ] || skip "needs v1 pids and memory"
+	ct_start_sleeper
+	local pids mem
+	pids=$(cgroup_dir "$(ct_pid)" pids)
+	mem=$(cgroup_dir "$(ct_pid)" memory)
+	mkdir "$pids/sub" "$mem/sub"
+	ex_d --pid-file "$TEST_DIR/a.pid" --cgroup pids:sub "$CID" /probe sleep 600
+	assert_success
+	local a
+	a=$(cat "$TEST_DIR/a.pid")
+	[ "$(cgroup_dir "$a" pids)" = "$pids/sub" ] || fail "pids: $(cgroup_dir "$a" pids)"
+	[ "$(cgroup_dir "$a" memory)" = "$mem" ] || fail "memory: $(cgroup_dir "$a" memory)"
+	# a plain PATH means every hierarchy: refused where one lacks it, nothing started
+	ex_d --cgroup sub "$CID" /probe sleep 600
+	assert_failure
+	runtime_is_runc || assert_output --partial 'no sub-cgroup' # runc words it otherwise
+	ex_d --cgroup ../x "$CID" /probe sleep 600
+	assert_failure
+	runtime_is_runc || assert_output --partial 'without . or ..' # runc words it otherwise
+	ex_d --cgroup nosuchctrl:sub "$CID" /probe sleep 600
+	assert_failure
+	runtime_is_runc || assert_output --partial 'no hierarchy holds controller' # runc words it otherwise
+	ex_d --pid-file "$TEST_DIR/b.pid" --cgroup pids,memory:sub "$CID" /probe sleep 600
+	assert_success
+	local b
+	b=$(cat "$TEST_DIR/b.pid")
+	[ "$(cgroup_dir "$b" memory)" = "$mem/sub" ] || fail "memory: $(cgroup_dir "$b" memory)"
+	# delete takes the sub-cgroups and what runs in them along
+	run rt delete -f "$CID"
+	assert_success
+	wait_for pid_gone "$a" && wait_for pid_gone "$b" || fail "exec'd processes survived"
+	assert_clean "$CID"
+}

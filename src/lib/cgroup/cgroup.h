@@ -73,6 +73,13 @@ int isola_cgroup_enter(const struct isola_cgroup *cg, pid_t pid, struct isola_er
  */
 int isola_cgroup_clone_fd(const struct isola_cgroup *cg);
 int isola_cgroup_enter_self(const struct isola_cgroup *cg, bool in_v2, struct isola_error *err);
+/*
+ * exec --cgroup: point cg at an existing sub-cgroup of the container's, for
+ * every hierarchy ("PATH") or those holding one of the controllers
+ * ("CTRL[,CTRL...]:PATH"). PATH is relative, without "." or ".." parts. Only
+ * for joining: never destroy a narrowed cg.
+ */
+int isola_cgroup_narrow(struct isola_cgroup *cg, const char *spec, struct isola_error *err);
 /* Apply (changed) resources to a live cgroup: `update`. */
 int isola_cgroup_update(const struct isola_cgroup *cg, const struct isola_resources *r,
 			struct isola_error *err);

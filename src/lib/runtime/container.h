@@ -80,6 +80,8 @@ struct isola_exec_opts {
 	int console_fd; /* instead of console_socket: a connected socket, or -1 */
 	bool detach;    /* don't wait: *pid gets the process (the caller's child) */
 	unsigned int preserve_fds;
+	char **cgroups;     /* --cgroup [CTRL:]PATH sub-cgroups to run in, NULL-terminated, or NULL */
+	bool ignore_paused; /* --ignore-paused: exec into a paused container (the process starts frozen) */
 	pid_t pid;      /* out */
 };
 /* Run a process in a running container; without detach returns its exit status. */

@@ -96,9 +96,11 @@ static int exec_load(struct exec_ctx *x, const struct isola_rt *rt, struct isola
 	if (!x->state)
 		return -1;
 	enum isola_status st = isola_state_status(x->state);
-	if (st == ISOLA_STATUS_PAUSED)
-		return isola_err(err, ISOLA_ERR_STATE, 0, "cannot exec in a paused container");
-	if (st != ISOLA_STATUS_RUNNING && st != ISOLA_STATUS_CREATED)
+	if (st == ISOLA_STATUS_PAUSED && !x->opts->ignore_paused)
+		return isola_err(err, ISOLA_ERR_STATE, 0,
+				 "cannot exec in a paused container (use --ignore-paused)");
+	if (st != ISOLA_STATUS_RUNNING && st != ISOLA_STATUS_CREATED &&
+	    st != ISOLA_STATUS_PAUSED)
 		return isola_err(err, ISOLA_ERR_STATE, 0, "cannot exec in a stopped container");
 	if (!(x->config = isola_container_config(x->state, err)))
 		return -1;
@@ -107,6 +109,11 @@ static int exec_load(struct exec_ctx *x, const struct isola_rt *rt, struct isola
 		return isola_err(err, ISOLA_ERR_STATE, 0, "container not running");
 	if (x->state->cgroup && !(x->cg = isola_cgroup_load(x->state->cgroup, err)))
 		return -1;
+	for (char **sub = x->opts->cgroups; sub && *sub; sub++)
+		if (!x->cg ? isola_err(err, ISOLA_ERR_UNSUPPORTED, 0,
+				       "--cgroup: the container has no cgroup")
+			   : isola_cgroup_narrow(x->cg, *sub, err) < 0)
+			return -1;
 	x->ns_flags = container_ns_flags(x->config);
 	return 0;
 }
