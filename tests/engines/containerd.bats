@@ -24,6 +24,18 @@ setup_file() {
 	ctr_ image import "$ENG_IMAGE_DIR/image.tar" >/dev/null
 }
 
+# remove_tasks: kill and delete every task and container ctr_ sees.
+remove_tasks() {
+	local id
+	for id in $(ctr_ task ls -q 2>/dev/null); do
+		ctr_ task kill -a -s SIGKILL "$id" >/dev/null 2>&1
+		ctr_ task delete -f "$id" >/dev/null 2>&1
+	done
+	for id in $(ctr_ container ls -q 2>/dev/null); do
+		ctr_ container delete "$id" >/dev/null 2>&1
+	done
+}
+
 teardown_file() {
 	local id
 	for id in $(ctr_k8s task ls -q 2>/dev/null); do
@@ -32,13 +44,7 @@ teardown_file() {
 	for id in $(ctr_k8s container ls -q 2>/dev/null); do
 		ctr_k8s container delete "$id" >/dev/null 2>&1
 	done
-	for id in $(ctr_ task ls -q 2>/dev/null); do
-		ctr_ task kill -a -s SIGKILL "$id" >/dev/null 2>&1
-		ctr_ task delete -f "$id" >/dev/null 2>&1
-	done
-	for id in $(ctr_ container ls -q 2>/dev/null); do
-		ctr_ container delete "$id" >/dev/null 2>&1
-	done
+	remove_tasks
 	stop_pid "$(cat "$ENG_DIR/containerd.pid" 2>/dev/null)" 10
 	kill_strays "$ENG_DIR"
 	umount_tree "$ENG_DIR"
@@ -54,14 +60,7 @@ setup() {
 
 teardown() {
 	engine_hung && return 0
-	local id
-	for id in $(ctr_ task ls -q 2>/dev/null); do
-		ctr_ task kill -a -s SIGKILL "$id" >/dev/null 2>&1
-		ctr_ task delete -f "$id" >/dev/null 2>&1
-	done
-	for id in $(ctr_ container ls -q 2>/dev/null); do
-		ctr_ container delete "$id" >/dev/null 2>&1
-	done
+	remove_tasks
 	return 0
 }
 

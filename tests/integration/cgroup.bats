@@ -11,15 +11,20 @@ cg_lines() {
 		"/proc/$1/cgroup"
 }
 
+# assert_in_cgroup PID PATH: PID is in PATH in every hierarchy cg_lines lists.
+assert_in_cgroup() {
+	local line
+	while IFS= read -r line; do
+		[[ "$line" == *"$2" ]] || fail "not in $2: $line"
+	done < <(cg_lines "$1")
+}
+
 @test "cgroup: the container joins cgroupsPath in every hierarchy" {
 	cgp="/isolatest-cg-$RANDOM"
 	echo "${cgp#/}" >>"$TEST_DIR/ids"
 	config_set '.linux.cgroupsPath = $p' --arg p "$cgp"
 	ct_start_sleeper
-	pid=$(ct_pid)
-	while IFS= read -r line; do
-		[[ "$line" == *"$cgp" ]] || fail "not in $cgp: $line"
-	done < <(cg_lines "$pid")
+	assert_in_cgroup "$(ct_pid)" "$cgp"
 }
 
 @test "cgroup: a nested cgroupsPath" {
@@ -27,10 +32,7 @@ cg_lines() {
 	echo "isolatest-parent" >>"$TEST_DIR/ids"
 	config_set '.linux.cgroupsPath = $p' --arg p "$cgp"
 	ct_start_sleeper
-	pid=$(ct_pid)
-	while IFS= read -r line; do
-		[[ "$line" == *"$cgp" ]] || fail "not in $cgp: $line"
-	done < <(cg_lines "$pid")
+	assert_in_cgroup "$(ct_pid)" "$cgp"
 	run rt delete -f "$CID"
 	for d in /sys/fs/cgroup/*/"${cgp#/}"; do
 		[ ! -d "$d" ] || fail "cgroup left after delete: $d"

@@ -27,7 +27,8 @@ int isola_caps_apply(const struct isola_caps *caps, bool leaving_root, struct is
  * The kernel's highest capability: /proc/sys/kernel/cap_last_cap, read once
  * and cached (probed with PR_CAPBSET_READ when /proc is unreadable). Call it
  * once in the parent so the container init, whose /proc may be gone or
- * the container's, only uses the cached value.
+ * the container's, only uses the cached value: a file the container mounted
+ * over cap_last_cap would otherwise leave caps in the bounding set.
  */
 int isola_caps_last_cap(void);
 

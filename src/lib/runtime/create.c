@@ -213,12 +213,7 @@ static int spawn_init(struct create_ctx *x, struct isola_error *err)
 			return -1;
 		newns &= ~CLONE_NEWTIME;
 	}
-	/*
-	 * The kernel's last capability, read here on the host's /proc and cached
-	 * for the child: one read through the container's /proc could be a file
-	 * the container mounted, and leave caps in the bounding set.
-	 */
-	isola_caps_last_cap();
+	isola_caps_last_cap(); /* cached from the host's /proc for the child (linux/caps.h) */
 	const struct isola_namespace *user = isola_config_namespace(c, CLONE_NEWUSER);
 	/*
 	 * The fast way into the cgroup: clone3 straight into the v2 part, and the

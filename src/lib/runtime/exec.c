@@ -109,10 +109,10 @@ static int exec_load(struct exec_ctx *x, const struct isola_rt *rt, struct isola
 		return isola_err(err, ISOLA_ERR_STATE, 0, "container not running");
 	if (x->state->cgroup && !(x->cg = isola_cgroup_load(x->state->cgroup, err)))
 		return -1;
+	if (x->opts->cgroups && *x->opts->cgroups && !x->cg)
+		return isola_err(err, ISOLA_ERR_UNSUPPORTED, 0, "--cgroup: the container has no cgroup");
 	for (char **sub = x->opts->cgroups; sub && *sub; sub++)
-		if (!x->cg ? isola_err(err, ISOLA_ERR_UNSUPPORTED, 0,
-				       "--cgroup: the container has no cgroup")
-			   : isola_cgroup_narrow(x->cg, *sub, err) < 0)
+		if (isola_cgroup_narrow(x->cg, *sub, err) < 0)
 			return -1;
 	x->ns_flags = container_ns_flags(x->config);
 	return 0;
@@ -132,12 +132,7 @@ static int exec_spawn(struct exec_ctx *x, pid_t *pid, struct isola_error *err)
 	int fork_ns = x->ns_flags & (CLONE_NEWPID | CLONE_NEWTIME);
 	if (fork_ns && setns(x->pidfd, fork_ns) < 0)
 		return isola_err_sys(err, "join the container's pid namespace");
-	/*
-	 * The kernel's last capability, read here on the host's /proc and cached
-	 * for the child: one read through the container's /proc could be a file
-	 * the container mounted, and leave caps in the bounding set.
-	 */
-	isola_caps_last_cap();
+	isola_caps_last_cap(); /* cached from the host's /proc for the child (linux/caps.h) */
 	int cgfd = x->cg ? isola_cgroup_clone_fd(x->cg) : -1;
 	*pid = isola_spawn(0, cgfd, &x->cg_v2_done);
 	if (*pid < 0)
