@@ -42,3 +42,27 @@ assert_gone() {
 	left=$(find "${ISOLA_CGROUP_ROOT:-/sys/fs/cgroup}" -maxdepth 4 -type d -name "$CGNAME*" 2>/dev/null)
 	[ -z "$left" ] || { echo "left behind: $left"; return 1; }
 }
+
+# The huge page sizes this host offers, in the hugetlb controller's spelling
+# (hugepages-2048kB -> 2MB, hugepages-1048576kB -> 1GB, hugepages-64kB -> 64KB),
+# smallest first. Machines differ: one has 2 MB and 1 GB pages, another only 2 MB,
+# an arm64 host 64 KB as well.
+hugepage_sizes() {
+	local d kb
+	for d in /sys/kernel/mm/hugepages/hugepages-*kB; do
+		[ -d "$d" ] || continue
+		kb=${d##*/hugepages-}
+		kb=${kb%kB}
+		echo "$kb"
+	done | sort -n | while read -r kb; do
+		if [ "$kb" -ge 1048576 ]; then echo "$((kb / 1048576))GB"
+		elif [ "$kb" -ge 1024 ]; then echo "$((kb / 1024))MB"
+		else echo "${kb}KB"; fi
+	done
+}
+
+# The smallest huge page size, or skip the test saying why.
+need_hugepage_size() {
+	HP=$(hugepage_sizes | head -1)
+	[ -n "$HP" ] || skip "no huge page sizes on this host (/sys/kernel/mm/hugepages is empty)"
+}

@@ -33,13 +33,14 @@ v1() { cat "/sys/fs/cgroup/$1$CGPATH/$2"; }
 
 @test "hybrid: memory, pids, cpu, cpuset, blkio and hugetlb limits are written" {
 	local blk BMAJ BMIN
+	need_hugepage_size
 	blk=$(ls /sys/block | grep -v -E '^(loop|ram)' | head -1)
 	[ -n "$blk" ] || skip "no block device"
 	IFS=: read -r BMAJ BMIN < "/sys/block/$blk/dev"
 	cg create "$CGNAME" "$CGPATH" '{"memory":{"limit":67108864,"swap":134217728,
 		"reservation":33554432,"swappiness":10,"disableOOMKiller":false},
 		"pids":{"limit":42},"cpu":{"shares":512,"quota":20000,"period":100000,
-		"cpus":"0","mems":"0"},"hugepageLimits":[{"pageSize":"2MB","limit":4194304}],
+		"cpus":"0","mems":"0"},"hugepageLimits":[{"pageSize":"'"$HP"'","limit":4194304}],
 		"blockIO":{"throttleReadBpsDevice":[{"major":'"$BMAJ"',"minor":'"$BMIN"',"rate":1048576}]}}'
 	[ "$(v1 memory memory.limit_in_bytes)" = 67108864 ]
 	[ "$(v1 memory memory.memsw.limit_in_bytes)" = 134217728 ]
@@ -49,7 +50,7 @@ v1() { cat "/sys/fs/cgroup/$1$CGPATH/$2"; }
 	[ "$(v1 cpu cpu.shares)" = 512 ]
 	[ "$(v1 cpu cpu.cfs_quota_us)" = 20000 ]
 	[ "$(v1 cpuset cpuset.cpus)" = 0 ]
-	[ "$(v1 unified hugetlb.2MB.max)" = 4194304 ]
+	[ "$(v1 unified "hugetlb.$HP.max")" = 4194304 ]
 	grep -q "^$BMAJ:$BMIN 1048576" "/sys/fs/cgroup/blkio$CGPATH/blkio.throttle.read_bps_device"
 }
 
