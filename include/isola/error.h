@@ -36,4 +36,10 @@ int isola_err_prefix(struct isola_error *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void isola_err_clear(struct isola_error *err);
 
+/*
+ * Where the library sends a warning (something failed that the operation
+ * goes on without, as the spec asks for poststop hooks): the CLIs print it.
+ */
+typedef void (*isola_warn_fn)(void *data, const char *msg);
+
 #endif

@@ -136,6 +136,12 @@ void cli_warn(struct cli *cli, const char *fmt, ...)
 	log_line(cli, "warning", msg);
 }
 
+/* The library's warnings (failing poststop hooks...) go where cli_warn's do. */
+static void lib_warn(void *data, const char *msg)
+{
+	cli_warn(data, "%s", msg);
+}
+
 static const struct cli_verb *find_verb(const char *name)
 {
 	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
@@ -258,6 +264,8 @@ static const char *default_root(void)
 int main(int argc, char **argv)
 {
 	struct cli cli = {.rt = {.root = default_root(), .rootless = geteuid() != 0}, .verb = ""};
+	cli.rt.warn = lib_warn;
+	cli.rt.warn_data = &cli;
 	int first = parse_global(&cli, argc, argv);
 	if (first < 0)
 		return 1;

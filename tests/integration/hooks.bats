@@ -7,11 +7,14 @@ load helpers
 setup() {
 	common_setup
 	# a host-side hook: saves its stdin as NAME.json, appends NAME to order, and the
-	# mount namespace it ran in as NAME.mntns
+	# mount namespace, working directory and environment it ran in as NAME.mntns,
+	# NAME.cwd and NAME.env
 	cat >"$TEST_DIR/hook.sh" <<-EOF
 	#!/bin/sh
 	cat > "$TEST_DIR/\$1.json"
 	readlink /proc/self/ns/mnt > "$TEST_DIR/\$1.mntns"
+	pwd -P > "$TEST_DIR/\$1.cwd"
+	env > "$TEST_DIR/\$1.env"
 	echo "\$1" >> "$TEST_DIR/order"
 	EOF
 	chmod 755 "$TEST_DIR/hook.sh"
@@ -85,7 +88,18 @@ poststop"
 		assert_equal "$(jq -r .bundle <<<"$s")" "$BUNDLE"
 		[[ "$(jq -r .ociVersion <<<"$s")" == 1.* ]] || fail "$h: ociVersion: $s"
 	done
-	assert_equal "$(jq -r .status "$TEST_DIR/createRuntime.json")" creating
+}
+
+@test "hooks: prestart and createRuntime see the status created, createContainer creating" {
+	isola_only "runc 1.1 gives prestart and createRuntime hooks the status creating; isola gives created, as crun"
+	add_hook prestart
+	add_hook createRuntime
+	add_hook createContainer
+	config_args /probe sleep 600
+	ct_create || fail "create: $(cat "$TEST_DIR/$CID.out")"
+	assert_equal "$(jq -r .status "$TEST_DIR/prestart.json")" created
+	assert_equal "$(jq -r .status "$TEST_DIR/createRuntime.json")" created
+	assert_equal "$(jq -r .status "$TEST_DIR/createContainer.json")" creating
 }
 
 @test "hooks: poststart sees the container running" {
@@ -210,4 +224,145 @@ poststop"
 	[ $((SECONDS - start)) -lt 10 ] || fail "create took $((SECONDS - start))s"
 	assert_clean "$CID"
 	wait_for pid_gone "$(cat "$TEST_DIR/hang.pid")" || fail "hook process still running"
+}
+
+
+# fail_hook: a hook entry that exits 1 (a /bin/false whose name the warning shows)
+fail_hook() {
+	jq -n '{path: "/bin/sh", args: ["sh", "-c", "exit 1"]}'
+}
+
+@test "hooks: a failing poststart hook (ociVersion 1.2) warns, the next ones run, start succeeds" {
+	runc_differs "runc 1.1 runs poststart hooks during create and fails it"
+	config_set '.ociVersion = "1.2.0"'
+	add_hook poststart "$(fail_hook)"
+	add_hook poststart
+	config_args /probe sleep 600
+	ct_create || fail "create: $(cat "$TEST_DIR/$CID.out")"
+	run rt start "$CID"
+	assert_success
+	assert_output --partial 'warning: hooks.poststart[0]: hook "/bin/sh" exited with status 1'
+	[ -e "$TEST_DIR/poststart.json" ] || fail "the poststart hook after the failing one did not run"
+	assert_equal "$(ct_status)" running
+}
+
+@test "hooks: a failing poststart hook (ociVersion 1.2) does not stop run" {
+	runc_differs "runc 1.1 runs poststart hooks during create and fails it"
+	config_set '.ociVersion = "1.2.0"'
+	add_hook poststart "$(fail_hook)"
+	add_hook poststart
+	run_ct /probe exit 7
+	assert_equal "$status" 7
+	assert_output --partial 'warning: hooks.poststart[0]'
+	[ -e "$TEST_DIR/poststart.json" ] || fail "the poststart hook after the failing one did not run"
+}
+
+@test "hooks: a failing poststart hook (ociVersion 1.3.0) fails start, destroys the container, runs poststop" {
+	runc_differs "runc 1.1 runs poststart hooks during create and fails it"
+	config_set '.ociVersion = "1.3.0"'
+	add_hook poststart "$(fail_hook)"
+	add_hook poststart
+	add_hook poststop
+	config_args /probe sleep 600
+	ct_create || fail "create: $(cat "$TEST_DIR/$CID.out")"
+	pid=$(ct_pid)
+	run rt start "$CID"
+	assert_failure
+	assert_output --partial 'hooks.poststart[0]: hook "/bin/sh" exited with status 1'
+	[ ! -e "$TEST_DIR/poststart.json" ] || fail "a poststart hook ran after the failing one"
+	[ -e "$TEST_DIR/poststop.json" ] || fail "poststop hooks did not run"
+	assert_equal "$(jq -r .status "$TEST_DIR/poststop.json")" stopped
+	wait_for pid_gone "$pid" || fail "the container process still runs"
+	assert_clean "$CID"
+}
+
+@test "hooks: a failing poststart hook (ociVersion 1.3.0) fails run and leaves nothing" {
+	config_set '.ociVersion = "1.3.0"'
+	add_hook poststart "$(fail_hook)"
+	add_hook poststop
+	run_ct /probe sleep 600
+	assert_failure
+	[ -e "$TEST_DIR/poststop.json" ] || fail "poststop hooks did not run"
+	assert_clean "$CID"
+}
+
+@test "hooks: a failing poststop hook warns and the next ones run (run)" {
+	runc_differs "runc 1.1 stops at the first failing poststop hook"
+	add_hook poststop "$(fail_hook)"
+	add_hook poststop
+	run_ct /probe exit 0
+	assert_success
+	[ -e "$TEST_DIR/poststop.json" ] || fail "the poststop hook after the failing one did not run"
+	assert_clean "$CID"
+}
+
+@test "hooks: a failing poststop hook warns and the next ones run (delete)" {
+	runc_differs "runc 1.1 stops at the first failing poststop hook"
+	add_hook poststop "$(fail_hook)"
+	add_hook poststop
+	config_args /probe sleep 600
+	ct_create || fail "create: $(cat "$TEST_DIR/$CID.out")"
+	run rt delete -f "$CID"
+	assert_success
+	[ -e "$TEST_DIR/poststop.json" ] || fail "the poststop hook after the failing one did not run"
+	assert_clean "$CID"
+}
+
+@test "hooks: prestart, createRuntime, poststart and poststop (run) run in the bundle" {
+	add_hook prestart
+	add_hook createRuntime
+	add_hook poststart
+	add_hook poststop
+	mkdir "$TEST_DIR/elsewhere"
+	cd "$TEST_DIR/elsewhere"
+	run_ct /probe exit 0
+	assert_success
+	for h in prestart createRuntime poststart poststop; do
+		assert_equal "$h: $(cat "$TEST_DIR/$h.cwd")" "$h: $BUNDLE"
+	done
+}
+
+@test "hooks: poststop hooks of delete run in the bundle" {
+	isola_only "runc 1.1 runs the poststop hooks of delete in delete's working directory"
+	add_hook poststop
+	config_args /probe sleep 600
+	ct_create || fail "create: $(cat "$TEST_DIR/$CID.out")"
+	mkdir "$TEST_DIR/elsewhere"
+	cd "$TEST_DIR/elsewhere"
+	rt delete -f "$CID"
+	assert_equal "$(cat "$TEST_DIR/poststop.cwd")" "$BUNDLE"
+}
+
+@test "hooks: createContainer runs in the container's root filesystem" {
+	# a hook script of the kind that reads ./lib/...: relative to the rootfs
+	add_hook createContainer "$(jq -n --arg f "$TEST_DIR/rel.out" '{path: "/bin/sh",
+		args: ["sh", "-c", "cat ./etc/group > \($f)"]}')"
+	mkdir "$TEST_DIR/elsewhere"
+	cd "$TEST_DIR/elsewhere"
+	run_ct /probe exit 0
+	assert_success
+	assert_equal "$(cat "$TEST_DIR/rel.out")" "$(cat "$ROOTFS/etc/group")"
+}
+
+@test "hooks: a hook without env gets the runtime's environment on the host" {
+	add_hook createRuntime
+	add_hook poststop
+	export ISOLATEST_RUNTIME_ENV=marker
+	run_ct /probe exit 0
+	assert_success
+	grep -qx ISOLATEST_RUNTIME_ENV=marker "$TEST_DIR/createRuntime.env" || fail "createRuntime: $(cat "$TEST_DIR/createRuntime.env")"
+	grep -qx ISOLATEST_RUNTIME_ENV=marker "$TEST_DIR/poststop.env" || fail "poststop: $(cat "$TEST_DIR/poststop.env")"
+}
+
+@test "hooks: createContainer and startContainer without env get the process's environment" {
+	add_hook createContainer
+	add_hook startContainer '{"path": "/bin/sh", "args": ["sh", "-c", "env > /tmp/startContainer.env"]}'
+	config_set '.process.env += ["ISOLATEST_PROCESS_ENV=yes"]'
+	export ISOLATEST_RUNTIME_ENV=marker
+	run_ct /probe exit 0
+	assert_success
+	for f in "$TEST_DIR/createContainer.env" "$ROOTFS/tmp/startContainer.env"; do
+		grep -qx ISOLATEST_PROCESS_ENV=yes "$f" || fail "$f: $(cat "$f")"
+		! grep -q ISOLATEST_RUNTIME_ENV "$f" || fail "$f has the runtime's environment"
+	done
 }

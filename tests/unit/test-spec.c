@@ -50,15 +50,23 @@ TEST(root_path_absolute_and_relative)
 
 TEST(oci_versions_accepted)
 {
-	static const char *ok[] = {"1.0.0", "1.0.2-dev", "1.1.0-rc.1", "1.3.0", "1.2", "1.10.7+x"};
+	/* The minor is kept: a failing poststart hook is an error from 1.3 on. */
+	static const struct {
+		const char *v;
+		unsigned int minor;
+	} ok[] = {{"1.0.0", 0}, {"1.0.2-dev", 0}, {"1.1.0-rc.1", 1},
+		  {"1.3.0", 3}, {"1.2", 2},	  {"1.10.7+x", 10}};
 	char buf[256];
 	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
 		struct isola_error err = {0};
-		snprintf(buf, sizeof(buf), "{'ociVersion':'%s','root':{'path':'r'}}", ok[i]);
+		snprintf(buf, sizeof(buf), "{'ociVersion':'%s','root':{'path':'r'}}", ok[i].v);
 		struct isola_config *c = parse_q(buf, &err);
 		if (!c)
-			printf("# %s: %s\n", ok[i], err.msg);
+			printf("# %s: %s\n", ok[i].v, err.msg);
 		CHECK(c != NULL);
+		if (c && c->oci_minor != ok[i].minor)
+			printf("# %s: minor %u\n", ok[i].v, c->oci_minor);
+		CHECK(c && c->oci_minor == ok[i].minor);
 		isola_config_free(c);
 	}
 }

@@ -18,6 +18,8 @@ struct isola_rt {
 	const char *root;    /* state root, default /run/isola-runtime */
 	bool systemd_cgroup; /* --systemd-cgroup */
 	bool rootless;       /* --rootless */
+	isola_warn_fn warn;  /* failing poststop (and before 1.3, poststart) hooks; may be NULL */
+	void *warn_data;
 };
 
 struct isola_create_opts {
@@ -50,6 +52,8 @@ struct isola_container {
 	struct isola_cgroup *cg;
 	struct isola_config *config;
 	pid_t pid; /* the init, a child of the caller */
+	isola_warn_fn warn; /* the rt's, for the poststop hooks of finish */
+	void *warn_data;
 };
 /* create + start (opts->start is implied); NULL with err on failure, nothing left behind. */
 struct isola_container *isola_container_run(const struct isola_rt *rt,

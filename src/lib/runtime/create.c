@@ -43,7 +43,8 @@ struct create_ctx {
 	int console;
 	int *idmap_fds; /* premade idmapped mount trees, per mount */
 	pid_t pid;
-	bool go; /* the init waits for GO */
+	bool go;        /* the init waits for GO */
+	bool committed; /* the state is saved: a failure from here on also runs poststop */
 };
 
 static void rfc3339_now(char *buf, size_t len)
@@ -263,12 +264,21 @@ static char *state_json_now(struct create_ctx *x, enum isola_status st)
 	return isola_state_json(&x->state, st, 0);
 }
 
+/* Host-side hooks run in the bundle, as runc's (it chdirs there for create). */
+static struct isola_hook_run hook_run(const struct create_ctx *x, const char *kind,
+				      const char *state)
+{
+	return (struct isola_hook_run){.kind = kind, .state = state, .cwd = x->opts->bundle};
+}
+
 static int run_runtime_hooks(struct create_ctx *x, struct isola_error *err)
 {
-	cleanup_free char *state = state_json_now(x, ISOLA_STATUS_CREATING);
-	if (isola_hooks_run(&x->config->hooks[ISOLA_HOOK_PRESTART], "prestart", state, err) < 0 ||
-	    isola_hooks_run(&x->config->hooks[ISOLA_HOOK_CREATE_RUNTIME], "createRuntime", state,
-			    err) < 0)
+	/* "created", as crun: the create operation has done its work, the process waits. */
+	cleanup_free char *state = state_json_now(x, ISOLA_STATUS_CREATED);
+	struct isola_hook_run pre = hook_run(x, "prestart", state);
+	struct isola_hook_run rt = hook_run(x, "createRuntime", state);
+	if (isola_hooks_run_how(&x->config->hooks[ISOLA_HOOK_PRESTART], &pre, err) < 0 ||
+	    isola_hooks_run_how(&x->config->hooks[ISOLA_HOOK_CREATE_RUNTIME], &rt, err) < 0)
 		return -1;
 	return isola_sync_send(x->sync[0], ISOLA_SYNC_HOOKS_DONE, NULL, -1, err);
 }
@@ -319,6 +329,7 @@ static int commit(struct create_ctx *x, struct isola_error *err)
 		return -1;
 	if (x->opts->pid_file && isola_write_pid_file(x->opts->pid_file, x->pid, err) < 0)
 		return -1;
+	x->committed = true;
 	/* With start (run), one message both commits and starts: one wake-up less. */
 	return isola_sync_send(x->sync[0], x->opts->start ? ISOLA_SYNC_START : ISOLA_SYNC_COMMIT,
 			       NULL, -1, err);
@@ -343,6 +354,13 @@ static void undo(struct create_ctx *x)
 		isola_cgroup_free(x->cg);
 		x->cg = NULL;
 	}
+	/* A container that existed is destroyed as delete does it: poststop hooks too. */
+	if (x->committed && ours && x->config->hooks[ISOLA_HOOK_POSTSTOP].n) {
+		cleanup_free char *state = state_json_now(x, ISOLA_STATUS_STOPPED);
+		struct isola_hook_run how = hook_run(x, "poststop", state);
+		isola_hooks_run_warn(&x->config->hooks[ISOLA_HOOK_POSTSTOP], &how, x->rt->warn,
+				     x->rt->warn_data);
+	}
 	if (x->state.dir && ours)
 		isola_state_remove(x->state.dirfd, x->state.dir, &e);
 }
@@ -364,15 +382,22 @@ static void release(struct create_ctx *x)
 	free(x->config_text);
 }
 
-/* commit() already sent START: what is left of starting is the poststart hooks. */
-static void poststart_now(struct create_ctx *x)
+/*
+ * commit() already sent START: what is left of starting is the poststart
+ * hooks. Up to spec 1.2 a failing one is a warning and the others run; from
+ * 1.3.0 it fails the start, and the container is destroyed (lifecycle step 9).
+ */
+static int poststart_now(struct create_ctx *x, struct isola_error *err)
 {
-	if (!x->config->hooks[ISOLA_HOOK_POSTSTART].n)
-		return;
+	const struct isola_hook_list *l = &x->config->hooks[ISOLA_HOOK_POSTSTART];
+	if (!l->n)
+		return 0;
 	cleanup_free char *state = state_json_now(x, ISOLA_STATUS_RUNNING);
-	struct isola_error e;
-	/* The spec: a failing poststart hook is only a warning. */
-	isola_hooks_run(&x->config->hooks[ISOLA_HOOK_POSTSTART], "poststart", state, &e);
+	struct isola_hook_run how = hook_run(x, "poststart", state);
+	if (x->config->oci_minor >= 3)
+		return isola_hooks_run_how(l, &how, err);
+	isola_hooks_run_warn(l, &how, x->rt->warn, x->rt->warn_data);
+	return 0;
 }
 
 /* Create (and with opts->start, start); held, when not NULL, keeps what delete needs. */
@@ -390,8 +415,8 @@ static int create(const struct isola_rt *rt, const struct isola_create_opts *opt
 	    setup_channels(&x, err) < 0 ||
 	    spawn_init(&x, err) < 0 || drive_init(&x, err) < 0 || commit(&x, err) < 0)
 		goto fail;
-	if (opts->start)
-		poststart_now(&x);
+	if (opts->start && poststart_now(&x, err) < 0)
+		goto fail;
 	if (init_pid)
 		*init_pid = x.pid;
 	if (held) {
@@ -402,6 +427,8 @@ static int create(const struct isola_rt *rt, const struct isola_create_opts *opt
 		held->cg = x.cg;
 		held->config = x.config;
 		held->pid = x.pid;
+		held->warn = rt->warn;
+		held->warn_data = rt->warn_data;
 		memset(&x.state, 0, sizeof(x.state));
 		x.state.dirfd = -1; /* nothing left for release() */
 		x.cg = NULL;

@@ -58,6 +58,18 @@ static int make_cwd(const struct isola_config *c, int rootfd, struct isola_error
 	return 0;
 }
 
+/*
+ * Hooks the init runs (createContainer, startContainer) without env of their
+ * own get the process's environment, not the runtime's: runc's init has
+ * switched to it by then, and hook scripts written for runc rely on it.
+ */
+static void init_hooks_env(const struct isola_config *c)
+{
+	static char *empty[] = {NULL};
+	if (has_hooks(c, ISOLA_HOOK_CREATE_CONTAINER) || has_hooks(c, ISOLA_HOOK_START_CONTAINER))
+		environ = c->process.env ? c->process.env : empty;
+}
+
 static int init_rootfs(struct isola_init_ctx *x, struct isola_rootfs *r, const char *state,
 		       struct isola_error *err)
 {
@@ -72,8 +84,10 @@ static int init_rootfs(struct isola_init_ctx *x, struct isola_rootfs *r, const c
 		    isola_sync_recv(x->sync, ISOLA_SYNC_HOOKS_DONE, NULL, NULL, err) < 0)
 			return -1;
 	}
-	if (isola_hooks_run(&c->hooks[ISOLA_HOOK_CREATE_CONTAINER], "createContainer", state,
-			    err) < 0)
+	init_hooks_env(c);
+	/* As runc: in the rootfs (not yet pivoted to), for scripts that use ./lib/... paths. */
+	struct isola_hook_run how = {.kind = "createContainer", .state = state, .cwd = c->root_path};
+	if (isola_hooks_run_how(&c->hooks[ISOLA_HOOK_CREATE_CONTAINER], &how, err) < 0)
 		return -1;
 	/* sysctls go through /proc/sys before readonlyPaths make it read-only. */
 	if (isola_rootfs_pivot(r, err) < 0 || isola_container_identity(c, err) < 0 ||

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +46,25 @@ struct isola_config *isola_container_config(const struct isola_state *s, struct 
 	return isola_config_parse(text, s->bundle, err);
 }
 
+/* Where warnings go: the caller's callback, or nowhere. */
+struct warn_to {
+	isola_warn_fn fn;
+	void *data;
+};
+
+__attribute__((format(printf, 2, 3))) static void warn(const struct warn_to *w, const char *fmt,
+							 ...)
+{
+	if (!w->fn)
+		return;
+	char msg[2560];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	w->fn(w->data, msg);
+}
+
 /* Load a container's state with its lock held (start and delete change it). */
 static struct isola_state *load_locked(const struct isola_rt *rt, const char *id, int *lock,
 				       struct isola_error *err)
@@ -55,43 +75,6 @@ static struct isola_state *load_locked(const struct isola_rt *rt, const char *id
 		return NULL;
 	}
 	return s;
-}
-
-int isola_container_start(const struct isola_rt *rt, const char *id, struct isola_error *err)
-{
-	cleanup_close int lock = -1;
-	cleanup_state struct isola_state *s = load_locked(rt, id, &lock, err);
-	if (!s)
-		return -1;
-	enum isola_status st = isola_state_status(s);
-	if (st == ISOLA_STATUS_STOPPED)
-		return isola_err(err, ISOLA_ERR_STATE, 0, "cannot start a container that has stopped");
-	if (st != ISOLA_STATUS_CREATED)
-		return isola_err(err, ISOLA_ERR_STATE, 0, "cannot start an already running container");
-	char path[4096];
-	snprintf(path, sizeof(path), "%s/exec.fifo", s->dir);
-	/* The init holds the fifo open for reading: ENXIO here means it is gone. */
-	cleanup_close int fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0)
-		return isola_err_sys(err, "open exec fifo");
-	if (write(fd, "0", 1) != 1)
-		return isola_err_sys(err, "write exec fifo");
-	unlink(path);
-	/*
-	 * The init holds the fifo until its execve (close-on-exec): POLLERR on our
-	 * write end means the container process runs, startContainer hooks done.
-	 */
-	struct pollfd p = {.fd = fd, .events = 0};
-	while (poll(&p, 1, 60000) < 0 && errno == EINTR)
-		;
-	cleanup_config struct isola_config *c = s->poststart_hooks ? isola_container_config(s, err)
-								  : NULL;
-	if (c && c->hooks[ISOLA_HOOK_POSTSTART].n) {
-		cleanup_free char *state = isola_state_json(s, ISOLA_STATUS_RUNNING, 0);
-		struct isola_error e;
-		isola_hooks_run(&c->hooks[ISOLA_HOOK_POSTSTART], "poststart", state, &e);
-	}
-	return 0;
 }
 
 static int pidfd_of(const struct isola_state *s)
@@ -162,20 +145,81 @@ static int stop_processes(const struct isola_state *s, struct isola_cgroup *cg,
  * has it; otherwise it is read only if the state says there are poststop hooks.
  */
 static int teardown(const struct isola_state *s, struct isola_cgroup *cg,
-		    const struct isola_config *c, struct isola_error *err)
+		    const struct isola_config *c, const struct warn_to *w, struct isola_error *err)
 {
 	if (cg && isola_cgroup_destroy(cg, err) < 0)
 		return isola_err_prefix(err, "delete container %s", s->id);
 	cleanup_config struct isola_config *loaded = NULL;
 	struct isola_error e;
-	if (!c && s->created && s->poststop_hooks)
-		c = loaded = isola_container_config(s, &e);
+	if (!c && s->created && s->poststop_hooks && !(c = loaded = isola_container_config(s, &e)))
+		warn(w, "poststop hooks not run: %s", e.msg);
 	if (s->created && c && c->hooks[ISOLA_HOOK_POSTSTOP].n) {
 		cleanup_free char *state = isola_state_json(s, ISOLA_STATUS_STOPPED, 0);
-		/* The spec: a failing poststop hook is a warning, the delete goes on. */
-		isola_hooks_run(&c->hooks[ISOLA_HOOK_POSTSTOP], "poststop", state, &e);
+		/* The spec: a failing poststop hook is a warning, the others and the delete go on. */
+		struct isola_hook_run how = {.kind = "poststop", .state = state, .cwd = s->bundle};
+		isola_hooks_run_warn(&c->hooks[ISOLA_HOOK_POSTSTOP], &how, w->fn, w->data);
 	}
 	return isola_state_remove(s->dirfd, s->dir, err);
+}
+
+/*
+ * Up to spec 1.2 a failing poststart hook is a warning and the others run.
+ * From 1.3.0 it is an error: the container is stopped and destroyed, its
+ * poststop hooks included (runtime-spec lifecycle step 9, on at step 12).
+ */
+static int poststart(const struct isola_rt *rt, const struct isola_state *s,
+		     struct isola_error *err)
+{
+	struct warn_to w = {rt->warn, rt->warn_data};
+	struct isola_error e;
+	cleanup_config struct isola_config *c = isola_container_config(s, &e);
+	if (!c) {
+		warn(&w, "poststart hooks not run: %s", e.msg);
+		return 0;
+	}
+	cleanup_free char *state = isola_state_json(s, ISOLA_STATUS_RUNNING, 0);
+	struct isola_hook_run how = {.kind = "poststart", .state = state, .cwd = s->bundle};
+	const struct isola_hook_list *l = &c->hooks[ISOLA_HOOK_POSTSTART];
+	if (c->oci_minor < 3) {
+		isola_hooks_run_warn(l, &how, w.fn, w.data);
+		return 0;
+	}
+	if (isola_hooks_run_how(l, &how, err) == 0)
+		return 0;
+	cleanup_cgroup struct isola_cgroup *cg = s->cgroup ? isola_cgroup_load(s->cgroup, &e) : NULL;
+	if ((s->cgroup && !cg) || stop_processes(s, cg, &e) < 0 || teardown(s, cg, c, &w, &e) < 0)
+		warn(&w, "destroy container %s: %s", s->id, e.msg);
+	return -1;
+}
+
+int isola_container_start(const struct isola_rt *rt, const char *id, struct isola_error *err)
+{
+	cleanup_close int lock = -1;
+	cleanup_state struct isola_state *s = load_locked(rt, id, &lock, err);
+	if (!s)
+		return -1;
+	enum isola_status st = isola_state_status(s);
+	if (st == ISOLA_STATUS_STOPPED)
+		return isola_err(err, ISOLA_ERR_STATE, 0, "cannot start a container that has stopped");
+	if (st != ISOLA_STATUS_CREATED)
+		return isola_err(err, ISOLA_ERR_STATE, 0, "cannot start an already running container");
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/exec.fifo", s->dir);
+	/* The init holds the fifo open for reading: ENXIO here means it is gone. */
+	cleanup_close int fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return isola_err_sys(err, "open exec fifo");
+	if (write(fd, "0", 1) != 1)
+		return isola_err_sys(err, "write exec fifo");
+	unlink(path);
+	/*
+	 * The init holds the fifo until its execve (close-on-exec): POLLERR on our
+	 * write end means the container process runs, startContainer hooks done.
+	 */
+	struct pollfd p = {.fd = fd, .events = 0};
+	while (poll(&p, 1, 60000) < 0 && errno == EINTR)
+		;
+	return s->poststart_hooks ? poststart(rt, s, err) : 0;
 }
 
 int isola_container_delete(const struct isola_rt *rt, const char *id, bool force,
@@ -195,7 +239,8 @@ int isola_container_delete(const struct isola_rt *rt, const char *id, bool force
 		return -1;
 	if (st != ISOLA_STATUS_STOPPED && stop_processes(s, cg, err) < 0)
 		return -1;
-	return teardown(s, cg, NULL, err);
+	struct warn_to w = {rt->warn, rt->warn_data};
+	return teardown(s, cg, NULL, &w, err);
 }
 
 int isola_container_finish(struct isola_container *c, struct isola_error *err)
@@ -203,8 +248,9 @@ int isola_container_finish(struct isola_container *c, struct isola_error *err)
 	struct isola_state *s = &c->state;
 	/* A `delete` that ran while we waited removed the dir: nothing left for us. */
 	int rc = isola_state_lock_own(s, err);
+	struct warn_to w = {c->warn, c->warn_data};
 	if (rc > 0)
-		rc = teardown(s, c->cg, c->config, err);
+		rc = teardown(s, c->cg, c->config, &w, err);
 	isola_container_release(c);
 	return rc;
 }

@@ -145,6 +145,7 @@ struct isola_kv {
 
 struct isola_config {
 	char *oci_version;
+	unsigned int oci_minor; /* 1.N.x: N */
 	char *bundle; /* absolute bundle directory (set by the caller, not the JSON) */
 
 	char *root_path; /* absolute (made absolute against the bundle) */

@@ -41,8 +41,11 @@ void spec_kv_free(struct isola_kv *kv, size_t n)
 	free(kv);
 }
 
-/* "1.N" or "1.N.M", with an optional "-suffix"/"+build" (1.0.0-rc5, 1.2.0-dev). */
-static bool supported_version(const char *v)
+/*
+ * "1.N" or "1.N.M", with an optional "-suffix"/"+build" (1.0.0-rc5, 1.2.0-dev):
+ * minor is kept, the spec changes behaviour by version (poststart failures).
+ */
+static bool supported_version(const char *v, unsigned int *minor)
 {
 	int parts = 0;
 
@@ -52,9 +55,12 @@ static bool supported_version(const char *v)
 	for (;;) {
 		if (*v < '0' || *v > '9')
 			return false;
-		while (*v >= '0' && *v <= '9')
-			v++;
-		parts++;
+		unsigned int n = 0;
+		for (; *v >= '0' && *v <= '9'; v++)
+			if (n < 100000) /* saturates: any huge minor is "newer" */
+				n = n * 10 + (unsigned int)(*v - '0');
+		if (parts++ == 0)
+			*minor = n;
 		if (*v != '.' || parts == 2)
 			break;
 		v++;
@@ -181,7 +187,7 @@ static int parse_top(struct json_object *top, struct isola_config *c, struct iso
 	if (ju_required(ju_strdup(top, "", "ociVersion", &c->oci_version, err), "", "ociVersion",
 			err) < 0)
 		return -1;
-	if (!supported_version(c->oci_version))
+	if (!supported_version(c->oci_version, &c->oci_minor))
 		return ju_err(err, "", "ociVersion",
 			      "unsupported version \"%s\" (isola supports 1.x)", c->oci_version);
 	if (parse_root(top, c, err) < 0 || ju_strdup(top, "", "hostname", &c->hostname, err) < 0 ||
