@@ -155,3 +155,15 @@ check_link() {
 	assert_success
 	assert_value type char
 }
+
+@test "dev: linux.devices fileMode with the file-type bits (podman --device)" {
+	# podman sends the host node's st_mode: 020600 (char), 060660 (block)
+	config_set '.linux.devices = [{"path": "/dev/isolatest0", "type": "c", "major": 1,
+		"minor": 3, "fileMode": 8576},
+		{"path": "/dev/isolatestblk", "type": "b", "major": 7, "minor": 200,
+		"fileMode": 25008}]'
+	run_ct_sep /bin/sh -c '/probe stat /dev/isolatest0 && /probe stat /dev/isolatestblk'
+	assert_success
+	assert_equal "$(sed -n 's/^type: //p' <<<"$output" | tr '\n' ' ')" "char block "
+	assert_equal "$(sed -n 's/^mode: //p' <<<"$output" | tr '\n' ' ')" "0600 0660 "
+}

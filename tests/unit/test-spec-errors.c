@@ -185,7 +185,14 @@ TEST(linux_errors)
 		    "linux.devices[0].minor: required");
 	CHECK_FAILS(LINUX("'devices':[{'path':'/dev/x','type':'c','major':1,'minor':1,"
 			  "'fileMode':65535}]"),
-		    "linux.devices[0].fileMode");
+		    "linux.devices[0].fileMode: 0177777 is not a mode for a device of type c");
+	/* 060600: a block device's st_mode, for a char device */
+	CHECK_FAILS(LINUX("'devices':[{'path':'/dev/x','type':'c','major':1,'minor':1,"
+			  "'fileMode':24960}]"),
+		    "linux.devices[0].fileMode: 060600 is not a mode for a device of type c");
+	CHECK_FAILS(LINUX("'devices':[{'path':'/dev/x','type':'c','major':1,'minor':1,"
+			  "'fileMode':131072}]"),
+		    "linux.devices[0].fileMode: 0400000 is not a mode for a device of type c");
 	CHECK_FAILS(LINUX("'namespaces':[{'type':'network'}],'sysctl':{'net.ipv4.ip_forward':1}"),
 		    "linux.sysctl.net.ipv4.ip_forward: expected a string");
 	CHECK_FAILS(LINUX("'rootfsPropagation':'sideways'"),

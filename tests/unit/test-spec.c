@@ -71,6 +71,26 @@ TEST(oci_versions_accepted)
 	}
 }
 
+/* podman sends the host node's st_mode (020600): the type bits go, the permissions stay. */
+TEST(device_file_mode_with_type_bits)
+{
+	struct isola_error err = {0};
+	struct isola_config *c =
+	    parse_q(LINUX("'devices':[{'path':'/dev/a','type':'c','major':1,'minor':3,"
+			  "'fileMode':8576},{'path':'/dev/b','type':'b','major':7,'minor':0,"
+			  "'fileMode':25008},{'path':'/dev/p','type':'p','fileMode':4516},"
+			  "{'path':'/dev/u','type':'u','major':1,'minor':3,'fileMode':10678}]"),
+		    &err);
+	CHECK(c != NULL);
+	if (!c) {
+		printf("# %s\n", err.msg);
+		return;
+	}
+	CHECK(c->n_devices == 4 && c->devices[0].mode == 0600 && c->devices[1].mode == 0660);
+	CHECK(c->devices[2].mode == 0644 && c->devices[3].mode == 04666);
+	isola_config_free(c);
+}
+
 TEST(process_full)
 {
 	struct isola_error err = {0};

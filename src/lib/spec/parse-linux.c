@@ -3,6 +3,7 @@
 #include <sched.h>
 #include <string.h>
 #include <sys/personality.h>
+#include <sys/stat.h>
 
 #include "cgroup/cgroup.h"
 #include "core/cleanup.h"
@@ -55,6 +56,18 @@ static int parse_namespaces(struct json_object *lo, struct isola_config *c, stru
 	return 0;
 }
 
+/*
+ * Permission bits, optionally with the file-type bits of the device's own
+ * type: podman passes the host node's st_mode (020600), as runc and crun take.
+ */
+static bool device_mode_ok(char type, uint32_t mode)
+{
+	uint32_t fmt = mode & ~07777u;
+	if (fmt == 0)
+		return true;
+	return fmt == (type == 'b' ? S_IFBLK : type == 'p' ? S_IFIFO : S_IFCHR);
+}
+
 static int parse_device(struct json_object *e, const char *ipath, struct isola_device *d,
 			struct isola_error *err)
 {
@@ -81,8 +94,10 @@ static int parse_device(struct json_object *e, const char *ipath, struct isola_d
 		return ju_required(r, ipath, "minor", err);
 	if ((r = ju_uint32(e, ipath, "fileMode", &v, err)) < 0)
 		return -1;
-	if (r && v > 07777)
-		return ju_err(err, ipath, "fileMode", "%#o is not a permission mode", v);
+	if (r && !device_mode_ok(d->type, v))
+		return ju_err(err, ipath, "fileMode", "%#o is not a mode for a device of type %c", v,
+			      d->type);
+	v &= 07777;
 	d->has_mode = r > 0;
 	d->mode = r ? v : 0;
 	if ((r = ju_uint32(e, ipath, "uid", &v, err)) < 0)
