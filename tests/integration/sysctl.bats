@@ -67,3 +67,28 @@ load helpers
 	assert_failure
 	assert_clean "$CID"
 }
+
+@test "sysctl: kernel.hostname next to hostname is refused" {
+	config_set '.hostname = "isolatest-field" | .linux.sysctl = {"kernel.hostname": "isolatest-sysctl"}'
+	run_ct /probe hostname
+	assert_failure
+	runtime_is_runc || assert_output --partial 'linux.sysctl.kernel.hostname: conflicts with hostname'
+	assert_clean "$CID"
+}
+
+@test "sysctl: kernel.domainname next to domainname is refused" {
+	runc_lacks "domainname (runc 1.1 ignores it)"
+	config_set '.domainname = "isolatest-field" | .linux.sysctl = {"kernel/domainname": "isolatest-sysctl"}'
+	run_ct /probe domainname
+	assert_failure
+	runtime_is_runc || assert_output --partial 'linux.sysctl.kernel/domainname: conflicts with domainname'
+	assert_clean "$CID"
+}
+
+@test "sysctl: kernel.hostname alone sets the hostname" {
+	isola_only "runc 1.1 refuses kernel.hostname even without hostname"
+	config_set 'del(.hostname) | .linux.sysctl = {"kernel.hostname": "isolatest-sysctl"}'
+	run_ct_sep /probe hostname
+	assert_success
+	assert_output "hostname: isolatest-sysctl"
+}

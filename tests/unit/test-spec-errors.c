@@ -195,6 +195,12 @@ TEST(linux_errors)
 		    "linux.devices[0].fileMode: 0400000 is not a mode for a device of type c");
 	CHECK_FAILS(LINUX("'namespaces':[{'type':'network'}],'sysctl':{'net.ipv4.ip_forward':1}"),
 		    "linux.sysctl.net.ipv4.ip_forward: expected a string");
+	CHECK_FAILS(HEAD "'hostname':'h','linux':{'namespaces':[{'type':'uts'}],"
+			 "'sysctl':{'kernel.hostname':'s'}}}",
+		    "linux.sysctl.kernel.hostname: conflicts with hostname");
+	CHECK_FAILS(HEAD "'domainname':'d','linux':{'namespaces':[{'type':'uts'}],"
+			 "'sysctl':{'kernel/domainname':'s'}}}",
+		    "linux.sysctl.kernel/domainname: conflicts with domainname");
 	CHECK_FAILS(LINUX("'rootfsPropagation':'sideways'"),
 		    "linux.rootfsPropagation: unknown propagation \"sideways\"");
 	CHECK_FAILS(LINUX("'maskedPaths':['/proc/kcore','proc/keys']"),

@@ -331,19 +331,24 @@ static const char *const ipc_sysctls[] = {
     "kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced", NULL,
 };
 
+/* "net/ipv4/ip_forward" is the same key as "net.ipv4.ip_forward"; false if too long. */
+static bool sysctl_name(const char *key, char *k, size_t size)
+{
+	size_t n = strlen(key);
+
+	if (n >= size)
+		return false;
+	for (size_t i = 0; i <= n; i++)
+		k[i] = key[i] == '/' ? '.' : key[i];
+	return true;
+}
+
 /*
  * The namespace a sysctl belongs to, or 0 when it is host-wide: writing one of
  * those from a container would change the host, so they are refused.
  */
-static int sysctl_namespace(const char *key)
+static int sysctl_namespace(const char *k)
 {
-	char k[256];
-	size_t n = strlen(key);
-
-	if (n >= sizeof(k))
-		return 0;
-	for (size_t i = 0; i <= n; i++)
-		k[i] = key[i] == '/' ? '.' : key[i]; /* "net/ipv4/ip_forward" is the same key */
 	if (strncmp(k, "net.", 4) == 0)
 		return CLONE_NEWNET;
 	if (strncmp(k, "fs.mqueue.", 10) == 0)
@@ -356,16 +361,30 @@ static int sysctl_namespace(const char *key)
 	return 0;
 }
 
+/* The field a uts sysctl would silently override (sysctls are written last), if set. */
+static const char *uts_field_set(const struct isola_config *c, const char *k)
+{
+	if (strcmp(k, "kernel.hostname") == 0 && c->hostname && *c->hostname)
+		return "hostname";
+	if (strcmp(k, "kernel.domainname") == 0 && c->domainname && *c->domainname)
+		return "domainname";
+	return NULL;
+}
+
 int spec_check_sysctl(const struct isola_config *c, struct isola_error *err)
 {
 	for (size_t i = 0; i < c->n_sysctl; i++) {
-		int ns = sysctl_namespace(c->sysctl[i].key);
+		const char *key = c->sysctl[i].key, *field;
+		char k[256];
+		int ns = sysctl_name(key, k, sizeof(k)) ? sysctl_namespace(k) : 0;
 		if (!ns)
-			return ju_err(err, L ".sysctl", c->sysctl[i].key,
-				      "not namespaced: it would change the host");
+			return ju_err(err, L ".sysctl", key, "not namespaced: it would change the host");
 		if (!isola_config_namespace(c, ns))
-			return ju_err(err, L ".sysctl", c->sysctl[i].key,
-				      "needs a private %s namespace", isola_namespace_name(ns));
+			return ju_err(err, L ".sysctl", key, "needs a private %s namespace",
+				      isola_namespace_name(ns));
+		if (ns == CLONE_NEWUTS && (field = uts_field_set(c, k)))
+			return ju_err(err, L ".sysctl", key, "conflicts with %s: set one of them",
+				      field);
 	}
 	return 0;
 }
