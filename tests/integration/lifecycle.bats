@@ -226,6 +226,19 @@ load helpers
 	assert_line --regexp '^hostname: '
 }
 
+@test "lifecycle: spec has a cgroup namespace only on a pure cgroup v2 host" {
+	# as runc's template: tools built on it add their own on v1 and hybrid hosts
+	for flag in "" --rootless; do
+		d="$TEST_DIR/spec$flag"
+		mkdir -p "$d"
+		rt spec $flag -b "$d" || fail "spec $flag failed"
+		n=$(jq '[.linux.namespaces[] | select(.type == "cgroup")] | length' "$d/config.json")
+		want=0
+		[ "$(stat -f -c %T /sys/fs/cgroup)" = cgroup2fs ] && want=1
+		assert_equal "spec $flag: $n" "spec $flag: $want"
+	done
+}
+
 @test "lifecycle: spec refuses to overwrite an existing config.json" {
 	run rt spec -b "$BUNDLE"
 	assert_failure

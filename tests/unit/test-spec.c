@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -7,6 +8,7 @@
 #include <sys/personality.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include <json-c/json.h>
@@ -407,6 +409,13 @@ TEST(rlimit_and_namespace_names)
 	CHECK(isola_namespace_name(12345) == NULL);
 }
 
+/* The template has a cgroup namespace on pure cgroup v2 hosts only (as runc's). */
+static size_t pure_cgroup_v2(void)
+{
+	struct statfs fs;
+	return statfs("/sys/fs/cgroup", &fs) == 0 && fs.f_type == CGROUP2_SUPER_MAGIC;
+}
+
 TEST(default_config_round_trip)
 {
 	struct isola_error err = {0};
@@ -424,7 +433,8 @@ TEST(default_config_round_trip)
 		CHECK(c->process.caps.bounding == ((1ULL << 29) | (1ULL << 5) | (1ULL << 10)));
 		CHECK(c->process.no_new_privileges && c->process.n_rlimits == 1);
 		CHECK_STR(c->hostname, "isola");
-		CHECK(c->n_mounts == 7 && c->n_namespaces == 6);
+		CHECK(c->n_mounts == 7 && c->n_namespaces == 5 + pure_cgroup_v2());
+		CHECK(!isola_config_namespace(c, CLONE_NEWCGROUP) == !pure_cgroup_v2());
 		CHECK(isola_config_namespace(c, CLONE_NEWNET) &&
 		      !isola_config_namespace(c, CLONE_NEWUSER));
 		CHECK(c->resources != NULL);
@@ -446,7 +456,7 @@ TEST(default_config_rootless_round_trip)
 	if (c) {
 		const struct isola_namespace *user = isola_config_namespace(c, CLONE_NEWUSER);
 		CHECK(user && !user->path && !isola_config_namespace(c, CLONE_NEWNET));
-		CHECK(c->n_namespaces == 6);
+		CHECK(c->n_namespaces == 5 + pure_cgroup_v2());
 		CHECK(c->n_uid_mappings == 1 && c->uid_mappings[0].host_id == getuid());
 		CHECK(c->uid_mappings[0].container_id == 0 && c->uid_mappings[0].size == 1);
 		CHECK(c->n_gid_mappings == 1 && c->gid_mappings[0].host_id == getgid());

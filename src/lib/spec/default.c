@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <linux/magic.h>
 #include <string.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include <json-c/json.h>
@@ -49,7 +51,7 @@ static const char default_config[] =
     "\"linux\":{"
     "  \"resources\":{\"devices\":[{\"allow\":false,\"access\":\"rwm\"}]},"
     "  \"namespaces\":[{\"type\":\"pid\"},{\"type\":\"network\"},{\"type\":\"ipc\"},"
-    "                {\"type\":\"uts\"},{\"type\":\"mount\"},{\"type\":\"cgroup\"}],"
+    "                {\"type\":\"uts\"},{\"type\":\"mount\"}],"
     "  \"maskedPaths\":[\"/proc/acpi\",\"/proc/asound\",\"/proc/kcore\",\"/proc/keys\","
     "                 \"/proc/latency_stats\",\"/proc/timer_list\",\"/proc/timer_stats\","
     "                 \"/proc/sched_debug\",\"/sys/firmware\",\"/proc/scsi\","
@@ -133,6 +135,23 @@ static void rootless_linux(struct json_object *lo)
 	json_object_object_add(lo, "gidMappings", idmap_for(getgid()));
 }
 
+/*
+ * As runc's template: a cgroup namespace only where /sys/fs/cgroup is itself
+ * cgroup2. On v1 and hybrid hosts tools built around runc's template add one
+ * themselves, and would then meet "duplicate namespace".
+ */
+static void cgroup_ns_if_v2(struct json_object *lo)
+{
+	struct statfs fs;
+	struct json_object *nss;
+	if (statfs("/sys/fs/cgroup", &fs) < 0 || fs.f_type != CGROUP2_SUPER_MAGIC ||
+	    !json_object_object_get_ex(lo, "namespaces", &nss))
+		return;
+	struct json_object *ns = json_object_new_object();
+	json_object_object_add(ns, "type", json_object_new_string("cgroup"));
+	json_object_array_add(nss, ns);
+}
+
 char *isola_config_default_json(bool rootless)
 {
 	struct json_object *top = json_tokener_parse(default_config), *v;
@@ -140,6 +159,8 @@ char *isola_config_default_json(bool rootless)
 
 	if (!top)
 		return NULL;
+	if (json_object_object_get_ex(top, "linux", &v))
+		cgroup_ns_if_v2(v);
 	if (rootless) {
 		if (json_object_object_get_ex(top, "mounts", &v))
 			rootless_mounts(v);
