@@ -52,8 +52,8 @@ struct warn_to {
 	void *data;
 };
 
-__attribute__((format(printf, 2, 3))) static void warn(const struct warn_to *w, const char *fmt,
-							 ...)
+__attribute__((format(printf, 2, 3))) static void warnf(const struct warn_to *w,
+							  const char *fmt, ...)
 {
 	if (!w->fn)
 		return;
@@ -152,7 +152,7 @@ static int teardown(const struct isola_state *s, struct isola_cgroup *cg,
 	cleanup_config struct isola_config *loaded = NULL;
 	struct isola_error e;
 	if (!c && s->created && s->poststop_hooks && !(c = loaded = isola_container_config(s, &e)))
-		warn(w, "poststop hooks not run: %s", e.msg);
+		warnf(w, "poststop hooks not run: %s", e.msg);
 	if (s->created && c && c->hooks[ISOLA_HOOK_POSTSTOP].n) {
 		cleanup_free char *state = isola_state_json(s, ISOLA_STATUS_STOPPED, 0);
 		/* The spec: a failing poststop hook is a warning, the others and the delete go on. */
@@ -174,7 +174,7 @@ static int poststart(const struct isola_rt *rt, const struct isola_state *s,
 	struct isola_error e;
 	cleanup_config struct isola_config *c = isola_container_config(s, &e);
 	if (!c) {
-		warn(&w, "poststart hooks not run: %s", e.msg);
+		warnf(&w, "poststart hooks not run: %s", e.msg);
 		return 0;
 	}
 	cleanup_free char *state = isola_state_json(s, ISOLA_STATUS_RUNNING, 0);
@@ -188,7 +188,7 @@ static int poststart(const struct isola_rt *rt, const struct isola_state *s,
 		return 0;
 	cleanup_cgroup struct isola_cgroup *cg = s->cgroup ? isola_cgroup_load(s->cgroup, &e) : NULL;
 	if ((s->cgroup && !cg) || stop_processes(s, cg, &e) < 0 || teardown(s, cg, c, &w, &e) < 0)
-		warn(&w, "destroy container %s: %s", s->id, e.msg);
+		warnf(&w, "destroy container %s: %s", s->id, e.msg);
 	return -1;
 }
 
