@@ -77,6 +77,40 @@ static struct isola_state *load_locked(const struct isola_rt *rt, const char *id
 	return s;
 }
 
+/* Below, next to delete's steps: from spec 1.3.0 a failing hook destroys the container. */
+static int poststart(const struct isola_rt *rt, const struct isola_state *s,
+		     struct isola_error *err);
+
+int isola_container_start(const struct isola_rt *rt, const char *id, struct isola_error *err)
+{
+	cleanup_close int lock = -1;
+	cleanup_state struct isola_state *s = load_locked(rt, id, &lock, err);
+	if (!s)
+		return -1;
+	enum isola_status st = isola_state_status(s);
+	if (st == ISOLA_STATUS_STOPPED)
+		return isola_err(err, ISOLA_ERR_STATE, 0, "cannot start a container that has stopped");
+	if (st != ISOLA_STATUS_CREATED)
+		return isola_err(err, ISOLA_ERR_STATE, 0, "cannot start an already running container");
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/exec.fifo", s->dir);
+	/* The init holds the fifo open for reading: ENXIO here means it is gone. */
+	cleanup_close int fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return isola_err_sys(err, "open exec fifo");
+	if (write(fd, "0", 1) != 1)
+		return isola_err_sys(err, "write exec fifo");
+	unlink(path);
+	/*
+	 * The init holds the fifo until its execve (close-on-exec): POLLERR on our
+	 * write end means the container process runs, startContainer hooks done.
+	 */
+	struct pollfd p = {.fd = fd, .events = 0};
+	while (poll(&p, 1, 60000) < 0 && errno == EINTR)
+		;
+	return s->poststart_hooks ? poststart(rt, s, err) : 0;
+}
+
 static int pidfd_of(const struct isola_state *s)
 {
 	int fd = (int)syscall(SYS_pidfd_open, s->pid, 0);
@@ -190,36 +224,6 @@ static int poststart(const struct isola_rt *rt, const struct isola_state *s,
 	if ((s->cgroup && !cg) || stop_processes(s, cg, &e) < 0 || teardown(s, cg, c, &w, &e) < 0)
 		warnf(&w, "destroy container %s: %s", s->id, e.msg);
 	return -1;
-}
-
-int isola_container_start(const struct isola_rt *rt, const char *id, struct isola_error *err)
-{
-	cleanup_close int lock = -1;
-	cleanup_state struct isola_state *s = load_locked(rt, id, &lock, err);
-	if (!s)
-		return -1;
-	enum isola_status st = isola_state_status(s);
-	if (st == ISOLA_STATUS_STOPPED)
-		return isola_err(err, ISOLA_ERR_STATE, 0, "cannot start a container that has stopped");
-	if (st != ISOLA_STATUS_CREATED)
-		return isola_err(err, ISOLA_ERR_STATE, 0, "cannot start an already running container");
-	char path[4096];
-	snprintf(path, sizeof(path), "%s/exec.fifo", s->dir);
-	/* The init holds the fifo open for reading: ENXIO here means it is gone. */
-	cleanup_close int fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0)
-		return isola_err_sys(err, "open exec fifo");
-	if (write(fd, "0", 1) != 1)
-		return isola_err_sys(err, "write exec fifo");
-	unlink(path);
-	/*
-	 * The init holds the fifo until its execve (close-on-exec): POLLERR on our
-	 * write end means the container process runs, startContainer hooks done.
-	 */
-	struct pollfd p = {.fd = fd, .events = 0};
-	while (poll(&p, 1, 60000) < 0 && errno == EINTR)
-		;
-	return s->poststart_hooks ? poststart(rt, s, err) : 0;
 }
 
 int isola_container_delete(const struct isola_rt *rt, const char *id, bool force,
