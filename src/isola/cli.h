@@ -5,12 +5,14 @@
 /* The isola manager CLI: main.c dispatches to one function per verb. */
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "image/store.h"
 #include "isola/error.h"
 
 struct cli {
 	const char *root; /* --root, $ISOLA_ROOT or /var/lib/isola */
+	const char *run;  /* --runroot, $ISOLA_RUNROOT or /run/isola */
 	const char *prog;
 };
 
@@ -27,6 +29,10 @@ void cli_human_ago(const char *rfc3339, char *buf, size_t size);
 /* A progress sink that draws bars on a tty and plain lines otherwise (stderr). */
 void cli_progress_init(struct isola_progress_sink *sink, bool quiet);
 void cli_progress_finish(struct isola_progress_sink *sink);
+
+struct json_object;
+/* docker's --format templates: {{.State.Pid}}, {{json .Config}} (template.c). */
+void cli_template(const char *tmpl, struct json_object *o, FILE *out);
 
 int cmd_images(struct cli *cli, int argc, char **argv);
 int cmd_inspect(struct cli *cli, int argc, char **argv);

@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "isola-version.h"
-#include "cli.h"
+#include "ctr.h"
 
 struct verb {
 	const char *name;
@@ -16,10 +16,28 @@ struct verb {
 };
 
 static const struct verb verbs[] = {
+    {"run", cmd_run, "create and start a container from an image"},
+    {"create", cmd_create, "create a container from an image"},
+    {"start", cmd_start, "start containers"},
+    {"stop", cmd_stop, "stop containers (stop signal, then SIGKILL)"},
+    {"restart", cmd_restart, "restart containers"},
+    {"kill", cmd_kill, "send a signal to containers (default KILL)"},
+    {"rm", cmd_rm, "remove containers"},
+    {"ps", cmd_ps, "list containers"},
+    {"ls", cmd_ps, "list containers (as ps)"},
+    {"logs", cmd_logs, "show a container's output"},
+    {"exec", cmd_exec, "run a command in a running container"},
+    {"attach", cmd_attach, "attach to a running container's stdio"},
+    {"pause", cmd_pause, "freeze containers"},
+    {"unpause", cmd_unpause, "thaw containers"},
+    {"freeze", cmd_pause, "freeze containers (as lxc-freeze)"},
+    {"unfreeze", cmd_unpause, "thaw containers (as lxc-unfreeze)"},
+    {"wait", cmd_wait, "wait for containers to stop; print their exit codes"},
+    {"rename", cmd_rename, "rename a container"},
     {"pull", cmd_pull, "pull an image from a registry"},
     {"push", cmd_push, "push an image to a registry"},
     {"images", cmd_images, "list images"},
-    {"inspect", cmd_inspect, "show an image's details as JSON"},
+    {"inspect", cmd_inspect, "show a container's or an image's details as JSON"},
     {"rmi", cmd_rmi, "remove images"},
     {"tag", cmd_tag, "add a name to an image"},
     {"import", cmd_import, "create an image from a root filesystem tarball or directory"},
@@ -32,7 +50,7 @@ static const struct verb verbs[] = {
 
 /* `isola image VERB`: the docker-style long forms. */
 static const struct verb image_verbs[] = {
-    {"ls", cmd_images, NULL}, {"list", cmd_images, NULL}, {"inspect", cmd_inspect, NULL},
+    {"ls", cmd_images, NULL}, {"list", cmd_images, NULL}, {"inspect", cmd_image_inspect, NULL},
     {"rm", cmd_rmi, NULL},    {"tag", cmd_tag, NULL},	  {"prune", cmd_prune, NULL},
     {"pull", cmd_pull, NULL}, {"push", cmd_push, NULL},	  {"import", cmd_import, NULL},
     {"load", cmd_load, NULL}, {"save", cmd_save, NULL},
@@ -43,6 +61,7 @@ static void usage(FILE *f)
 	fprintf(f, "usage: isola [--root DIR] COMMAND [OPTIONS]\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
 		fprintf(f, "  %-9s %s\n", verbs[i].name, verbs[i].help);
+	fprintf(f, "  container ls|create|run|start|stop|restart|kill|rm|logs|exec|attach|inspect\n");
 	fprintf(f, "  image     ls|inspect|rm|tag|prune|pull|push|import|load|save\n"
 		   "\nThe store is --root, else $ISOLA_ROOT, else " ISOLA_DEFAULT_ROOT ".\n");
 }
@@ -85,7 +104,15 @@ static const struct verb *find_verb(const struct verb *v, size_t n, const char *
 static int dispatch(struct cli *cli, int argc, char **argv)
 {
 	const struct verb *v;
-	if (!strcmp(argv[0], "image")) {
+	if (!strcmp(argv[0], "container")) {
+		if (argc < 2)
+			return cli_usage_error("container: missing subcommand");
+		v = find_verb(verbs, sizeof(verbs) / sizeof(verbs[0]), argv[1]);
+		if (!v)
+			return cli_usage_error("container: unknown subcommand \"%s\"", argv[1]);
+		argc--;
+		argv++;
+	} else if (!strcmp(argv[0], "image")) {
 		if (argc < 2)
 			return cli_usage_error("image: missing subcommand");
 		v = find_verb(image_verbs, sizeof(image_verbs) / sizeof(image_verbs[0]), argv[1]);
@@ -107,6 +134,7 @@ int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 	    {"root", required_argument, NULL, 'r'},
+	    {"runroot", required_argument, NULL, 'R'},
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'v'},
 	    {0},
@@ -115,10 +143,16 @@ int main(int argc, char **argv)
 	int c;
 	if (!cli.root || !*cli.root)
 		cli.root = ISOLA_DEFAULT_ROOT;
+	cli.run = getenv("ISOLA_RUNROOT");
+	if (!cli.run || !*cli.run)
+		cli.run = "/run/isola";
 	while ((c = getopt_long(argc, argv, "+hv", opts, NULL)) != -1) {
 		switch (c) {
 		case 'r':
 			cli.root = optarg;
+			break;
+		case 'R':
+			cli.run = optarg;
 			break;
 		case 'h':
 			usage(stdout);

@@ -1,0 +1,237 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <json-c/json.h>
+
+#include "ctr.h"
+
+/*
+ * `isola ps` (also `ls`): docker's columns, -a, -q, --no-trunc, --filter
+ * name=|id=|status=|label=, --format table|json|TEMPLATE, and --fancy with
+ * lxc-ls's columns. Reads the records; asks no monitor.
+ */
+
+struct ps_opts {
+	bool all, quiet, no_trunc, fancy;
+	const char *format;
+	char **filters;
+};
+
+static const char *get_str(struct json_object *o, const char *k, const char *def)
+{
+	struct json_object *v;
+	return o && json_object_object_get_ex(o, k, &v) && json_object_is_type(v, json_type_string)
+		   ? json_object_get_string(v)
+		   : def;
+}
+
+static struct json_object *get_obj(struct json_object *o, const char *k)
+{
+	struct json_object *v;
+	return o && json_object_object_get_ex(o, k, &v) ? v : NULL;
+}
+
+/* "Up 3 minutes", "Exited (0) 2 seconds ago", "Created" */
+static void status_text(struct json_object *rec, const char *status, char *buf, size_t size)
+{
+	struct json_object *st = get_obj(rec, "State");
+	char ago[64];
+	if (!strcmp(status, "running") || !strcmp(status, "paused")) {
+		cli_human_ago(get_str(st, "StartedAt", NULL), ago, sizeof(ago));
+		char *tail = strstr(ago, " ago");
+		if (tail)
+			*tail = 0;
+		snprintf(buf, size, "Up %s%s", ago, !strcmp(status, "paused") ? " (Paused)" : "");
+		if (!strncmp(ago, "Less", 4))
+			snprintf(buf, size, "Up Less than a second%s",
+				 !strcmp(status, "paused") ? " (Paused)" : "");
+	} else if (!strcmp(status, "exited") || !strcmp(status, "restarting")) {
+		cli_human_ago(get_str(st, "FinishedAt", NULL), ago, sizeof(ago));
+		struct json_object *c = get_obj(st, "ExitCode");
+		snprintf(buf, size, "%s (%d) %s", !strcmp(status, "exited") ? "Exited" : "Restarting",
+			 c ? json_object_get_int(c) : 0, ago);
+	} else {
+		snprintf(buf, size, "%c%s", status[0] - 32, status + 1);
+	}
+}
+
+static void command_text(struct json_object *cfg, char *buf, size_t size, bool no_trunc)
+{
+	size_t n = 0;
+	buf[0] = 0;
+	const char *keys[] = {"Entrypoint", "Cmd"};
+	for (int k = 0; k < 2; k++) {
+		struct json_object *a = get_obj(cfg, keys[k]);
+		for (size_t i = 0; a && json_object_is_type(a, json_type_array) &&
+				   i < json_object_array_length(a) && n < size;
+		     i++)
+			n += (size_t)snprintf(buf + n, size - n, "%s%s", n ? " " : "",
+					      json_object_get_string(json_object_array_get_idx(a, i)));
+	}
+	if (!no_trunc && strlen(buf) > 20)
+		strcpy(buf + 19, "…");
+}
+
+static bool label_match(struct json_object *cfg, const char *want)
+{
+	struct json_object *labels = get_obj(cfg, "Labels");
+	const char *eq = strchr(want, '=');
+	size_t klen = eq ? (size_t)(eq - want) : strlen(want);
+	json_object_object_foreach(labels, k, v)
+	{
+		if (strlen(k) == klen && !strncmp(k, want, klen) &&
+		    (!eq || !strcmp(json_object_get_string(v), eq + 1)))
+			return true;
+	}
+	return false;
+}
+
+static bool matches(struct json_object *rec, const char *status, char **filters)
+{
+	for (char **f = filters; f && *f; f++) {
+		const char *v = strchr(*f, '=');
+		if (!v)
+			return false;
+		v++;
+		if (!strncmp(*f, "name=", 5) && !strstr(get_str(rec, "Name", ""), v))
+			return false;
+		if (!strncmp(*f, "id=", 3) && strncmp(get_str(rec, "Id", ""), v, strlen(v)))
+			return false;
+		if (!strncmp(*f, "status=", 7) && strcmp(status, v))
+			return false;
+		if (!strncmp(*f, "label=", 6) && !label_match(get_obj(rec, "Config"), v))
+			return false;
+	}
+	return true;
+}
+
+/* One row as docker's `ps --format json` object. */
+static struct json_object *row_json(struct json_object *rec, const char *status, bool no_trunc)
+{
+	struct json_object *o = json_object_new_object(), *cfg = get_obj(rec, "Config");
+	char id[65], cmd[4096], st[128], created[64];
+	snprintf(id, sizeof(id), no_trunc ? "%s" : "%.12s", get_str(rec, "Id", ""));
+	command_text(cfg, cmd, sizeof(cmd), no_trunc);
+	status_text(rec, status, st, sizeof(st));
+	cli_human_ago(get_str(rec, "Created", NULL), created, sizeof(created));
+	json_object_object_add(o, "ID", json_object_new_string(id));
+	json_object_object_add(o, "Image", json_object_new_string(get_str(cfg, "Image", "")));
+	json_object_object_add(o, "Command", json_object_new_string(cmd));
+	json_object_object_add(o, "CreatedAt", json_object_new_string(get_str(rec, "Created", "")));
+	json_object_object_add(o, "RunningFor", json_object_new_string(created));
+	json_object_object_add(o, "State", json_object_new_string(status));
+	json_object_object_add(o, "Status", json_object_new_string(st));
+	json_object_object_add(o, "Ports", json_object_new_string(""));
+	json_object_object_add(o, "Names", json_object_new_string(get_str(rec, "Name", "/") + 1));
+	return o;
+}
+
+static void print_row(struct json_object *row, const struct ps_opts *o, struct isola_mgr *m,
+		      struct json_object *rec)
+{
+	if (o->quiet) {
+		printf("%s\n", get_str(row, "ID", ""));
+	} else if (o->format && !strcmp(o->format, "json")) {
+		printf("%s\n", json_object_to_json_string_ext(row, JSON_C_TO_STRING_PLAIN |
+								       JSON_C_TO_STRING_NOSLASHESCAPE));
+	} else if (o->format && strcmp(o->format, "table")) {
+		cli_template(o->format, row, stdout);
+		putchar('\n');
+	} else if (o->fancy) {
+		pid_t pid = isola_ctr_pid(m, rec);
+		const char *state = get_str(row, "State", "");
+		printf("%-20s %-8s %-8d %-10s %-5s\n", get_str(row, "Names", ""),
+		       !strcmp(state, "running")  ? "RUNNING"
+		       : !strcmp(state, "paused") ? "FROZEN"
+						  : "STOPPED",
+		       (int)pid, get_str(row, "Image", ""), "-");
+	} else {
+		printf("%-14s %-20s %-22s %-16s %-26s %-8s %s\n", get_str(row, "ID", ""),
+		       get_str(row, "Image", ""), get_str(row, "Command", ""),
+		       get_str(row, "RunningFor", ""), get_str(row, "Status", ""), "",
+		       get_str(row, "Names", ""));
+	}
+}
+
+static void header(const struct ps_opts *o)
+{
+	if (o->quiet || (o->format && strcmp(o->format, "table")))
+		return;
+	if (o->fancy)
+		printf("%-20s %-8s %-8s %-10s %-5s\n", "NAME", "STATE", "PID", "IMAGE", "IPV4");
+	else
+		printf("%-14s %-20s %-22s %-16s %-26s %-8s %s\n", "CONTAINER ID", "IMAGE", "COMMAND",
+		       "CREATED", "STATUS", "PORTS", "NAMES");
+}
+
+static int ps_list(struct isola_mgr *m, const struct ps_opts *o)
+{
+	struct isola_error err = {0};
+	char **ids = NULL;
+	if (isola_ctr_list(m, &ids, &err) < 0)
+		return ctr_fail(&err, 1);
+	header(o);
+	size_t n = 0;
+	while (ids[n])
+		n++;
+	for (size_t i = n; i-- > 0;) { /* newest first, as docker */
+		struct json_object *rec = isola_ctr_load(m, ids[i], NULL);
+		if (!rec)
+			continue;
+		const char *status = isola_ctr_status(m, rec);
+		bool live = !strcmp(status, "running") || !strcmp(status, "paused") ||
+			    !strcmp(status, "restarting");
+		if ((o->all || live || o->filters) && matches(rec, status, o->filters)) {
+			struct json_object *row = row_json(rec, status, o->no_trunc);
+			print_row(row, o, m, rec);
+			json_object_put(row);
+		}
+		json_object_put(rec);
+	}
+	for (size_t i = 0; i < n; i++)
+		free(ids[i]);
+	free(ids);
+	return 0;
+}
+
+int cmd_ps(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {{"all", no_argument, NULL, 'a'},
+					     {"quiet", no_argument, NULL, 'q'},
+					     {"no-trunc", no_argument, NULL, 'T'},
+					     {"filter", required_argument, NULL, 'f'},
+					     {"format", required_argument, NULL, 'F'},
+					     {"fancy", no_argument, NULL, 'x'},
+					     {0}};
+	struct ps_opts o = {0};
+	int c;
+	while ((c = getopt_long(argc, argv, "aqf:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'a': o.all = true; break;
+		case 'q': o.quiet = true; break;
+		case 'T': o.no_trunc = true; break;
+		case 'f':
+			if (!strchr(optarg, '='))
+				return cli_usage_error("invalid filter \"%s\" (KEY=VALUE)", optarg);
+			o.filters = ctr_strv_push(o.filters, optarg);
+			break;
+		case 'F': o.format = optarg; break;
+		case 'x': o.fancy = o.all = true; break;
+		default: return 2;
+		}
+	}
+	struct isola_mgr m;
+	int rc = 1;
+	if (ctr_mgr_open(cli, &m, false) == 0) {
+		rc = ps_list(&m, &o);
+		isola_mgr_close(&m);
+	}
+	for (char **f = o.filters; f && *f; f++)
+		free(*f);
+	free(o.filters);
+	return rc;
+}

@@ -1,0 +1,244 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "ctr.h"
+#include "monitor/monitor.h"
+#include "regopts.h"
+
+/* `isola create`, `run`, `start` and `attach`. */
+
+int ctr_fail(const struct isola_error *err, int code)
+{
+	fprintf(stderr, "isola: %s\n", err->msg[0] ? err->msg : "unknown error");
+	return code;
+}
+
+int ctr_mgr_open(struct cli *cli, struct isola_mgr *m, bool quiet)
+{
+	struct isola_error err = {0};
+	char cwd[4096], abs[8192];
+	const char *root = cli->root;
+	if (root[0] != '/' && getcwd(cwd, sizeof(cwd))) {
+		snprintf(abs, sizeof(abs), "%s/%s", cwd, root);
+		root = abs;
+	}
+	if (isola_mgr_open(root, cli->run, m, &err) < 0) {
+		if (!quiet)
+			ctr_fail(&err, 1);
+		return -1;
+	}
+	return 0;
+}
+
+/* The image, pulled first when the store does not have it (as docker run). */
+static int create_pulling(struct cli *cli, struct isola_mgr *m, struct ctr_args *a, char id[65],
+			  struct isola_error *err)
+{
+	if (isola_ctr_create(m, &a->o, id, err) == 0)
+		return 0;
+	if (err->kind != ISOLA_ERR_NOT_FOUND || (a->pull && !strcmp(a->pull, "never")))
+		return -1;
+	fprintf(stderr, "Unable to find image '%s' locally\n", a->o.image);
+	struct regopts ro;
+	regopts_init(&ro, cli);
+	ro.o.tls_verify = a->tls_verify;
+	struct isola_progress_sink progress;
+	char image_id[ISOLA_DIGEST_MAX];
+	cli_progress_init(&progress, false);
+	int r = isola_pull(m->store, a->o.image, &ro.o, &progress, image_id, err);
+	cli_progress_finish(&progress);
+	return r < 0 ? -1 : isola_ctr_create(m, &a->o, id, err);
+}
+
+int cmd_create(struct cli *cli, int argc, char **argv)
+{
+	struct ctr_args a = {0};
+	int r = ctr_args_parse(&a, argc, argv, false);
+	struct isola_mgr m;
+	if (r || ctr_mgr_open(cli, &m, false) < 0) {
+		ctr_args_release(&a);
+		return r < 0 ? 0 : r ? r : CTR_EXIT_ERROR;
+	}
+	struct isola_error err = {0};
+	char id[65];
+	r = create_pulling(cli, &m, &a, id, &err);
+	if (r == 0)
+		printf("%s\n", id);
+	isola_mgr_close(&m);
+	ctr_args_release(&a);
+	return r < 0 ? ctr_fail(&err, CTR_EXIT_ERROR) : 0;
+}
+
+/* docker's codes when the command itself can't run. */
+static int start_error_code(const struct isola_error *err)
+{
+	if (strstr(err->msg, "No such file or directory") || strstr(err->msg, "not found"))
+		return CTR_EXIT_NOT_FOUND;
+	if (strstr(err->msg, "Permission denied") || strstr(err->msg, "Exec format error"))
+		return CTR_EXIT_CANNOT_INVOKE;
+	return CTR_EXIT_ERROR;
+}
+
+static int run_attached(struct isola_mgr *m, struct ctr_args *a, const char *id)
+{
+	struct isola_error err = {0};
+	int sv[2];
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+		return isola_err_sys(&err, "socketpair"), ctr_fail(&err, CTR_EXIT_ERROR);
+	int r = isola_ctr_start(m, id, sv[1], &err);
+	close(sv[1]);
+	if (r < 0) {
+		close(sv[0]);
+		return ctr_fail(&err, start_error_code(&err));
+	}
+	struct ctr_relay rl = {.sock = sv[0], .tty = a->o.tty, .stdin_open = a->o.interactive,
+			       .sig_proxy = a->sig_proxy, .detach_keys = a->detach_keys,
+			       .m = m, .id = id};
+	int code = ctr_relay(&rl);
+	close(sv[0]);
+	if (code == -2)
+		return 0; /* detached: the container runs on */
+	if (code < 0) /* the monitor went away without a word: ask the record */
+		code = isola_ctr_wait(m, id, &err);
+	return code < 0 ? CTR_EXIT_ERROR : code;
+}
+
+int cmd_run(struct cli *cli, int argc, char **argv)
+{
+	struct ctr_args a = {0};
+	int r = ctr_args_parse(&a, argc, argv, true);
+	struct isola_mgr m;
+	if (r || ctr_mgr_open(cli, &m, false) < 0) {
+		ctr_args_release(&a);
+		return r < 0 ? 0 : r ? r : CTR_EXIT_ERROR;
+	}
+	struct isola_error err = {0};
+	char id[65];
+	if (create_pulling(cli, &m, &a, id, &err) < 0) {
+		r = ctr_fail(&err, CTR_EXIT_ERROR);
+	} else if (a.detach) {
+		r = isola_ctr_start(&m, id, -1, &err);
+		if (r == 0)
+			printf("%s\n", id);
+		else
+			r = ctr_fail(&err, start_error_code(&err));
+	} else {
+		fflush(stdout);
+		r = run_attached(&m, &a, id);
+	}
+	isola_mgr_close(&m);
+	ctr_args_release(&a);
+	return r;
+}
+
+int ctr_resolve(struct isola_mgr *m, const char *ref, char id[65])
+{
+	struct isola_error err = {0};
+	if (isola_ctr_resolve(m, ref, id, &err) < 0) {
+		ctr_fail(&err, 1);
+		return -1;
+	}
+	return 0;
+}
+
+static int attach_to(struct isola_mgr *m, const char *id, bool in, const char *keys, bool proxy)
+{
+	struct isola_error err = {0};
+	struct json_object *rec = isola_ctr_load(m, id, &err);
+	if (!rec)
+		return ctr_fail(&err, 1);
+	struct json_object *cfg, *v;
+	bool tty = json_object_object_get_ex(rec, "Config", &cfg) &&
+		   json_object_object_get_ex(cfg, "Tty", &v) && json_object_get_boolean(v);
+	json_object_put(rec);
+	int sock = isola_monitor_connect(m, id, &err);
+	if (sock < 0)
+		return ctr_fail(&err, 1);
+	struct ctr_relay rl = {.sock = sock, .tty = tty, .stdin_open = in, .sig_proxy = proxy,
+			       .detach_keys = keys, .m = m, .id = id};
+	int code = ctr_relay(&rl);
+	close(sock);
+	return code == -2 ? 0 : code < 0 ? isola_ctr_wait(m, id, &err) : code;
+}
+
+int cmd_start(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {{"attach", no_argument, NULL, 'a'},
+					     {"interactive", no_argument, NULL, 'i'},
+					     {"detach-keys", required_argument, NULL, 'k'},
+					     {0}};
+	bool attach = false, in = false;
+	const char *keys = NULL;
+	int c;
+	while ((c = getopt_long(argc, argv, "+ai", opts, NULL)) != -1) {
+		if (c == 'a')
+			attach = true;
+		else if (c == 'i')
+			in = true;
+		else if (c == 'k')
+			keys = optarg;
+		else
+			return 2;
+	}
+	if (optind >= argc)
+		return cli_usage_error("start: requires at least 1 argument");
+	struct isola_mgr m;
+	if (ctr_mgr_open(cli, &m, false) < 0)
+		return 1;
+	int rc = 0;
+	for (int i = optind; i < argc; i++) {
+		char id[65];
+		struct isola_error err = {0};
+		if (ctr_resolve(&m, argv[i], id) < 0) {
+			rc = 1;
+			continue;
+		}
+		if (isola_ctr_start(&m, id, -1, &err) < 0) {
+			rc = ctr_fail(&err, 1);
+			continue;
+		}
+		if (attach && i == optind)
+			rc = attach_to(&m, id, in, keys, true);
+		else if (!attach)
+			printf("%s\n", argv[i]);
+	}
+	isola_mgr_close(&m);
+	return rc;
+}
+
+int cmd_attach(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {{"no-stdin", no_argument, NULL, 'n'},
+					     {"detach-keys", required_argument, NULL, 'k'},
+					     {"sig-proxy", optional_argument, NULL, 's'},
+					     {0}};
+	bool in = true, proxy = true;
+	const char *keys = NULL;
+	int c;
+	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+		if (c == 'n')
+			in = false;
+		else if (c == 'k')
+			keys = optarg;
+		else if (c == 's')
+			proxy = !optarg || strcmp(optarg, "false") != 0;
+		else
+			return 2;
+	}
+	if (optind + 1 != argc)
+		return cli_usage_error("attach: requires exactly 1 argument");
+	struct isola_mgr m;
+	char id[65];
+	if (ctr_mgr_open(cli, &m, false) < 0)
+		return 1;
+	int rc = ctr_resolve(&m, argv[optind], id) < 0 ? 1 : attach_to(&m, id, in, keys, proxy);
+	isola_mgr_close(&m);
+	return rc;
+}

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#ifndef ISOLA_MANAGER_INTERNAL_H
+#define ISOLA_MANAGER_INTERNAL_H
+
+/* Shared inside src/lib/manager and src/lib/monitor only. */
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "manager/manager.h"
+
+struct json_object;
+
+int mgr_mkdir_run(struct isola_mgr *m, const char *sub, struct isola_error *err);
+int mgr_name_take(struct isola_mgr *m, const char *name, const char *id, struct isola_error *err);
+void mgr_name_drop(struct isola_mgr *m, const char *name, const char *id);
+
+/* Record getters: the default when the key is missing or of another type. */
+const char *mgr_str(struct json_object *o, const char *key, const char *def);
+int64_t mgr_int(struct json_object *o, const char *key, int64_t def);
+bool mgr_bool(struct json_object *o, const char *key);
+struct json_object *mgr_obj(struct json_object *o, const char *key);
+
+/* "<store>/containers/<id>/<sub>" */
+void mgr_path(struct isola_mgr *m, const char *id, const char *sub, char *buf, size_t size);
+/* The monitor's attach socket path (short: sun_path holds 108 bytes). */
+void mgr_sock_path(struct isola_mgr *m, const char *id, char *buf, size_t size);
+
+/* The OCI config.json of a record (oci.c): written to containers/<id>/bundle/. */
+int mgr_write_bundle(struct isola_mgr *m, const char *id, struct json_object *rec,
+		     struct isola_error *err);
+/* A name or numeric id in the container's passwd/group file (fields 0, 2 and 3). */
+int mgr_lookup_id(int rootfd, const char *file, const char *name, long *id, long *gid);
+/* The record of new options (create.c). */
+struct json_object *mgr_record_new(struct isola_mgr *m, const char *id, const char *name,
+				   const struct isola_ctr_opts *o, struct json_object *image_cfg,
+				   const char *image_id, struct isola_error *err);
+
+/* Update State under the lock: fn edits the State object. */
+typedef void (*mgr_state_fn)(struct json_object *state, struct json_object *rec, void *data);
+int mgr_update_state(struct isola_mgr *m, const char *id, mgr_state_fn fn, void *data,
+		     struct isola_error *err);
+void mgr_now(char *buf, size_t size);
+/* Whether the pid with this start time (0: any) is alive. */
+bool mgr_pid_alive(pid_t pid, unsigned long long start);
+
+#endif

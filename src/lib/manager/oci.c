@@ -1,0 +1,423 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "core/cleanup.h"
+#include "core/safepath.h"
+#include "core/util.h"
+#include "manager/internal.h"
+#include "spec/config.h"
+
+/*
+ * A record -> the OCI config.json that libisola's create reads. Written at
+ * each start (after the root is mounted: user names are looked up in the
+ * container's own /etc/passwd), so `isola config` edits take effect.
+ */
+
+/* Docker's default capability set. */
+static const char *const default_caps[] = {
+    "CAP_CHOWN",  "CAP_DAC_OVERRIDE", "CAP_FSETID",	     "CAP_FOWNER",     "CAP_MKNOD",
+    "CAP_NET_RAW", "CAP_SETGID",      "CAP_SETUID",	     "CAP_SETFCAP",    "CAP_SETPCAP",
+    "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE",
+};
+
+static struct json_object *sv(const char *s)
+{
+	return json_object_new_string(s);
+}
+
+static void add_strings(struct json_object *arr, struct json_object *src)
+{
+	for (size_t i = 0; src && i < json_object_array_length(src); i++)
+		json_object_array_add(arr, sv(json_object_get_string(json_object_array_get_idx(src, i))));
+}
+
+/* "NET_ADMIN" or "CAP_NET_ADMIN" -> "CAP_NET_ADMIN"; -1 when unknown. */
+static int cap_norm(const char *in, char *out, size_t size)
+{
+	snprintf(out, size, "%s%s", strncasecmp(in, "CAP_", 4) ? "CAP_" : "", in);
+	for (char *p = out; *p; p++)
+		*p = (char)(*p >= 'a' && *p <= 'z' ? *p - 32 : *p);
+	return isola_cap_from_name(out);
+}
+
+static int caps_set(struct json_object *hc, uint64_t *set, struct isola_error *err)
+{
+	*set = 0;
+	if (mgr_bool(hc, "Privileged")) {
+		for (int c = 0; c <= isola_cap_last(); c++)
+			*set |= 1ULL << c;
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(default_caps) / sizeof(*default_caps); i++)
+		*set |= 1ULL << isola_cap_from_name(default_caps[i]);
+	struct json_object *lists[2] = {mgr_obj(hc, "CapAdd"), mgr_obj(hc, "CapDrop")};
+	for (int l = 0; l < 2; l++) {
+		for (size_t i = 0; lists[l] && i < json_object_array_length(lists[l]); i++) {
+			const char *name = json_object_get_string(json_object_array_get_idx(lists[l], i));
+			char full[64];
+			uint64_t bits;
+			if (!strcasecmp(name, "ALL")) {
+				bits = ~0ULL >> (63 - isola_cap_last());
+			} else {
+				int c = cap_norm(name, full, sizeof(full));
+				if (c < 0)
+					return isola_err(err, ISOLA_ERR_INVALID, 0,
+							 "unknown capability: \"%s\"", name);
+				bits = 1ULL << c;
+			}
+			*set = l == 0 ? *set | bits : *set & ~bits;
+		}
+	}
+	return 0;
+}
+
+static int process_caps(struct json_object *proc, struct json_object *hc, struct isola_error *err)
+{
+	uint64_t set;
+	if (caps_set(hc, &set, err) < 0)
+		return -1;
+	struct json_object *caps = json_object_new_object();
+	static const char *const kinds[] = {"bounding", "effective", "permitted"};
+	for (size_t k = 0; k < 3; k++) {
+		struct json_object *a = json_object_new_array();
+		for (int c = 0; c <= isola_cap_last(); c++)
+			if (set & (1ULL << c))
+				json_object_array_add(a, sv(isola_cap_name(c)));
+		json_object_object_add(caps, kinds[k], a);
+	}
+	json_object_object_add(proc, "capabilities", caps);
+	return 0;
+}
+
+/* Find name (or a numeric id) in the container's passwd/group file: fields 0 and 2 (and 3). */
+int mgr_lookup_id(int rootfd, const char *file, const char *name, long *id, long *gid)
+{
+	char *end;
+	long v = strtol(name, &end, 10);
+	if (*name && !*end && v >= 0) {
+		*id = v;
+		if (!gid)
+			return 0;
+	}
+	struct isola_error e;
+	int fd = isola_open_in_root(rootfd, file, O_RDONLY | O_CLOEXEC, 0, &e);
+	FILE *f = fd >= 0 ? fdopen(fd, "r") : NULL;
+	if (!f) {
+		if (fd >= 0)
+			close(fd);
+		return *name && !*end ? 0 : -1;
+	}
+	char line[1024];
+	int found = -1;
+	while (found < 0 && fgets(line, sizeof(line), f)) {
+		char *save, *f0 = strtok_r(line, ":", &save), *f1 = strtok_r(NULL, ":", &save);
+		char *f2 = strtok_r(NULL, ":", &save), *f3 = strtok_r(NULL, ":", &save);
+		if (!f0 || !f1 || !f2)
+			continue;
+		bool match = !strcmp(f0, name) || (*name && !*end && atol(f2) == v);
+		if (match) {
+			*id = atol(f2);
+			if (gid && f3)
+				*gid = atol(f3);
+			found = 0;
+		}
+	}
+	fclose(f);
+	return found < 0 && *name && !*end ? 0 : found;
+}
+
+/* USER[:GROUP] as docker: names from the container's /etc/passwd and /etc/group. */
+static int process_user(struct json_object *proc, const char *spec, int rootfd,
+			struct isola_error *err)
+{
+	char buf[256];
+	long uid = 0, gid = 0;
+	snprintf(buf, sizeof(buf), "%s", spec);
+	char *group = strchr(buf, ':');
+	if (group)
+		*group++ = 0;
+	if (*buf && mgr_lookup_id(rootfd, "/etc/passwd", buf, &uid, &gid) < 0)
+		return isola_err(err, ISOLA_ERR_INVALID, 0,
+				 "unable to find user %s: no matching entries in passwd file", buf);
+	if (group && mgr_lookup_id(rootfd, "/etc/group", group, &gid, NULL) < 0)
+		return isola_err(err, ISOLA_ERR_INVALID, 0,
+				 "unable to find group %s: no matching entries in group file", group);
+	struct json_object *u = json_object_new_object();
+	json_object_object_add(u, "uid", json_object_new_int64(uid));
+	json_object_object_add(u, "gid", json_object_new_int64(gid));
+	json_object_object_add(proc, "user", u);
+	return 0;
+}
+
+static bool env_has(struct json_object *env, const char *key)
+{
+	size_t n = strlen(key);
+	for (size_t i = 0; i < json_object_array_length(env); i++) {
+		const char *e = json_object_get_string(json_object_array_get_idx(env, i));
+		if (!strncmp(e, key, n) && e[n] == '=')
+			return true;
+	}
+	return false;
+}
+
+static int process_json(struct json_object *spec, struct json_object *rec, int rootfd,
+			struct isola_error *err)
+{
+	struct json_object *cfg = mgr_obj(rec, "Config"), *hc = mgr_obj(rec, "HostConfig");
+	struct json_object *proc = mgr_obj(spec, "process"), *args = json_object_new_array();
+	add_strings(args, mgr_obj(cfg, "Entrypoint"));
+	add_strings(args, mgr_obj(cfg, "Cmd"));
+	if (json_object_array_length(args) == 0) {
+		json_object_put(args);
+		return isola_err(err, ISOLA_ERR_INVALID, 0, "no command specified");
+	}
+	json_object_object_add(proc, "args", args);
+	json_object_object_add(proc, "terminal", json_object_new_boolean(mgr_bool(cfg, "Tty")));
+	const char *wd = mgr_str(cfg, "WorkingDir", "");
+	json_object_object_add(proc, "cwd", sv(*wd ? wd : "/"));
+	struct json_object *env = json_object_new_array();
+	char host[300];
+	snprintf(host, sizeof(host), "HOSTNAME=%s", mgr_str(cfg, "Hostname", ""));
+	add_strings(env, mgr_obj(cfg, "Env"));
+	if (!env_has(env, "PATH"))
+		json_object_array_add(env, sv("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:"
+					      "/usr/bin:/sbin:/bin"));
+	if (!env_has(env, "HOSTNAME"))
+		json_object_array_add(env, sv(host));
+	if (mgr_bool(cfg, "Tty") && !env_has(env, "TERM"))
+		json_object_array_add(env, sv("TERM=xterm"));
+	json_object_object_add(proc, "env", env);
+	json_object_object_del(proc, "rlimits");
+	bool nnp = false;
+	struct json_object *so = mgr_obj(hc, "SecurityOpt");
+	for (size_t i = 0; so && i < json_object_array_length(so); i++) {
+		const char *o = json_object_get_string(json_object_array_get_idx(so, i));
+		if (!strcmp(o, "no-new-privileges") || !strcmp(o, "no-new-privileges:true") ||
+		    !strcmp(o, "no-new-privileges=true"))
+			nnp = true;
+	}
+	json_object_object_add(proc, "noNewPrivileges", json_object_new_boolean(nnp));
+	if (process_caps(proc, hc, err) < 0)
+		return -1;
+	return process_user(proc, mgr_str(cfg, "User", ""), rootfd, err);
+}
+
+static struct json_object *mount_json(const char *dst, const char *type, const char *src,
+				      const char *const *opts, const char *extra)
+{
+	struct json_object *m = json_object_new_object(), *o = json_object_new_array();
+	json_object_object_add(m, "destination", sv(dst));
+	json_object_object_add(m, "type", sv(type));
+	json_object_object_add(m, "source", sv(src));
+	for (; opts && *opts; opts++)
+		json_object_array_add(o, sv(*opts));
+	if (extra && *extra) {
+		char buf[1024];
+		snprintf(buf, sizeof(buf), "%s", extra);
+		char *save;
+		for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save))
+			json_object_array_add(o, sv(t));
+	}
+	json_object_object_add(m, "options", o);
+	return m;
+}
+
+/* -v SRC:DST[:ro|rw]: a bind of an absolute host path (named volumes come later). */
+static int add_binds(struct json_object *mounts, struct json_object *binds, struct isola_error *err)
+{
+	for (size_t i = 0; binds && i < json_object_array_length(binds); i++) {
+		char buf[4096];
+		snprintf(buf, sizeof(buf), "%s", json_object_get_string(json_object_array_get_idx(binds, i)));
+		char *dst = strchr(buf, ':'), *mode = NULL;
+		if (dst) {
+			*dst++ = 0;
+			mode = strchr(dst, ':');
+			if (mode)
+				*mode++ = 0;
+		}
+		if (!dst || buf[0] != '/' || dst[0] != '/')
+			return isola_err(err, ISOLA_ERR_INVALID, 0,
+					 "invalid volume \"%s\": expected /SRC:/DST[:ro|rw]", buf);
+		struct stat st;
+		if (stat(buf, &st) < 0)
+			return isola_err_sys(err, "bind source \"%s\"", buf);
+		static const char *const rw[] = {"rbind", "rprivate", NULL};
+		static const char *const ro[] = {"rbind", "rprivate", "ro", NULL};
+		bool is_ro = mode && !strcmp(mode, "ro");
+		if (mode && !is_ro && strcmp(mode, "rw"))
+			return isola_err(err, ISOLA_ERR_INVALID, 0, "invalid volume mode \"%s\"", mode);
+		json_object_array_add(mounts, mount_json(dst, "bind", buf, is_ro ? ro : rw, NULL));
+	}
+	return 0;
+}
+
+static void add_tmpfs(struct json_object *mounts, struct json_object *tmpfs)
+{
+	static const char *const opts[] = {"nosuid", "nodev", "noexec", NULL};
+	json_object_object_foreach(tmpfs, dst, val)
+	{
+		json_object_array_add(mounts,
+				      mount_json(dst, "tmpfs", "tmpfs", opts, json_object_get_string(val)));
+	}
+}
+
+/* /etc/hostname, /etc/hosts and /etc/resolv.conf: files of the container's own, bound in. */
+static int add_etc_files(struct isola_mgr *m, const char *id, struct json_object *mounts,
+			 struct json_object *rec, struct isola_error *err)
+{
+	struct json_object *cfg = mgr_obj(rec, "Config");
+	const char *host = mgr_str(cfg, "Hostname", "");
+	bool hostnet = !strcmp(mgr_str(mgr_obj(rec, "HostConfig"), "NetworkMode", ""), "host");
+	char text[1024], path[4096];
+	cleanup_free char *resolv = NULL;
+	static const char *const opts[] = {"rbind", "rprivate", NULL};
+	snprintf(text, sizeof(text), "%s\n", host);
+	struct {
+		const char *name;
+		const char *data;
+	} files[3] = {{"hostname", NULL}, {"hosts", NULL}, {"resolv.conf", NULL}};
+	files[0].data = strdup(text);
+	snprintf(text, sizeof(text),
+		 "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.1.1\t%s\n",
+		 host);
+	files[1].data = strdup(text);
+	if (!hostnet || isola_read_file_at(AT_FDCWD, "/etc/resolv.conf", &resolv, NULL, NULL) < 0)
+		resolv = strdup("");
+	files[2].data = resolv;
+	int r = 0;
+	for (int i = 0; i < 3 && r == 0; i++) {
+		char rel[256], dst[64];
+		snprintf(rel, sizeof(rel), "containers/%s/%s", id, files[i].name);
+		r = isola_write_file_atomic(m->store->rootfd, rel, files[i].data ? files[i].data : "",
+					    files[i].data ? strlen(files[i].data) : 0, 0644, false, err);
+		mgr_path(m, id, files[i].name, path, sizeof(path));
+		snprintf(dst, sizeof(dst), "/etc/%s", files[i].name);
+		if (r == 0)
+			json_object_array_add(mounts, mount_json(dst, "bind", path, opts, NULL));
+	}
+	free((char *)files[0].data);
+	free((char *)files[1].data);
+	return r;
+}
+
+static int mounts_json(struct isola_mgr *m, const char *id, struct json_object *spec,
+		       struct json_object *rec, struct isola_error *err)
+{
+	struct json_object *hc = mgr_obj(rec, "HostConfig"), *mounts = mgr_obj(spec, "mounts");
+	if (mgr_bool(hc, "Privileged")) {
+		/* /sys read-write, as docker's --privileged. */
+		for (size_t i = 0; i < json_object_array_length(mounts); i++) {
+			struct json_object *mt = json_object_array_get_idx(mounts, i);
+			if (!strcmp(mgr_str(mt, "destination", ""), "/sys"))
+				json_object_array_del_idx(mgr_obj(mt, "options"), 3, 1);
+		}
+	}
+	if (add_etc_files(m, id, mounts, rec, err) < 0 ||
+	    add_binds(mounts, mgr_obj(hc, "Binds"), err) < 0)
+		return -1;
+	struct json_object *tmpfs = mgr_obj(hc, "Tmpfs");
+	if (tmpfs && json_object_is_type(tmpfs, json_type_object))
+		add_tmpfs(mounts, tmpfs);
+	return 0;
+}
+
+static void ns_drop(struct json_object *lo, const char *type)
+{
+	struct json_object *nss = mgr_obj(lo, "namespaces");
+	for (size_t i = json_object_array_length(nss); i-- > 0;)
+		if (!strcmp(mgr_str(json_object_array_get_idx(nss, i), "type", ""), type))
+			json_object_array_del_idx(nss, i, 1);
+}
+
+static void resources_json(struct json_object *lo, struct json_object *hc)
+{
+	struct json_object *res = mgr_obj(lo, "resources"), *mem = json_object_new_object(),
+			   *cpu = json_object_new_object();
+	int64_t v;
+	if ((v = mgr_int(hc, "Memory", 0)) > 0)
+		json_object_object_add(mem, "limit", json_object_new_int64(v));
+	if ((v = mgr_int(hc, "MemorySwap", 0)) != 0)
+		json_object_object_add(mem, "swap", json_object_new_int64(v));
+	if ((v = mgr_int(hc, "NanoCpus", 0)) > 0) {
+		json_object_object_add(cpu, "period", json_object_new_int64(100000));
+		json_object_object_add(cpu, "quota", json_object_new_int64(v / 10000));
+	}
+	if ((v = mgr_int(hc, "CpuShares", 0)) > 0)
+		json_object_object_add(cpu, "shares", json_object_new_int64(v));
+	const char *cpus = mgr_str(hc, "CpusetCpus", "");
+	if (*cpus)
+		json_object_object_add(cpu, "cpus", sv(cpus));
+	json_object_object_add(res, "memory", mem);
+	json_object_object_add(res, "cpu", cpu);
+	if ((v = mgr_int(hc, "PidsLimit", 0)) > 0) {
+		struct json_object *p = json_object_new_object();
+		json_object_object_add(p, "limit", json_object_new_int64(v));
+		json_object_object_add(res, "pids", p);
+	}
+	if (mgr_bool(hc, "Privileged")) {
+		struct json_object *all = json_object_new_array(), *rule = json_object_new_object();
+		json_object_object_add(rule, "allow", json_object_new_boolean(1));
+		json_object_object_add(rule, "access", sv("rwm"));
+		json_object_array_add(all, rule);
+		json_object_object_add(res, "devices", all);
+	}
+}
+
+static int linux_json(const char *id, struct json_object *spec, struct json_object *rec)
+{
+	struct json_object *lo = mgr_obj(spec, "linux"), *hc = mgr_obj(rec, "HostConfig");
+	char cg[128];
+	snprintf(cg, sizeof(cg), "/isola-%s", id);
+	json_object_object_add(lo, "cgroupsPath", sv(cg));
+	if (!strcmp(mgr_str(hc, "NetworkMode", ""), "host"))
+		ns_drop(lo, "network");
+	if (mgr_bool(hc, "Privileged")) {
+		json_object_object_del(lo, "maskedPaths");
+		json_object_object_del(lo, "readonlyPaths");
+	}
+	resources_json(lo, hc);
+	return 0;
+}
+
+int mgr_write_bundle(struct isola_mgr *m, const char *id, struct json_object *rec,
+		     struct isola_error *err)
+{
+	cleanup_free char *text = isola_config_default_json(false);
+	struct json_object *spec = text ? json_tokener_parse(text) : NULL;
+	char rootfs[4096], rel[256];
+	if (!spec)
+		return isola_err(err, ISOLA_ERR_SYSTEM, ENOMEM, "default config");
+	mgr_path(m, id, "bundle/rootfs", rootfs, sizeof(rootfs));
+	cleanup_close int rootfd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	struct json_object *root = mgr_obj(spec, "root");
+	json_object_object_add(root, "readonly",
+			       json_object_new_boolean(mgr_bool(mgr_obj(rec, "HostConfig"),
+								"ReadonlyRootfs")));
+	json_object_object_add(spec, "hostname", sv(mgr_str(mgr_obj(rec, "Config"), "Hostname", "")));
+	int r = rootfd < 0 ? isola_err_sys(err, "open \"%s\"", rootfs) : 0;
+	if (r == 0)
+		r = process_json(spec, rec, rootfd, err);
+	if (r == 0)
+		r = mounts_json(m, id, spec, rec, err);
+	if (r == 0)
+		r = linux_json(id, spec, rec);
+	if (r == 0) {
+		size_t len;
+		const char *out = json_object_to_json_string_length(
+		    spec, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
+		snprintf(rel, sizeof(rel), "containers/%s/bundle/config.json", id);
+		r = isola_write_file_atomic(m->store->rootfd, rel, out, len, 0600, false, err);
+	}
+	json_object_put(spec);
+	return r;
+}
