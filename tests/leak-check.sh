@@ -9,5 +9,5 @@ ip -o link show 2>/dev/null | awk -F': ' '{print $2}' | sed 's/@.*//' |
 	grep -E '^(isl|isola|vtest)' | sed 's/^/link: /'
 ip netns list 2>/dev/null | grep -E '^(isola|itest)' | sed 's/^/netns: /'
 nft list tables 2>/dev/null | grep -E 'isola' | sed 's/^/nft: /'
-pgrep -a -f 'isola-runtime|isola-test-' 2>/dev/null | grep -v -E "pgrep|leak-check" | sed 's/^/process: /'
+{ pgrep -a -f 'isola-runtime|isola-test-'; pgrep -a -x isola-monitor; } 2>/dev/null | grep -v -E "pgrep|leak-check" | sed 's/^/process: /'
 exit 0

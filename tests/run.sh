@@ -31,7 +31,7 @@ export ISOLA="${ISOLA:-$ISOLA_BUILD/src/isola/isola}"
 export PATH="$ISOLA_BUILD/tests/helpers:$PATH"
 
 suites=("$@")
-[ ${#suites[@]} -eq 0 ] && suites=(unit integration security cgroup image engines fuzz)
+[ ${#suites[@]} -eq 0 ] && suites=(unit integration security cgroup image manager engines fuzz)
 
 log=$(mktemp /tmp/isola-test.XXXXXX)
 trap 'rm -f "$log"' EXIT

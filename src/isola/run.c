@@ -79,14 +79,15 @@ int cmd_create(struct cli *cli, int argc, char **argv)
 /* docker's codes when the command itself can't run. */
 static int start_error_code(const struct isola_error *err)
 {
-	if (strstr(err->msg, "No such file or directory") || strstr(err->msg, "not found"))
+	if (strcasestr(err->msg, "no such file or directory") || strstr(err->msg, "not found"))
 		return CTR_EXIT_NOT_FOUND;
-	if (strstr(err->msg, "Permission denied") || strstr(err->msg, "Exec format error"))
+	if (strcasestr(err->msg, "permission denied") || strcasestr(err->msg, "exec format error"))
 		return CTR_EXIT_CANNOT_INVOKE;
 	return CTR_EXIT_ERROR;
 }
 
-static int run_attached(struct isola_mgr *m, struct ctr_args *a, const char *id)
+/* Start with our end of a socketpair as the monitor's first client: no output is missed. */
+static int start_attached(struct isola_mgr *m, const char *id, struct ctr_relay *rl)
 {
 	struct isola_error err = {0};
 	int sv[2];
@@ -98,10 +99,10 @@ static int run_attached(struct isola_mgr *m, struct ctr_args *a, const char *id)
 		close(sv[0]);
 		return ctr_fail(&err, start_error_code(&err));
 	}
-	struct ctr_relay rl = {.sock = sv[0], .tty = a->o.tty, .stdin_open = a->o.interactive,
-			       .sig_proxy = a->sig_proxy, .detach_keys = a->detach_keys,
-			       .m = m, .id = id};
-	int code = ctr_relay(&rl);
+	rl->sock = sv[0];
+	rl->m = m;
+	rl->id = id;
+	int code = ctr_relay(rl);
 	close(sv[0]);
 	if (code == -2)
 		return 0; /* detached: the container runs on */
@@ -109,6 +110,14 @@ static int run_attached(struct isola_mgr *m, struct ctr_args *a, const char *id)
 		code = isola_ctr_wait(m, id, &err);
 	return code < 0 ? CTR_EXIT_ERROR : code;
 }
+
+static int run_attached(struct isola_mgr *m, struct ctr_args *a, const char *id)
+{
+	struct ctr_relay rl = {.tty = a->o.tty, .stdin_open = a->o.interactive,
+			       .sig_proxy = a->sig_proxy, .detach_keys = a->detach_keys};
+	return start_attached(m, id, &rl);
+}
+
 
 int cmd_run(struct cli *cli, int argc, char **argv)
 {
@@ -148,15 +157,20 @@ int ctr_resolve(struct isola_mgr *m, const char *ref, char id[65])
 	return 0;
 }
 
+static bool rec_tty(struct json_object *rec)
+{
+	struct json_object *cfg, *v;
+	return rec && json_object_object_get_ex(rec, "Config", &cfg) &&
+	       json_object_object_get_ex(cfg, "Tty", &v) && json_object_get_boolean(v);
+}
+
 static int attach_to(struct isola_mgr *m, const char *id, bool in, const char *keys, bool proxy)
 {
 	struct isola_error err = {0};
 	struct json_object *rec = isola_ctr_load(m, id, &err);
 	if (!rec)
 		return ctr_fail(&err, 1);
-	struct json_object *cfg, *v;
-	bool tty = json_object_object_get_ex(rec, "Config", &cfg) &&
-		   json_object_object_get_ex(cfg, "Tty", &v) && json_object_get_boolean(v);
+	bool tty = rec_tty(rec);
 	json_object_put(rec);
 	int sock = isola_monitor_connect(m, id, &err);
 	if (sock < 0)
@@ -200,13 +214,17 @@ int cmd_start(struct cli *cli, int argc, char **argv)
 			rc = 1;
 			continue;
 		}
-		if (isola_ctr_start(&m, id, -1, &err) < 0) {
-			rc = ctr_fail(&err, 1);
+		if (attach && i == optind) {
+			struct json_object *rec = isola_ctr_load(&m, id, &err);
+			struct ctr_relay rl = {.tty = rec_tty(rec), .stdin_open = in,
+					       .sig_proxy = true, .detach_keys = keys};
+			json_object_put(rec);
+			rc = start_attached(&m, id, &rl);
 			continue;
 		}
-		if (attach && i == optind)
-			rc = attach_to(&m, id, in, keys, true);
-		else if (!attach)
+		if (isola_ctr_start(&m, id, -1, &err) < 0)
+			rc = ctr_fail(&err, 1);
+		else
 			printf("%s\n", argv[i]);
 	}
 	isola_mgr_close(&m);

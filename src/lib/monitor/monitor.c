@@ -76,6 +76,7 @@ static void set_monitor(struct json_object *st, struct json_object *rec, void *d
 static int monitor_setup(struct mon *mo, int attach_fd, struct isola_error *err)
 {
 	setsid();
+	prctl(PR_SET_NAME, "isola-monitor", 0, 0, 0); /* what ps and pgrep show */
 	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
 	for (int fd = 0; fd < 3; fd++)
