@@ -51,11 +51,13 @@ static int parse(struct exec_cli *e, int argc, char **argv)
 
 static int exec_code(const struct isola_error *err)
 {
-	if (err->kind == ISOLA_ERR_STATE || err->kind == ISOLA_ERR_NOT_FOUND)
+	if (err->kind == ISOLA_ERR_STATE)
 		return CTR_EXIT_ERROR;
-	if (strstr(err->msg, "No such file or directory") || strstr(err->msg, "not found"))
+	if (!strncmp(err->msg, "exec:", 5) && (strcasestr(err->msg, "no such file or directory") ||
+					       strstr(err->msg, "not found")))
 		return CTR_EXIT_NOT_FOUND;
-	if (strstr(err->msg, "Permission denied") || strstr(err->msg, "Exec format error"))
+	if (!strncmp(err->msg, "exec:", 5) && (strcasestr(err->msg, "permission denied") ||
+					       strcasestr(err->msg, "exec format error")))
 		return CTR_EXIT_CANNOT_INVOKE;
 	return CTR_EXIT_ERROR;
 }
