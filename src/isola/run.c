@@ -3,12 +3,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <json-c/json.h>
 
 #include "ctr.h"
+#include "isola-version.h"
 #include "monitor/monitor.h"
 #include "regopts.h"
 
@@ -29,11 +31,23 @@ int ctr_mgr_open(struct cli *cli, struct isola_mgr *m, bool quiet)
 		snprintf(abs, sizeof(abs), "%s/%s", cwd, root);
 		root = abs;
 	}
+	/* isola-init beside us in the build tree, else where `make install` puts it. */
+	static char init[4096];
+	ssize_t n = readlink("/proc/self/exe", init, sizeof(init) - 64);
+	if (n > 0) {
+		init[n] = 0;
+		char *slash = strrchr(init, '/');
+		snprintf(slash ? slash : init, sizeof(init) - (size_t)(slash ? slash - init : 0),
+			 "/../init/isola-init");
+	}
+	if (n <= 0 || access(init, X_OK) < 0)
+		snprintf(init, sizeof(init), "%s/isola-init", ISOLA_LIBEXECDIR);
 	if (isola_mgr_open(root, cli->run, m, &err) < 0) {
 		if (!quiet)
 			ctr_fail(&err, 1);
 		return -1;
 	}
+	m->init_path = init;
 	return 0;
 }
 
@@ -119,10 +133,21 @@ static int run_attached(struct isola_mgr *m, struct ctr_args *a, const char *id)
 }
 
 
+/* -t from a terminal: the pty starts with its size (docker's ConsoleSize). */
+static void console_size(struct ctr_args *a)
+{
+	struct winsize ws;
+	if (a->o.tty && ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row && ws.ws_col) {
+		a->o.console_rows = ws.ws_row;
+		a->o.console_cols = ws.ws_col;
+	}
+}
+
 int cmd_run(struct cli *cli, int argc, char **argv)
 {
 	struct ctr_args a = {0};
 	int r = ctr_args_parse(&a, argc, argv, true);
+	console_size(&a);
 	struct isola_mgr m;
 	if (r || ctr_mgr_open(cli, &m, false) < 0) {
 		ctr_args_release(&a);

@@ -151,3 +151,40 @@ teardown() {
 	isola_ok start -a w1
 	[ "$output" = mine ]
 }
+
+@test "run: docker's default seccomp profile; seccomp=unconfined and --privileged lift it" {
+	run "$ISOLA" run --rm bb sh -c 'grep ^Seccomp: /proc/self/status; unshare -U true && echo userns'
+	[[ "${lines[0]}" == *2 ]]
+	[[ "$output" != *userns* ]]
+	run "$ISOLA" run --rm --security-opt seccomp=unconfined bb sh -c 'grep ^Seccomp: /proc/self/status; unshare -U true && echo userns'
+	[[ "${lines[0]}" == *0 ]]
+	[[ "$output" == *userns* ]]
+	run "$ISOLA" run --rm --security-opt apparmor=foo bb true
+	[ "$status" -eq 125 ]
+	[[ "$output" == *'--security-opt "apparmor=foo" is not supported'* ]]
+}
+
+@test "run --init: a real PID 1 that forwards signals and reaps" {
+	run "$ISOLA" run --rm --init bb sh -c 'echo $$; cat /proc/1/cmdline | tr "\0" " "'
+	[ "${lines[0]}" != 1 ]
+	[[ "${lines[1]}" == "/dev/init sh -c"* ]]
+	isola_ok run -d --init --name in1 bb sleep 60
+	local t0=$SECONDS
+	isola_ok stop -t 20 in1 # sleep under an init dies of SIGTERM: no 20 s wait
+	[ $((SECONDS - t0)) -lt 10 ]
+	[ "$("$ISOLA" inspect --format '{{.State.ExitCode}}' in1)" = 143 ]
+}
+
+@test "run --ulimit and --device" {
+	run "$ISOLA" run --rm --ulimit nofile=512:1024 bb sh -c 'ulimit -n; ulimit -Hn'
+	[ "$output" = "$(printf '512\n1024')" ]
+	run "$ISOLA" run --rm --ulimit nosuch=1 bb true
+	[ "$status" -eq 125 ]
+	run "$ISOLA" run --rm bb sh -c 'test -e /dev/full && echo present'
+	[ "$output" = present ] # runc's default device
+	run "$ISOLA" run --rm --device /dev/loop-control bb sh -c 'ls -l /dev/loop-control'
+	[ "$status" -eq 0 ]
+	[[ "$output" == c* ]]
+	run "$ISOLA" run --rm --device /etc/passwd bb true
+	[ "$status" -eq 125 ]
+}

@@ -179,6 +179,12 @@ static struct json_object *hostconfig_json(const struct isola_ctr_opts *o, struc
 	json_object_object_add(hc, "Ulimits", strv_json(o->ulimits));
 	json_object_object_add(hc, "Devices", strv_json(o->devices));
 	json_object_object_add(hc, "SecurityOpt", strv_json(o->security_opt));
+	if (o->console_rows && o->console_cols) {
+		struct json_object *size = json_object_new_array();
+		json_object_array_add(size, json_object_new_int((int)o->console_rows));
+		json_object_array_add(size, json_object_new_int((int)o->console_cols));
+		json_object_object_add(hc, "ConsoleSize", size);
+	}
 	if (o->log_max_size)
 		json_object_object_add(lc, "max-size", json_object_new_string(o->log_max_size));
 	if (o->log_max_file > 0) {

@@ -30,6 +30,10 @@ int mgr_write_bundle(struct isola_mgr *m, const char *id, struct json_object *re
 		     struct isola_error *err);
 /* A name or numeric id in the container's passwd/group file (fields 0, 2 and 3). */
 int mgr_lookup_id(int rootfd, const char *file, const char *name, long *id, long *gid);
+/* security.c: seccomp and --security-opt, --ulimit, --device into the OCI config. */
+int mgr_security(struct json_object *spec, struct json_object *hc, struct isola_error *err);
+int mgr_ulimits(struct json_object *proc, struct json_object *ulimits, struct isola_error *err);
+int mgr_devices(struct json_object *lo, struct json_object *devices, struct isola_error *err);
 /* The record of new options (create.c). */
 struct json_object *mgr_record_new(struct isola_mgr *m, const char *id, const char *name,
 				   const struct isola_ctr_opts *o, struct json_object *image_cfg,

@@ -34,6 +34,7 @@ struct isola_mgr {
 	char *run;	    /* run root */
 	char *rt_root;	    /* <run>/runtime */
 	struct isola_rt rt; /* rt.root = rt_root */
+	const char *init_path; /* isola-init for --init, set by the caller */
 };
 
 int isola_mgr_open(const char *root, const char *run, struct isola_mgr *m, struct isola_error *err);
@@ -65,6 +66,7 @@ struct isola_ctr_opts {
 	bool tty, interactive, auto_remove, read_only, privileged, init;
 	int64_t memory, memory_swap, pids_limit, nano_cpus, cpu_shares;
 	const char *cpuset_cpus;
+	unsigned int console_rows, console_cols; /* -t: the caller's terminal size, or 0 */
 };
 
 /*

@@ -175,14 +175,23 @@ static int process_json(struct json_object *spec, struct json_object *rec, int r
 {
 	struct json_object *cfg = mgr_obj(rec, "Config"), *hc = mgr_obj(rec, "HostConfig");
 	struct json_object *proc = mgr_obj(spec, "process"), *args = json_object_new_array();
+	if (mgr_bool(hc, "Init"))
+		json_object_array_add(args, sv("/dev/init"));
 	add_strings(args, mgr_obj(cfg, "Entrypoint"));
 	add_strings(args, mgr_obj(cfg, "Cmd"));
-	if (json_object_array_length(args) == 0) {
+	if (json_object_array_length(args) == (mgr_bool(hc, "Init") ? 1u : 0u)) {
 		json_object_put(args);
 		return isola_err(err, ISOLA_ERR_INVALID, 0, "no command specified");
 	}
 	json_object_object_add(proc, "args", args);
 	json_object_object_add(proc, "terminal", json_object_new_boolean(mgr_bool(cfg, "Tty")));
+	struct json_object *size = mgr_obj(hc, "ConsoleSize");
+	if (mgr_bool(cfg, "Tty") && size && json_object_array_length(size) == 2) {
+		struct json_object *cs = json_object_new_object();
+		json_object_object_add(cs, "height", json_object_get(json_object_array_get_idx(size, 0)));
+		json_object_object_add(cs, "width", json_object_get(json_object_array_get_idx(size, 1)));
+		json_object_object_add(proc, "consoleSize", cs);
+	}
 	const char *wd = mgr_str(cfg, "WorkingDir", "");
 	json_object_object_add(proc, "cwd", sv(*wd ? wd : "/"));
 	struct json_object *env = json_object_new_array();
@@ -197,7 +206,8 @@ static int process_json(struct json_object *spec, struct json_object *rec, int r
 	if (mgr_bool(cfg, "Tty") && !env_has(env, "TERM"))
 		json_object_array_add(env, sv("TERM=xterm"));
 	json_object_object_add(proc, "env", env);
-	json_object_object_del(proc, "rlimits");
+	if (mgr_ulimits(proc, mgr_obj(hc, "Ulimits"), err) < 0)
+		return -1;
 	bool nnp = false;
 	struct json_object *so = mgr_obj(hc, "SecurityOpt");
 	for (size_t i = 0; so && i < json_object_array_length(so); i++) {
@@ -322,6 +332,13 @@ static int mounts_json(struct isola_mgr *m, const char *id, struct json_object *
 				json_object_array_del_idx(mgr_obj(mt, "options"), 3, 1);
 		}
 	}
+	if (mgr_bool(hc, "Init")) {
+		static const char *const ro[] = {"bind", "ro", "nosuid", "nodev", NULL};
+		if (!m->init_path || access(m->init_path, X_OK) < 0)
+			return isola_err(err, ISOLA_ERR_UNSUPPORTED, 0, "--init: isola-init not found (%s)",
+					 m->init_path ? m->init_path : "not set");
+		json_object_array_add(mounts, mount_json("/dev/init", "bind", m->init_path, ro, NULL));
+	}
 	if (add_etc_files(m, id, mounts, rec, err) < 0 ||
 	    add_binds(mounts, mgr_obj(hc, "Binds"), err) < 0)
 		return -1;
@@ -373,7 +390,8 @@ static void resources_json(struct json_object *lo, struct json_object *hc)
 	}
 }
 
-static int linux_json(const char *id, struct json_object *spec, struct json_object *rec)
+static int linux_json(const char *id, struct json_object *spec, struct json_object *rec,
+		      struct isola_error *err)
 {
 	struct json_object *lo = mgr_obj(spec, "linux"), *hc = mgr_obj(rec, "HostConfig");
 	char cg[128];
@@ -386,7 +404,9 @@ static int linux_json(const char *id, struct json_object *spec, struct json_obje
 		json_object_object_del(lo, "readonlyPaths");
 	}
 	resources_json(lo, hc);
-	return 0;
+	if (mgr_devices(lo, mgr_obj(hc, "Devices"), err) < 0)
+		return -1;
+	return mgr_security(spec, hc, err);
 }
 
 int mgr_write_bundle(struct isola_mgr *m, const char *id, struct json_object *rec,
@@ -410,7 +430,7 @@ int mgr_write_bundle(struct isola_mgr *m, const char *id, struct json_object *re
 	if (r == 0)
 		r = mounts_json(m, id, spec, rec, err);
 	if (r == 0)
-		r = linux_json(id, spec, rec);
+		r = linux_json(id, spec, rec, err);
 	if (r == 0) {
 		size_t len;
 		const char *out = json_object_to_json_string_length(
