@@ -116,7 +116,8 @@ int cmd_kill(struct cli *cli, int argc, char **argv)
 
 static int do_rm(struct isola_mgr *m, const char *id, void *data, struct isola_error *err)
 {
-	return isola_ctr_remove(m, id, *(bool *)data, err);
+	bool *fv = data;
+	return isola_ctr_remove(m, id, fv[0], fv[1], err);
 }
 
 int cmd_rm(struct cli *cli, int argc, char **argv)
@@ -124,15 +125,17 @@ int cmd_rm(struct cli *cli, int argc, char **argv)
 	static const struct option opts[] = {{"force", no_argument, NULL, 'f'},
 					     {"volumes", no_argument, NULL, 'v'},
 					     {0}};
-	bool force = false;
+	bool fv[2] = {false, false}; /* -f, -v */
 	int c;
 	while ((c = getopt_long(argc, argv, "+fv", opts, NULL)) != -1) {
 		if (c == 'f')
-			force = true;
-		else if (c != 'v')
+			fv[0] = true;
+		else if (c == 'v')
+			fv[1] = true;
+		else
 			return 2;
 	}
-	return each(cli, optind, argc, argv, do_rm, &force, true);
+	return each(cli, optind, argc, argv, do_rm, fv, true);
 }
 
 static int do_pause(struct isola_mgr *m, const char *id, void *data, struct isola_error *err)

@@ -176,8 +176,10 @@ static int mount_opt(struct ctr_args *a, const char *spec)
 		a->o.tmpfs = ctr_strv_push(a->o.tmpfs, dst);
 		return 0;
 	}
-	if (strcmp(type, "bind"))
-		return cli_usage_error("--mount type=%s is not supported yet (bind, tmpfs)", type);
+	if (strcmp(type, "bind") && strcmp(type, "volume"))
+		return cli_usage_error("--mount type=%s is not supported (bind, volume, tmpfs)", type);
+	if (!strcmp(type, "bind") && src[0] != '/')
+		return cli_usage_error("--mount type=bind: source must be an absolute path");
 	snprintf(out, sizeof(out), "%s:%s%s", src, dst, ro ? ":ro" : "");
 	a->o.binds = ctr_strv_push(a->o.binds, out);
 	return 0;

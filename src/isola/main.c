@@ -34,6 +34,7 @@ static const struct verb verbs[] = {
     {"unfreeze", cmd_unpause, "thaw containers (as lxc-unfreeze)"},
     {"wait", cmd_wait, "wait for containers to stop; print their exit codes"},
     {"rename", cmd_rename, "rename a container"},
+    {"volume", cmd_volume, "create|ls|inspect|rm|prune named volumes"},
     {"pull", cmd_pull, "pull an image from a registry"},
     {"push", cmd_push, "push an image to a registry"},
     {"images", cmd_images, "list images"},

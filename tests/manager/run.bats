@@ -129,7 +129,7 @@ teardown() {
 	[ "$status" -ne 0 ]
 	run "$ISOLA" run --rm --read-only --tmpfs /scratch bb sh -c 'touch /scratch/x && echo ok'
 	[ "$output" = ok ]
-	run "$ISOLA" run --rm -v relative:/data bb true
+	run "$ISOLA" run --rm -v ./relative:/data bb true
 	[ "$status" -eq 125 ]
 }
 

@@ -274,15 +274,33 @@ int isola_ctr_pause(struct isola_mgr *m, const char *id, bool pause, struct isol
 	return r;
 }
 
-int isola_ctr_remove(struct isola_mgr *m, const char *id, bool force, struct isola_error *err)
+static int remove_it(struct isola_mgr *m, const char *id, const char *name, bool live, bool force,
+		     struct isola_error *err);
+
+int isola_ctr_remove(struct isola_mgr *m, const char *id, bool force, bool volumes,
+		     struct isola_error *err)
 {
 	struct json_object *rec = isola_ctr_load(m, id, err);
 	if (!rec)
 		return -1;
+	struct json_object *mounts = NULL;
+	if (volumes)
+		json_object_deep_copy(mgr_obj(rec, "Mounts"), &mounts, NULL);
 	char name[256];
 	snprintf(name, sizeof(name), "%s", mgr_str(rec, "Name", "/") + 1);
-	bool live = is_live(isola_ctr_status(m, rec)) && (pid_t)mgr_int(mgr_obj(rec, "State"), "MonitorPid", 0) != getpid();
+	bool live = is_live(isola_ctr_status(m, rec)) &&
+		    (pid_t)mgr_int(mgr_obj(rec, "State"), "MonitorPid", 0) != getpid();
 	json_object_put(rec);
+	int r = remove_it(m, id, name, live, force, err);
+	if (r == 0 && mounts)
+		mgr_volumes_drop_anonymous(m, mounts);
+	json_object_put(mounts);
+	return r;
+}
+
+static int remove_it(struct isola_mgr *m, const char *id, const char *name, bool live, bool force,
+		     struct isola_error *err)
+{
 	if (live && !force)
 		return isola_err(err, ISOLA_ERR_STATE, 0,
 				 "cannot remove container \"/%s\": container is running: stop the "

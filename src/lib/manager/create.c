@@ -315,7 +315,15 @@ int isola_ctr_create(struct isola_mgr *m, const struct isola_ctr_opts *o, char i
 		return -1;
 	}
 	rec = mgr_record_new(m, id, name, o, img, image_id, err);
+	struct json_object *mounts = rec ? mgr_mounts_new(m, o->binds, mgr_obj(img, "Volumes"), err)
+					 : NULL;
 	json_object_put(img);
+	if (!mounts) {
+		json_object_put(rec);
+		rec = NULL;
+	} else {
+		json_object_object_add(rec, "Mounts", mounts);
+	}
 	int r = rec ? isola_rootfs_create(m->store, image_id, id, NULL, err) : -1;
 	if (r == 0) {
 		char dir[128];
@@ -326,6 +334,8 @@ int isola_ctr_create(struct isola_mgr *m, const struct isola_ctr_opts *o, char i
 			r = -1;
 		}
 	}
+	if (r < 0 && rec)
+		mgr_volumes_drop_anonymous(m, mgr_obj(rec, "Mounts"));
 	json_object_put(rec);
 	if (r < 0) {
 		mgr_name_drop(m, name, id);

@@ -100,8 +100,10 @@ int isola_ctr_stop(struct isola_mgr *m, const char *id, int sig, int timeout,
 		   struct isola_error *err);
 int isola_ctr_kill(struct isola_mgr *m, const char *id, int sig, struct isola_error *err);
 int isola_ctr_pause(struct isola_mgr *m, const char *id, bool pause, struct isola_error *err);
-/* Remove a stopped container (force: kill it first); the name is free again. */
-int isola_ctr_remove(struct isola_mgr *m, const char *id, bool force, struct isola_error *err);
+/* Remove a stopped container (force: kill it first); the name is free again. volumes:
+ * its anonymous volumes go too (rm -v, --rm). */
+int isola_ctr_remove(struct isola_mgr *m, const char *id, bool force, bool volumes,
+		     struct isola_error *err);
 /* Wait until the container is not running; returns its exit code. */
 int isola_ctr_wait(struct isola_mgr *m, const char *id, struct isola_error *err);
 int isola_ctr_rename(struct isola_mgr *m, const char *id, const char *name,
@@ -126,6 +128,18 @@ int isola_ctr_exec(struct isola_mgr *m, const char *id, struct isola_ctr_exec *x
  */
 int isola_ctr_teardown(struct isola_mgr *m, const char *id, int exit_code,
 		       struct isola_error *err);
+
+/* Named volumes (volume.c), docker's local driver. */
+int isola_volume_create(struct isola_mgr *m, const char *name, char **labels, char out[65],
+			struct isola_error *err);
+struct json_object *isola_volume_load(struct isola_mgr *m, const char *name,
+				      struct isola_error *err);
+/* Refuses a volume a container uses, unless force. */
+int isola_volume_remove(struct isola_mgr *m, const char *name, bool force,
+			struct isola_error *err);
+int isola_volume_list(struct isola_mgr *m, char ***names, struct isola_error *err);
+/* Unused volumes: anonymous ones, or all; *removed lists them. */
+int isola_volume_prune(struct isola_mgr *m, bool all, char ***removed, struct isola_error *err);
 
 /* Generated names (names.c). */
 void isola_ctr_random_name(char *buf, size_t size);

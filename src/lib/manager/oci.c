@@ -242,31 +242,20 @@ static struct json_object *mount_json(const char *dst, const char *type, const c
 	return m;
 }
 
-/* -v SRC:DST[:ro|rw]: a bind of an absolute host path (named volumes come later). */
-static int add_binds(struct json_object *mounts, struct json_object *binds, struct isola_error *err)
+/* The record's Mounts: binds and volumes (a new volume first takes the image's content). */
+static int add_binds(struct isola_mgr *m, struct json_object *mounts, struct json_object *list,
+		     int rootfd, struct isola_error *err)
 {
-	for (size_t i = 0; binds && i < json_object_array_length(binds); i++) {
-		char buf[4096];
-		snprintf(buf, sizeof(buf), "%s", json_object_get_string(json_object_array_get_idx(binds, i)));
-		char *dst = strchr(buf, ':'), *mode = NULL;
-		if (dst) {
-			*dst++ = 0;
-			mode = strchr(dst, ':');
-			if (mode)
-				*mode++ = 0;
-		}
-		if (!dst || buf[0] != '/' || dst[0] != '/')
-			return isola_err(err, ISOLA_ERR_INVALID, 0,
-					 "invalid volume \"%s\": expected /SRC:/DST[:ro|rw]", buf);
-		struct stat st;
-		if (stat(buf, &st) < 0)
-			return isola_err_sys(err, "bind source \"%s\"", buf);
-		static const char *const rw[] = {"rbind", "rprivate", NULL};
-		static const char *const ro[] = {"rbind", "rprivate", "ro", NULL};
-		bool is_ro = mode && !strcmp(mode, "ro");
-		if (mode && !is_ro && strcmp(mode, "rw"))
-			return isola_err(err, ISOLA_ERR_INVALID, 0, "invalid volume mode \"%s\"", mode);
-		json_object_array_add(mounts, mount_json(dst, "bind", buf, is_ro ? ro : rw, NULL));
+	static const char *const rw[] = {"rbind", "rprivate", NULL};
+	static const char *const ro[] = {"rbind", "rprivate", "ro", NULL};
+	for (size_t i = 0; list && i < json_object_array_length(list); i++) {
+		struct json_object *mt = json_object_array_get_idx(list, i);
+		const char *dst = mgr_str(mt, "Destination", "/"), *src = mgr_str(mt, "Source", "");
+		if (!strcmp(mgr_str(mt, "Type", ""), "volume") &&
+		    mgr_volume_copyup(m, mgr_str(mt, "Name", ""), rootfd, dst, err) < 0)
+			return -1;
+		json_object_array_add(mounts, mount_json(dst, "bind", src, mgr_bool(mt, "RW") ? rw : ro,
+							 NULL));
 	}
 	return 0;
 }
@@ -321,7 +310,7 @@ static int add_etc_files(struct isola_mgr *m, const char *id, struct json_object
 }
 
 static int mounts_json(struct isola_mgr *m, const char *id, struct json_object *spec,
-		       struct json_object *rec, struct isola_error *err)
+		       struct json_object *rec, int rootfd, struct isola_error *err)
 {
 	struct json_object *hc = mgr_obj(rec, "HostConfig"), *mounts = mgr_obj(spec, "mounts");
 	if (mgr_bool(hc, "Privileged")) {
@@ -340,7 +329,7 @@ static int mounts_json(struct isola_mgr *m, const char *id, struct json_object *
 		json_object_array_add(mounts, mount_json("/dev/init", "bind", m->init_path, ro, NULL));
 	}
 	if (add_etc_files(m, id, mounts, rec, err) < 0 ||
-	    add_binds(mounts, mgr_obj(hc, "Binds"), err) < 0)
+	    add_binds(m, mounts, mgr_obj(rec, "Mounts"), rootfd, err) < 0)
 		return -1;
 	struct json_object *tmpfs = mgr_obj(hc, "Tmpfs");
 	if (tmpfs && json_object_is_type(tmpfs, json_type_object))
@@ -428,7 +417,7 @@ int mgr_write_bundle(struct isola_mgr *m, const char *id, struct json_object *re
 	if (r == 0)
 		r = process_json(spec, rec, rootfd, err);
 	if (r == 0)
-		r = mounts_json(m, id, spec, rec, err);
+		r = mounts_json(m, id, spec, rec, rootfd, err);
 	if (r == 0)
 		r = linux_json(id, spec, rec, err);
 	if (r == 0) {

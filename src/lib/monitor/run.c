@@ -412,7 +412,7 @@ void mon_finish(struct mon *mo, int code)
 	json_object_put(rec);
 	/* Removed before the exit code goes out: `run --rm` returns with nothing left. */
 	if (autorm)
-		isola_ctr_remove(mo->m, mo->id, true, NULL);
+		isola_ctr_remove(mo->m, mo->id, true, true, NULL);
 	broadcast(mo, ISOLA_FRAME_EXIT, &c, sizeof(c));
 	for (int i = 0; i < MON_MAX_CLIENTS; i++)
 		close_fd(&mo->clients[i]);
