@@ -169,7 +169,10 @@ int isola_ctr_kill(struct isola_mgr *m, const char *id, int sig, struct isola_er
 	json_object_put(rec);
 	if (pid <= 0)
 		return isola_err(err, ISOLA_ERR_STATE, 0, "container %s is not running", name);
-	return isola_container_kill(&m->rt, id, sig, false, err);
+	int r = isola_container_kill(&m->rt, id, sig, false, err);
+	if (r == 0)
+		mgr_event(m, id, "kill");
+	return r;
 }
 
 static void set_stop_requested(struct json_object *st, struct json_object *rec, void *data)
@@ -244,7 +247,10 @@ int isola_ctr_stop(struct isola_mgr *m, const char *id, int sig, int timeout,
 		isola_container_kill(&m->rt, id, SIGKILL, true, NULL);
 		wait_until(m, id, 10000, init_gone);
 	}
-	return await_end(m, id, 128 + SIGKILL, err);
+	int r = await_end(m, id, 128 + SIGKILL, err);
+	if (r == 0)
+		mgr_event(m, id, "stop");
+	return r;
 }
 
 static void set_paused(struct json_object *st, struct json_object *rec, void *data)
@@ -269,8 +275,10 @@ int isola_ctr_pause(struct isola_mgr *m, const char *id, bool pause, struct isol
 		isola_cgroup_free(cg);
 	}
 	isola_state_free(s);
-	if (r == 0)
+	if (r == 0) {
 		mgr_update_state(m, id, set_paused, &pause, NULL);
+		mgr_event(m, id, pause ? "pause" : "unpause");
+	}
 	return r;
 }
 
@@ -321,6 +329,7 @@ static int remove_it(struct isola_mgr *m, const char *id, const char *name, bool
 	char sock[256];
 	mgr_sock_path(m, id, sock, sizeof(sock));
 	unlink(sock);
+	mgr_event(m, id, "destroy");
 	if (isola_rootfs_remove(m->store, id, err) < 0)
 		return -1;
 	mgr_name_drop(m, name, id);

@@ -342,6 +342,7 @@ int isola_ctr_create(struct isola_mgr *m, const struct isola_ctr_opts *o, char i
 		return -1;
 	}
 	snprintf(id_out, 65, "%s", id);
+	mgr_event(m, id, "create");
 	return 0;
 }
 

@@ -40,6 +40,8 @@ struct json_object *mgr_mounts_new(struct isola_mgr *m, char **binds, struct jso
 void mgr_volumes_drop_anonymous(struct isola_mgr *m, struct json_object *mounts);
 int mgr_volume_copyup(struct isola_mgr *m, const char *name, int rootfd, const char *dst,
 		      struct isola_error *err);
+/* Append an event (create, start, die, stop, kill, pause, unpause, destroy, rename). */
+void mgr_event(struct isola_mgr *m, const char *id, const char *action);
 /* The record of new options (create.c). */
 struct json_object *mgr_record_new(struct isola_mgr *m, const char *id, const char *name,
 				   const struct isola_ctr_opts *o, struct json_object *image_cfg,

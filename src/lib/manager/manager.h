@@ -129,6 +129,11 @@ int isola_ctr_exec(struct isola_mgr *m, const char *id, struct isola_ctr_exec *x
 int isola_ctr_teardown(struct isola_mgr *m, const char *id, int exit_code,
 		       struct isola_error *err);
 
+/* The processes of a running container (its cgroup's), and runc's stats object. */
+int isola_ctr_pids(struct isola_mgr *m, const char *id, pid_t **pids, size_t *n,
+		   struct isola_error *err);
+struct json_object *isola_ctr_stats(struct isola_mgr *m, const char *id, struct isola_error *err);
+
 /* Named volumes (volume.c), docker's local driver. */
 int isola_volume_create(struct isola_mgr *m, const char *name, char **labels, char out[65],
 			struct isola_error *err);

@@ -244,6 +244,8 @@ int isola_ctr_rename(struct isola_mgr *m, const char *id, const char *name,
 		mgr_name_drop(m, name, id);
 	else
 		mgr_name_drop(m, old, id);
+	if (r == 0)
+		mgr_event(m, id, "rename");
 	json_object_put(rec);
 	return r;
 }

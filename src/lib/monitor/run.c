@@ -168,7 +168,9 @@ static int start_once(struct mon *mo, struct json_object *rec, struct isola_cont
 		return -1;
 	}
 	mo->pid = (*c)->pid;
-	return mgr_update_state(mo->m, mo->id, set_running, &mo->pid, err);
+	int r = mgr_update_state(mo->m, mo->id, set_running, &mo->pid, err);
+	mgr_event(mo->m, mo->id, "start");
+	return r;
 }
 
 static void accept_client(struct mon *mo)
@@ -313,6 +315,7 @@ static int run_once(struct mon *mo, int *code, struct isola_error *err)
 	mgr_path(mo->m, mo->id, "bundle/rootfs", rootfs, sizeof(rootfs));
 	isola_rootfs_umount(rootfs, NULL);
 	mgr_update_state(mo->m, mo->id, set_exited, code, NULL);
+	mgr_event(mo->m, mo->id, "die");
 	return 0;
 }
 
