@@ -180,3 +180,33 @@ int cmd_rename(struct cli *cli, int argc, char **argv)
 	isola_mgr_close(&m);
 	return rc;
 }
+
+int cmd_config(struct cli *cli, int argc, char **argv)
+{
+	if (argc < 2 || argc > 3)
+		return cli_usage_error("config: usage: isola config CONTAINER [KEY[=VALUE]]");
+	struct isola_mgr m;
+	if (ctr_mgr_open(cli, &m, false) < 0)
+		return 1;
+	char id[65];
+	struct isola_error err = {0};
+	int rc = 0;
+	if (ctr_resolve(&m, argv[1], id) < 0) {
+		rc = 1;
+	} else if (argc == 3 && strchr(argv[2], '=')) {
+		char key[256];
+		const char *eq = strchr(argv[2], '=');
+		snprintf(key, sizeof(key), "%.*s", (int)(eq - argv[2]), argv[2]);
+		if (isola_ctr_config_set(&m, id, key, eq + 1, &err) < 0)
+			rc = ctr_fail(&err, 1);
+	} else {
+		char *text = isola_ctr_config_get(&m, id, argc == 3 ? argv[2] : NULL, &err);
+		if (!text)
+			rc = ctr_fail(&err, 1);
+		else
+			fputs(text, stdout);
+		free(text);
+	}
+	isola_mgr_close(&m);
+	return rc;
+}

@@ -38,6 +38,7 @@ static const struct verb verbs[] = {
     {"stats", cmd_stats, "CPU, memory and pids of running containers"},
     {"info", cmd_info, "a container's state, pid and resource use (as lxc-info)"},
     {"events", cmd_events, "container events (as lxc-monitor)"},
+    {"config", cmd_config, "show or (stopped) edit a container's configuration"},
     {"volume", cmd_volume, "create|ls|inspect|rm|prune named volumes"},
     {"pull", cmd_pull, "pull an image from a registry"},
     {"push", cmd_push, "push an image to a registry"},

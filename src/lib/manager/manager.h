@@ -129,6 +129,13 @@ int isola_ctr_exec(struct isola_mgr *m, const char *id, struct isola_ctr_exec *x
 int isola_ctr_teardown(struct isola_mgr *m, const char *id, int exit_code,
 		       struct isola_error *err);
 
+/* The readable configuration (config.c): "Section.Key = value" lines, or one key's value. */
+char *isola_ctr_config_get(struct isola_mgr *m, const char *id, const char *key,
+			   struct isola_error *err);
+/* Set an existing key while the container is stopped (value: JSON, else a string). */
+int isola_ctr_config_set(struct isola_mgr *m, const char *id, const char *key, const char *value,
+			 struct isola_error *err);
+
 /* The processes of a running container (its cgroup's), and runc's stats object. */
 int isola_ctr_pids(struct isola_mgr *m, const char *id, pid_t **pids, size_t *n,
 		   struct isola_error *err);
