@@ -136,6 +136,20 @@ char *isola_ctr_config_get(struct isola_mgr *m, const char *id, const char *key,
 int isola_ctr_config_set(struct isola_mgr *m, const char *id, const char *key, const char *value,
 			 struct isola_error *err);
 
+/*
+ * Files out of and into a container (copy.c), as tar streams on fd, read or
+ * written by a child chrooted into the container's tree. tar_out: path
+ * inside, entries named as/...; tar_in: extract below dir inside, renaming a
+ * top entry from -> to. The caller must read/write the other end meanwhile.
+ */
+int isola_ctr_tar_out(struct isola_mgr *m, const char *id, const char *path, const char *as,
+		      int fd, struct isola_error *err);
+int isola_ctr_tar_in(struct isola_mgr *m, const char *id, const char *dir, const char *from,
+		     const char *to, int fd, struct isola_error *err);
+/* The same tar helpers on the host side: cwd-relative path, never following symlinks. */
+int isola_tar_write(const char *path, const char *as, int out, struct isola_error *err);
+int isola_tar_extract(int in, const char *from, const char *to, struct isola_error *err);
+
 /* The processes of a running container (its cgroup's), and runc's stats object. */
 int isola_ctr_pids(struct isola_mgr *m, const char *id, pid_t **pids, size_t *n,
 		   struct isola_error *err);

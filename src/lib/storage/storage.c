@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -248,6 +249,78 @@ int isola_rootfs_clone(struct isola_store *s, const char *src, const char *dst,
 	if (ret < 0) {
 		struct isola_error ignored;
 		isola_rmtree_at(s->rootfd, name, &ignored);
+	}
+	record_release(&r);
+	return ret;
+}
+
+/* ---- changes: the container's own files against its image (docker diff) ---- */
+
+struct changes {
+	char **lower; /* layer dirs, base first */
+	size_t n;
+	isola_change_fn fn;
+	void *data;
+};
+
+static bool in_lower(const struct changes *c, const char *rel)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		char p[8192];
+		struct stat st;
+		snprintf(p, sizeof(p), "%s/%s", c->lower[i], rel);
+		if (lstat(p, &st) == 0)
+			return true;
+	}
+	return false;
+}
+
+static int walk_upper(const struct changes *c, int dirfd, const char *prefix,
+		      struct isola_error *err)
+{
+	cleanup_closedir DIR *d = fdopendir(dup(dirfd));
+	if (!d)
+		return isola_err_sys(err, "read upper dir");
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		char rel[8192];
+		struct stat st;
+		snprintf(rel, sizeof(rel), "%s/%s", prefix, e->d_name);
+		if (fstatat(dirfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			continue;
+		/* overlayfs marks a deletion with a 0/0 character device */
+		bool whiteout = S_ISCHR(st.st_mode) && st.st_rdev == 0;
+		c->fn(whiteout ? 'D' : in_lower(c, rel + 1) ? 'C' : 'A', rel, c->data);
+		if (S_ISDIR(st.st_mode)) {
+			cleanup_close int sub = openat(dirfd, e->d_name,
+						       O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (sub >= 0 && walk_upper(c, sub, rel, err) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+int isola_rootfs_changes(struct isola_store *s, const char *id, isola_change_fn fn, void *data,
+			 struct isola_error *err)
+{
+	struct record r;
+	cleanup_close int cdirfd = open_container(s, id, err);
+	if (cdirfd < 0 || record_load(cdirfd, &r, err) < 0)
+		return -1;
+	int ret = -1;
+	if (strcmp(r.driver->name, "overlay") != 0) {
+		isola_err(err, ISOLA_ERR_UNSUPPORTED, 0, "diff: needs the overlay storage driver");
+	} else {
+		cleanup_strv char **paths = layer_paths(s, r.layers, r.n, err);
+		cleanup_close int upper = openat(cdirfd, "upper", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		struct changes c = {.lower = paths, .n = r.n, .fn = fn, .data = data};
+		if (paths && upper < 0)
+			isola_err_sys(err, "open upper dir");
+		else if (paths)
+			ret = walk_upper(&c, upper, "", err);
 	}
 	record_release(&r);
 	return ret;

@@ -48,6 +48,15 @@ int isola_rootfs_remove(struct isola_store *s, const char *id, struct isola_erro
 int isola_rootfs_clone(struct isola_store *s, const char *src, const char *dst,
 		       struct isola_error *err);
 
+/*
+ * What the container changed against its image (docker diff): fn gets 'A'
+ * (added), 'C' (changed) or 'D' (deleted) and the path ("/etc/motd"), parents
+ * before children. overlay only.
+ */
+typedef void (*isola_change_fn)(char kind, const char *path, void *data);
+int isola_rootfs_changes(struct isola_store *s, const char *id, isola_change_fn fn, void *data,
+			 struct isola_error *err);
+
 /* Tree copy shared by the backends (copy.c). */
 enum isola_copy_mode {
 	ISOLA_COPY_EXACT, /* verbatim, whiteouts and overlay xattrs included */
