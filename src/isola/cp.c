@@ -203,3 +203,32 @@ int cmd_diff(struct cli *cli, int argc, char **argv)
 	isola_mgr_close(&m);
 	return rc;
 }
+
+int cmd_commit(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {{"message", required_argument, NULL, 'm'},
+					     {"pause", optional_argument, NULL, 'p'},
+					     {0}};
+	const char *msg = NULL;
+	int c;
+	while ((c = getopt_long(argc, argv, "+m:p", opts, NULL)) != -1) {
+		if (c == 'm')
+			msg = optarg;
+		else if (c != 'p')
+			return 2;
+	}
+	if (optind >= argc || argc - optind > 2)
+		return cli_usage_error("commit: usage: isola commit [-m MSG] CONTAINER [NAME[:TAG]]");
+	struct isola_mgr m;
+	if (ctr_mgr_open(cli, &m, false) < 0)
+		return 1;
+	char id[65], image[ISOLA_DIGEST_MAX];
+	struct isola_error err = {0};
+	int rc = ctr_resolve(&m, argv[optind], id) < 0 ? 1
+		 : isola_ctr_commit(&m, id, optind + 1 < argc ? argv[optind + 1] : NULL, msg, image,
+				    &err) < 0
+		     ? ctr_fail(&err, 1)
+		     : (printf("%s\n", image), 0);
+	isola_mgr_close(&m);
+	return rc;
+}

@@ -40,6 +40,7 @@ static const struct verb verbs[] = {
     {"events", cmd_events, "container events (as lxc-monitor)"},
     {"cp", cmd_cp, "copy files between a container and the host"},
     {"diff", cmd_diff, "what a container changed in its image's files"},
+    {"commit", cmd_commit, "make an image of a container's changes"},
     {"export", cmd_export, "a container's root filesystem as a tar"},
     {"config", cmd_config, "show or (stopped) edit a container's configuration"},
     {"volume", cmd_volume, "create|ls|inspect|rm|prune named volumes"},

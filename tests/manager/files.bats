@@ -65,3 +65,21 @@ teardown() {
 	tar tf "$TMP/d1.tar" | grep -qx './bin/busybox'
 	! tar tf "$TMP/d1.tar" | grep -qx './etc/group'
 }
+
+@test "commit: the changes and the Config as a new image, runnable" {
+	isola_ok run --name c1 -e ADDED=1 bb sh -c 'echo committed >/root/f; rm /etc/group; mkdir -p /opq/x'
+	isola_ok commit -m "my change" c1 snap:1
+	local img=$output
+	[[ "$img" == sha256:* ]]
+	run "$ISOLA" run --rm snap:1 sh -c 'cat /root/f; test -e /etc/group || echo gone; echo $ADDED'
+	[ "$output" = "$(printf 'committed\ngone\n1')" ]
+	run "$ISOLA" image inspect snap:1
+	echo "$output" | jq -e '.[0].History[-1].created_by == "isola commit" and .[0].History[-1].comment == "my change"'
+	# a commit of a commit: layers stack
+	isola_ok run --name c2 snap:1 sh -c 'echo second >/root/g'
+	isola_ok commit c2 snap:2
+	run "$ISOLA" run --rm snap:2 cat /root/f /root/g
+	[ "$output" = "$(printf 'committed\nsecond')" ]
+	run "$ISOLA" commit nosuch x
+	[ "$status" -ne 0 ]
+}

@@ -150,6 +150,10 @@ int isola_ctr_tar_in(struct isola_mgr *m, const char *id, const char *dir, const
 int isola_tar_write(const char *path, const char *as, int out, struct isola_error *err);
 int isola_tar_extract(int in, const char *from, const char *to, struct isola_error *err);
 
+/* The container's changes as a new image (commit.c); name may be NULL. */
+int isola_ctr_commit(struct isola_mgr *m, const char *id, const char *name, const char *comment,
+		     char image_out[ISOLA_DIGEST_MAX], struct isola_error *err);
+
 /* The processes of a running container (its cgroup's), and runc's stats object. */
 int isola_ctr_pids(struct isola_mgr *m, const char *id, pid_t **pids, size_t *n,
 		   struct isola_error *err);

@@ -17,6 +17,7 @@
  */
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "image/store.h"
 
@@ -56,6 +57,10 @@ int isola_rootfs_clone(struct isola_store *s, const char *src, const char *dst,
 typedef void (*isola_change_fn)(char kind, const char *path, void *data);
 int isola_rootfs_changes(struct isola_store *s, const char *id, isola_change_fn fn, void *data,
 			 struct isola_error *err);
+
+/* The changes as an uncompressed OCI layer blob in the store (layer.c); overlay only. */
+int isola_rootfs_layer(struct isola_store *s, const char *id, char digest[ISOLA_DIGEST_MAX],
+		       int64_t *size, struct isola_error *err);
 
 /* Tree copy shared by the backends (copy.c). */
 enum isola_copy_mode {
