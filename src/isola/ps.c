@@ -74,6 +74,21 @@ static void command_text(struct json_object *cfg, char *buf, size_t size, bool n
 	}
 	if (!no_trunc && strlen(buf) > 20)
 		strcpy(buf + 19, "…");
+	char quoted[4096 + 2];
+	snprintf(quoted, sizeof(quoted), "\"%s\"", buf);
+	snprintf(buf, size, "%s", quoted);
+}
+
+/* Left-justify in width terminal columns (UTF-8 continuation bytes take none). */
+static void pad(const char *s, int width)
+{
+	int cols = 0;
+	for (const char *p = s; *p; p++)
+		cols += ((unsigned char)*p & 0xC0) != 0x80;
+	fputs(s, stdout);
+	for (; cols < width; cols++)
+		putchar(' ');
+	putchar(' ');
 }
 
 static bool label_match(struct json_object *cfg, const char *want)
@@ -150,10 +165,11 @@ static void print_row(struct json_object *row, const struct ps_opts *o, struct i
 						  : "STOPPED",
 		       (int)pid, get_str(row, "Image", ""), "-");
 	} else {
-		printf("%-14s %-20s %-22s %-16s %-26s %-8s %s\n", get_str(row, "ID", ""),
-		       get_str(row, "Image", ""), get_str(row, "Command", ""),
-		       get_str(row, "RunningFor", ""), get_str(row, "Status", ""), "",
-		       get_str(row, "Names", ""));
+		const char *cols[] = {"ID", "Image", "Command", "RunningFor", "Status", "Ports"};
+		const int widths[] = {14, 20, 22, 16, 26, 8};
+		for (int i = 0; i < 6; i++)
+			pad(get_str(row, cols[i], ""), widths[i]);
+		printf("%s\n", get_str(row, "Names", ""));
 	}
 }
 
