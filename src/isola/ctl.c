@@ -4,6 +4,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <json-c/json.h>
+
+#include "core/util.h"
 
 #include "ctr.h"
 
@@ -160,9 +166,58 @@ static int do_wait(struct isola_mgr *m, const char *id, void *data, struct isola
 	return isola_ctr_wait(m, id, err);
 }
 
+/* lxc-wait --state: RUNNING, STOPPED, FROZEN (or docker's words), with -t SECONDS. */
+struct wait_state {
+	const char *want;
+	long timeout_ms;
+};
+
+static const char *lxc_state(const char *status)
+{
+	return !strcmp(status, "running") ? "RUNNING" : !strcmp(status, "paused") ? "FROZEN" : "STOPPED";
+}
+
+static int do_wait_state(struct isola_mgr *m, const char *id, void *data, struct isola_error *err)
+{
+	struct wait_state *w = data;
+	long long until = isola_now_ms() + w->timeout_ms;
+	for (;;) {
+		struct json_object *rec = isola_ctr_load(m, id, err);
+		if (!rec)
+			return -1;
+		bool hit = !strcasecmp(lxc_state(isola_ctr_status(m, rec)), w->want);
+		json_object_put(rec);
+		if (hit)
+			return 0;
+		if (w->timeout_ms >= 0 && isola_now_ms() >= until)
+			return isola_err(err, ISOLA_ERR_BUSY, 0, "timed out waiting for %s", w->want);
+		struct timespec ts = {0, 20 * 1000 * 1000};
+		nanosleep(&ts, NULL);
+	}
+}
+
 int cmd_wait(struct cli *cli, int argc, char **argv)
 {
-	return each(cli, 1, argc, argv, do_wait, NULL, false);
+	static const struct option opts[] = {{"state", required_argument, NULL, 's'},
+					     {"timeout", required_argument, NULL, 't'},
+					     {0}};
+	struct wait_state w = {.timeout_ms = -1};
+	int c;
+	while ((c = getopt_long(argc, argv, "+s:t:", opts, NULL)) != -1) {
+		if (c == 's') {
+			w.want = !strcasecmp(optarg, "exited") ? "STOPPED" : optarg;
+			if (strcasecmp(w.want, "RUNNING") && strcasecmp(w.want, "STOPPED") &&
+			    strcasecmp(w.want, "FROZEN"))
+				return cli_usage_error("wait: --state is RUNNING, STOPPED or FROZEN");
+		} else if (c == 't') {
+			w.timeout_ms = atol(optarg) * 1000;
+		} else {
+			return 2;
+		}
+	}
+	if (w.want)
+		return each(cli, optind, argc, argv, do_wait_state, &w, true);
+	return each(cli, optind, argc, argv, do_wait, NULL, false);
 }
 
 int cmd_rename(struct cli *cli, int argc, char **argv)

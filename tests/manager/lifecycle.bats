@@ -127,6 +127,7 @@ monitor_of() {
 @test "kill, pause/unpause, wait, rename, restart" {
 	isola_ok run -d --name k bb sleep 60
 	isola_ok pause k
+	isola_ok wait --state FROZEN -t 5 k
 	[ "$(state_of k)" = paused ]
 	run "$ISOLA" ps --format '{{.Status}}'
 	[[ "$output" == *"(Paused)" ]]
@@ -143,6 +144,10 @@ monitor_of() {
 	isola_ok kill k2
 	run "$ISOLA" wait k2
 	[ "$output" = 137 ]
+	run "$ISOLA" wait --state RUNNING -t 1 k2
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"timed out waiting for RUNNING"* ]]
+	isola_ok wait --state STOPPED k2
 	run "$ISOLA" kill k2
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"is not running"* ]]
