@@ -22,6 +22,20 @@ int ctr_fail(const struct isola_error *err, int code)
 	return code;
 }
 
+/* Our helper programs: beside us in the build tree, else where `make install` puts them. */
+static void helper_path(const char *in_build, const char *name, char *buf, size_t size)
+{
+	ssize_t n = readlink("/proc/self/exe", buf, size - 64);
+	if (n > 0) {
+		buf[n] = 0;
+		char *slash = strrchr(buf, '/');
+		if (slash)
+			snprintf(slash, size - (size_t)(slash - buf), "/../%s", in_build);
+	}
+	if (n <= 0 || access(buf, X_OK) < 0)
+		snprintf(buf, size, "%s/%s", ISOLA_LIBEXECDIR, name);
+}
+
 int ctr_mgr_open(struct cli *cli, struct isola_mgr *m, bool quiet)
 {
 	struct isola_error err = {0};
@@ -31,23 +45,16 @@ int ctr_mgr_open(struct cli *cli, struct isola_mgr *m, bool quiet)
 		snprintf(abs, sizeof(abs), "%s/%s", cwd, root);
 		root = abs;
 	}
-	/* isola-init beside us in the build tree, else where `make install` puts it. */
-	static char init[4096];
-	ssize_t n = readlink("/proc/self/exe", init, sizeof(init) - 64);
-	if (n > 0) {
-		init[n] = 0;
-		char *slash = strrchr(init, '/');
-		snprintf(slash ? slash : init, sizeof(init) - (size_t)(slash ? slash - init : 0),
-			 "/../init/isola-init");
-	}
-	if (n <= 0 || access(init, X_OK) < 0)
-		snprintf(init, sizeof(init), "%s/isola-init", ISOLA_LIBEXECDIR);
+	static char init[4096], monitor[4096];
+	helper_path("init/isola-init", "isola-init", init, sizeof(init));
+	helper_path("monitor/isola-monitor", "isola-monitor", monitor, sizeof(monitor));
 	if (isola_mgr_open(root, cli->run, m, &err) < 0) {
 		if (!quiet)
 			ctr_fail(&err, 1);
 		return -1;
 	}
 	m->init_path = init;
+	m->monitor_path = monitor;
 	return 0;
 }
 

@@ -58,21 +58,3 @@ int isola_digest_buf(const void *buf, size_t len, char out[ISOLA_DIGEST_MAX],
 	isola_sha256_final(&h, out);
 	return 0;
 }
-
-bool isola_digest_valid(const char *digest)
-{
-	if (!digest || strncmp(digest, "sha256:", 7) != 0)
-		return false;
-	const char *p = digest + 7;
-	for (int i = 0; i < 64; i++) {
-		if (!((p[i] >= '0' && p[i] <= '9') || (p[i] >= 'a' && p[i] <= 'f')))
-			return false;
-	}
-	return p[64] == '\0';
-}
-
-const char *isola_digest_hex(const char *digest)
-{
-	const char *c = strchr(digest, ':');
-	return c ? c + 1 : digest;
-}

@@ -124,6 +124,8 @@ void isola_image_release(struct isola_image *img);
 
 /* ---- layers ---- */
 bool isola_layer_exists(struct isola_store *s, const char *chain_id);
+/* "layers/<hex>", relative to the store's root. */
+void isola_layer_name(const char *chain_id, char *buf, size_t size);
 /* "<root>/layers/<hex>/diff" */
 char *isola_layer_diff_path(struct isola_store *s, const char *chain_id);
 int64_t isola_layer_size(struct isola_store *s, const char *chain_id);

@@ -21,12 +21,6 @@
  * it as it is and `isola config` edits what start reads.
  */
 
-void mgr_now(char *buf, size_t size)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	isola_rfc3339(&ts, true, buf, size);
-}
 
 static struct json_object *strv_json(char *const *v)
 {
@@ -344,14 +338,4 @@ int isola_ctr_create(struct isola_mgr *m, const struct isola_ctr_opts *o, char i
 	snprintf(id_out, 65, "%s", id);
 	mgr_event(m, id, "create");
 	return 0;
-}
-
-void mgr_path(struct isola_mgr *m, const char *id, const char *sub, char *buf, size_t size)
-{
-	snprintf(buf, size, "%s/containers/%s/%s", m->store->root, id, sub);
-}
-
-void mgr_sock_path(struct isola_mgr *m, const char *id, char *buf, size_t size)
-{
-	snprintf(buf, size, "%s/m/%.16s.sock", m->run, id);
 }

@@ -34,7 +34,8 @@ struct isola_mgr {
 	char *run;	    /* run root */
 	char *rt_root;	    /* <run>/runtime */
 	struct isola_rt rt; /* rt.root = rt_root */
-	const char *init_path; /* isola-init for --init, set by the caller */
+	const char *init_path;	  /* isola-init for --init, set by the caller */
+	const char *monitor_path; /* isola-monitor to exec; NULL: the monitor runs in a fork */
 };
 
 int isola_mgr_open(const char *root, const char *run, struct isola_mgr *m, struct isola_error *err);

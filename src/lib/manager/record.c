@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <json-c/json.h>
@@ -276,4 +277,21 @@ struct json_object *mgr_obj(struct json_object *o, const char *key)
 {
 	struct json_object *v;
 	return o && json_object_object_get_ex(o, key, &v) ? v : NULL;
+}
+
+void mgr_now(char *buf, size_t size)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	isola_rfc3339(&ts, true, buf, size);
+}
+
+void mgr_path(struct isola_mgr *m, const char *id, const char *sub, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s/containers/%s/%s", m->store->root, id, sub);
+}
+
+void mgr_sock_path(struct isola_mgr *m, const char *id, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s/m/%.16s.sock", m->run, id);
 }

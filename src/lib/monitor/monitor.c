@@ -29,7 +29,7 @@
  * wrong later into the record's State.Error.
  */
 
-static void report(int fd, const struct isola_error *err)
+void isola_monitor_report(int fd, const struct isola_error *err)
 {
 	if (fd < 0)
 		return;
@@ -107,13 +107,13 @@ static void set_dead_error(struct json_object *st, struct json_object *rec, void
 	json_object_object_add(st, "ExitCode", json_object_new_int(125));
 }
 
-static void monitor_main(struct isola_mgr *m, const char *id, int attach_fd, int report_fd)
+void isola_monitor_main(struct isola_mgr *m, const char *id, int attach_fd, int report_fd)
 {
 	struct mon mo = {.m = m, .report_fd = report_fd};
 	snprintf(mo.id, sizeof(mo.id), "%s", id);
 	struct isola_error err = {0};
 	if (monitor_setup(&mo, attach_fd, &err) < 0) {
-		report(mo.report_fd, &err);
+		isola_monitor_report(mo.report_fd, &err);
 		_exit(1);
 	}
 	int code = mon_run_loop(&mo, &err);
@@ -121,8 +121,36 @@ static void monitor_main(struct isola_mgr *m, const char *id, int attach_fd, int
 		mgr_update_state(m, id, set_dead_error, err.msg, NULL);
 	mon_finish(&mo, code < 0 ? 125 : code);
 	if (mo.report_fd >= 0)
-		report(mo.report_fd, code < 0 ? &err : NULL);
+		isola_monitor_report(mo.report_fd, code < 0 ? &err : NULL);
 	_exit(0);
+}
+
+/*
+ * Exec isola-monitor with only the fds it is handed and the ISOLA_* knobs
+ * of the environment. Returns only when it could not.
+ */
+static void exec_monitor(struct isola_mgr *m, const char *id, int attach_fd, int report_fd)
+{
+	if (!m->monitor_path || access(m->monitor_path, X_OK) < 0)
+		return;
+	char afd[16], rfd[16];
+	snprintf(afd, sizeof(afd), "%d", attach_fd);
+	snprintf(rfd, sizeof(rfd), "%d", report_fd);
+	if ((attach_fd >= 0 && fcntl(attach_fd, F_SETFD, 0) < 0) || fcntl(report_fd, F_SETFD, 0) < 0)
+		return;
+	char *argv[] = {(char *)"isola-monitor", m->store->root, m->run, (char *)id, afd, rfd,
+			(char *)(m->init_path ? m->init_path : ""), NULL};
+	char *envp[16] = {(char *)"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"};
+	size_t n = 1;
+	extern char **environ;
+	for (char **e = environ; e && *e && n < 15; e++)
+		if (!strncmp(*e, "ISOLA_", 6))
+			envp[n++] = *e;
+	envp[n] = NULL;
+	execve(m->monitor_path, argv, envp);
+	fcntl(report_fd, F_SETFD, FD_CLOEXEC);
+	if (attach_fd >= 0)
+		fcntl(attach_fd, F_SETFD, FD_CLOEXEC);
 }
 
 static int read_report(int fd, struct isola_error *err)
@@ -158,8 +186,10 @@ int isola_monitor_spawn(struct isola_mgr *m, const char *id, int attach_fd,
 		close(p[0]);
 		/* Not our caller's child: it may exit (or be killed) at any time. */
 		pid_t mon = fork();
-		if (mon == 0)
-			monitor_main(m, id, attach_fd, p[1]);
+		if (mon == 0) {
+			exec_monitor(m, id, attach_fd, p[1]);
+			isola_monitor_main(m, id, attach_fd, p[1]); /* no program: run it here */
+		}
 		_exit(mon < 0 ? 1 : 0);
 	}
 	close(p[1]);

@@ -7,7 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/signalfd.h>
+#include <sys/uio.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <termios.h>
@@ -95,31 +97,74 @@ static sigset_t mon_signals(void)
 }
 
 /*
- * The init inherits our signal mask and dispositions: spawn it with nothing
- * blocked, then block what the signalfd reads. A SIGCHLD that lands in
- * between is found by the waitpid that starts the loop.
+ * The heavy part of a start (mount the root, write the OCI config, create
+ * the container: config parsing, seccomp compilation, mounts) runs in a
+ * helper child that exits right after: the monitor never touches that code
+ * and stays small. The init, the helper's child, comes to us (a subreaper)
+ * when the helper exits. It inherits the helper's signal mask and
+ * dispositions: nothing blocked, SIGPIPE default.
  */
-static struct isola_container *spawn(struct mon *mo, struct stdio_plan *p, struct isola_error *err)
+struct helper_result {
+	int32_t pid;
+	int32_t kind;
+};
+
+static void helper_main(struct mon *mo, struct json_object *rec, struct stdio_plan *p, int out)
 {
-	sigset_t set = mon_signals(), empty;
+	sigset_t empty;
 	sigemptyset(&empty);
-	int saved[3];
-	for (int fd = 0; fd < 3; fd++) {
-		saved[fd] = fcntl(fd, F_DUPFD_CLOEXEC, 3);
-		dup2(p->child[fd], fd); /* dup2 clears CLOEXEC: the init gets them */
-	}
-	char bundle[4096];
-	mgr_path(mo->m, mo->id, "bundle", bundle, sizeof(bundle));
-	struct isola_create_opts o = {.id = mo->id, .bundle = bundle, .start = true,
-				      .console_fd = mo->tty ? p->console[1] : -1};
+	signal(SIGPIPE, SIG_DFL);
 	sigprocmask(SIG_SETMASK, &empty, NULL);
-	struct isola_container *c = isola_container_run(&mo->m->rt, &o, err);
-	sigprocmask(SIG_BLOCK, &set, NULL);
-	for (int fd = 0; fd < 3; fd++) {
-		dup3(saved[fd], fd, 0);
-		close(saved[fd]);
+	struct isola_error err = {0};
+	char bundle[4096], rootfs[4096];
+	mgr_path(mo->m, mo->id, "bundle", bundle, sizeof(bundle));
+	mgr_path(mo->m, mo->id, "bundle/rootfs", rootfs, sizeof(rootfs));
+	struct helper_result res = {0, 0};
+	pid_t pid = 0;
+	if (isola_rootfs_mount(mo->m->store, mo->id, rootfs, &err) == 0) {
+		struct isola_create_opts o = {.id = mo->id, .bundle = bundle, .start = true,
+					      .console_fd = mo->tty ? p->console[1] : -1};
+		for (int fd = 0; fd < 3; fd++)
+			dup2(p->child[fd], fd); /* dup2 clears CLOEXEC: the init gets them */
+		if (mgr_write_bundle(mo->m, mo->id, rec, &err) < 0 ||
+		    isola_container_create(&mo->m->rt, &o, &pid, &err) < 0) {
+			isola_rootfs_umount(rootfs, NULL);
+			pid = 0;
+		}
 	}
-	return c;
+	res.pid = pid;
+	res.kind = pid > 0 ? 0 : err.kind ? err.kind : ISOLA_ERR_SYSTEM;
+	struct iovec iov[2] = {{&res, sizeof(res)}, {err.msg, pid > 0 ? 0 : strlen(err.msg)}};
+	(void)!writev(out, iov, 2);
+	_exit(0);
+}
+
+static pid_t spawn(struct mon *mo, struct json_object *rec, struct stdio_plan *p,
+		   struct isola_error *err)
+{
+	int rp[2];
+	if (pipe2(rp, O_CLOEXEC) < 0)
+		return isola_err_sys(err, "pipe");
+	pid_t helper = fork();
+	if (helper == 0) {
+		close(rp[0]);
+		helper_main(mo, rec, p, rp[1]);
+	}
+	close(rp[1]);
+	struct helper_result res = {0, ISOLA_ERR_SYSTEM};
+	char msg[sizeof(err->msg)];
+	struct iovec iov[2] = {{&res, sizeof(res)}, {msg, sizeof(msg) - 1}};
+	ssize_t n = helper > 0 ? readv(rp[0], iov, 2) : -1;
+	close(rp[0]);
+	if (helper > 0)
+		while (waitpid(helper, NULL, 0) < 0 && errno == EINTR)
+			;
+	if (n < (ssize_t)sizeof(res))
+		return isola_err(err, ISOLA_ERR_SYSTEM, 0, "start: the helper died");
+	if (res.pid > 0)
+		return res.pid;
+	msg[n - (ssize_t)sizeof(res)] = 0;
+	return isola_err(err, res.kind, 0, "%s", msg);
 }
 
 static void set_running(struct json_object *st, struct json_object *rec, void *data)
@@ -135,39 +180,31 @@ static void set_running(struct json_object *st, struct json_object *rec, void *d
 	json_object_object_add(st, "StartedAt", json_object_new_string(now));
 }
 
-static int start_once(struct mon *mo, struct json_object *rec, struct isola_container **c,
-		      struct isola_error *err)
+static int start_once(struct mon *mo, struct json_object *rec, struct isola_error *err)
 {
-	char rootfs[4096];
 	struct stdio_plan p;
-	mgr_path(mo->m, mo->id, "bundle/rootfs", rootfs, sizeof(rootfs));
 	mo->tty = mgr_bool(mgr_obj(rec, "Config"), "Tty");
-	if (isola_rootfs_mount(mo->m->store, mo->id, rootfs, err) < 0)
+	if (stdio_prepare(mo, mgr_bool(mgr_obj(rec, "Config"), "OpenStdin"), &p, err) < 0)
 		return -1;
-	if (mgr_write_bundle(mo->m, mo->id, rec, err) < 0 ||
-	    stdio_prepare(mo, mgr_bool(mgr_obj(rec, "Config"), "OpenStdin"), &p, err) < 0) {
-		isola_rootfs_umount(rootfs, NULL);
-		return -1;
-	}
-	*c = spawn(mo, &p, err);
-	if (*c && mo->tty) {
+	pid_t pid = spawn(mo, rec, &p, err);
+	if (pid > 0 && mo->tty) {
 		close_fd(&p.console[1]);
 		char b;
 		struct iovec iov = {&b, 1};
 		int master = -1;
-		isola_recv_fd_msg(p.console[0], &iov, 1, &master, 0);
+		/* sent by the init during create, before the helper reported: queued now */
+		isola_recv_fd_msg(p.console[0], &iov, 1, &master, MSG_DONTWAIT);
 		mo->out = master;
 		mo->in = master >= 0 ? dup(master) : -1;
 	}
 	stdio_release(&p);
-	if (!*c) {
+	if (pid <= 0) {
 		close_fd(&mo->in);
 		close_fd(&mo->out);
 		close_fd(&mo->err);
-		isola_rootfs_umount(rootfs, NULL);
 		return -1;
 	}
-	mo->pid = (*c)->pid;
+	mo->pid = pid;
 	int r = mgr_update_state(mo->m, mo->id, set_running, &mo->pid, err);
 	mgr_event(mo->m, mo->id, "start");
 	return r;
@@ -292,22 +329,47 @@ static void set_exited(struct json_object *st, struct json_object *rec, void *da
 	json_object_object_add(st, "FinishedAt", json_object_new_string(now));
 }
 
+/*
+ * Drop our program's pages from our page tables once the container runs:
+ * most of the binary is start-up code (the helper's), and the kernel maps
+ * 64 KiB around every page fault. What the loop needs faults back in from
+ * the page cache. Keeps a monitor's RSS well under a megabyte.
+ */
+static void shed_text(void)
+{
+	char self[4096], line[4608];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	FILE *f = n > 0 ? fopen("/proc/self/maps", "re") : NULL;
+	if (!f)
+		return;
+	self[n] = 0;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long lo, hi;
+		char perms[8], path[4096] = "";
+		if (sscanf(line, "%lx-%lx %7s %*s %*s %*s %4095s", &lo, &hi, perms, path) == 4 &&
+		    !strcmp(path, self) && perms[1] == '-') /* read-only: text and constants */
+			madvise((void *)lo, hi - lo, MADV_DONTNEED);
+	}
+	fclose(f);
+}
+
 static int run_once(struct mon *mo, int *code, struct isola_error *err)
 {
 	struct json_object *rec = isola_ctr_load(mo->m, mo->id, err);
-	struct isola_container *c = NULL;
-	int r = rec ? start_once(mo, rec, &c, err) : -1;
+	int r = rec ? start_once(mo, rec, err) : -1;
 	json_object_put(rec);
-	if (r < 0 && !c)
+	if (r < 0 && mo->pid <= 0)
 		return -1;
 	if (mo->report_fd >= 0) {
 		int32_t ok = 0;
 		(void)!write(mo->report_fd, &ok, sizeof(ok));
 		close_fd(&mo->report_fd);
+		shed_text();
 	}
 	*code = event_loop(mo);
 	struct isola_error ferr = {0};
-	isola_container_finish(c, &ferr);
+	isola_container_delete(&mo->m->rt, mo->id, true, &ferr);
+	mo->pid = 0;
 	/* What the finish killed and reparented to us (we are a subreaper). */
 	while (waitpid(-1, NULL, WNOHANG) > 0)
 		;
@@ -369,6 +431,7 @@ static bool backoff(struct mon *mo, long ms)
 int mon_run_loop(struct mon *mo, struct isola_error *err)
 {
 	sigset_t set = mon_signals();
+	sigprocmask(SIG_BLOCK, &set, NULL); /* the helper that starts the container unblocks */
 	mo->sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 	char logpath[4096];
 	mgr_path(mo->m, mo->id, "container.log", logpath, sizeof(logpath));

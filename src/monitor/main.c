@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * isola-monitor: the program a container's monitor runs. `isola start`
+ * double-forks and execs it, so the monitor starts with a small address
+ * space of its own (statically linked: no shared libraries to map) and
+ * nothing of the command that started it but the fds it was handed:
+ *
+ *   isola-monitor STORE RUNROOT ID ATTACH_FD REPORT_FD INIT_PATH
+ *
+ * ATTACH_FD is -1 or a first attach client; REPORT_FD gets "started" or the
+ * error (see src/lib/monitor/monitor.c). Not meant to be run by hand.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "manager/manager.h"
+#include "monitor/monitor.h"
+
+int main(int argc, char **argv)
+{
+	if (argc != 7) {
+		fputs("isola-monitor: started by isola, not by hand\n", stderr);
+		return 2;
+	}
+	struct isola_mgr m;
+	struct isola_error err = {0};
+	int report = atoi(argv[5]);
+	if (isola_mgr_open(argv[1], argv[2], &m, &err) < 0) {
+		isola_monitor_report(report, &err);
+		return 1;
+	}
+	m.init_path = *argv[6] ? argv[6] : NULL;
+	isola_monitor_main(&m, argv[3], atoi(argv[4]), report);
+	return 0;
+}
