@@ -77,3 +77,21 @@ teardown() {
 	run timeout 20 "$ISOLA_TOP/tests/engines/ptyrun" 20 70 "$ISOLA" exec -t tt tty
 	[[ "$output" == /dev/pts/* ]]
 }
+
+@test "run -it: typed input reaches the shell; ctrl-p ctrl-q detaches, attach comes back" {
+	run timeout 30 "$ISOLA_TOP/tests/manager/ptydrive.py" 'echo typed-$((6*7))\n' typed-42 \
+		'\x10\x11' '' -- "$ISOLA" run -it --name inter bb sh
+	[ "$status" -eq 0 ]
+	[[ "$output" == *typed-42* ]]
+	[ "$(state_of inter)" = running ]
+	run timeout 30 "$ISOLA_TOP/tests/manager/ptydrive.py" 'echo back-$((1+1))\n' back-2 'exit 5\n' '' \
+		-- "$ISOLA" attach inter
+	[ "$status" -eq 5 ]
+	[[ "$output" == *back-2* ]]
+	wait_for is_state inter exited
+}
+
+@test "run -i: stdin without a tty, and its end" {
+	run bash -c 'printf "one\ntwo\n" | "$ISOLA" run --rm -i bb sh -c "cat; echo done"'
+	[ "$output" = "$(printf 'one\ntwo\ndone')" ]
+}
