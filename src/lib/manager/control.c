@@ -35,7 +35,7 @@ int mgr_update_state(struct isola_mgr *m, const char *id, mgr_state_fn fn, void 
 	if (!rec)
 		return -1;
 	fn(mgr_obj(rec, "State"), rec, data);
-	int r = isola_ctr_save(m, id, rec, err);
+	int r = mgr_save(m, id, rec, false, err);
 	json_object_put(rec);
 	return r;
 }

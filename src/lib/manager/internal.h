@@ -47,7 +47,11 @@ struct json_object *mgr_record_new(struct isola_mgr *m, const char *id, const ch
 				   const struct isola_ctr_opts *o, struct json_object *image_cfg,
 				   const char *image_id, struct isola_error *err);
 
-/* Update State under the lock: fn edits the State object. */
+/* Atomic; durable: fsync'd too (what the user configured). State changes are not:
+ * after a crash the liveness checks correct a stale State anyway. */
+int mgr_save(struct isola_mgr *m, const char *id, struct json_object *rec, bool durable,
+	     struct isola_error *err);
+/* Update State under the lock (not durable): fn edits the State object. */
 typedef void (*mgr_state_fn)(struct json_object *state, struct json_object *rec, void *data);
 int mgr_update_state(struct isola_mgr *m, const char *id, mgr_state_fn fn, void *data,
 		     struct isola_error *err);

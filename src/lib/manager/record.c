@@ -149,12 +149,18 @@ struct json_object *isola_ctr_load(struct isola_mgr *m, const char *id, struct i
 int isola_ctr_save(struct isola_mgr *m, const char *id, struct json_object *rec,
 		   struct isola_error *err)
 {
+	return mgr_save(m, id, rec, true, err);
+}
+
+int mgr_save(struct isola_mgr *m, const char *id, struct json_object *rec, bool durable,
+	     struct isola_error *err)
+{
 	char path[512];
 	size_t len;
 	snprintf(path, sizeof(path), "containers/%s/container.json", id);
 	const char *text = json_object_to_json_string_length(
 	    rec, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
-	return isola_write_file_atomic(m->store->rootfd, path, text, len, 0600, true, err);
+	return isola_write_file_atomic(m->store->rootfd, path, text, len, 0600, durable, err);
 }
 
 static int by_created(const void *a, const void *b)
