@@ -11,15 +11,6 @@
 #include "image/fsutil.h"
 #include "image/manifest.h"
 
-static struct json_object *descriptor(const char *mt, const char *digest, int64_t size)
-{
-	struct json_object *o = json_object_new_object();
-	json_object_object_add(o, "mediaType", json_object_new_string(mt));
-	json_object_object_add(o, "digest", json_object_new_string(digest));
-	json_object_object_add(o, "size", json_object_new_int64(size));
-	return o;
-}
-
 /* docker save: {"Config": "x.json", "RepoTags": [...], "Layers": ["y/layer.tar", ...]} */
 static int build_manifest(struct isola_store *s, int dirfd, struct json_object *entry,
 			  char out[ISOLA_DIGEST_MAX], struct isola_error *err)
@@ -41,12 +32,12 @@ static int build_manifest(struct isola_store *s, int dirfd, struct json_object *
 	if (r == 0)
 		json_object_object_add(
 		    m, "config",
-		    descriptor(ISOLA_MT_DOCKER_CONFIG, digest, isola_blob_size(s, digest)));
+		    isola_descriptor_json(ISOLA_MT_DOCKER_CONFIG, digest, isola_blob_size(s, digest)));
 	for (size_t i = 0; r == 0 && i < json_object_array_length(layers); i++) {
 		const char *p = json_object_get_string(json_object_array_get_idx(layers, i));
 		r = isola_archive_copy_blob(s, dirfd, p ? p : "", NULL, digest, err);
 		if (r == 0)
-			json_object_array_add(arr, descriptor(ISOLA_MT_OCI_LAYER, digest,
+			json_object_array_add(arr, isola_descriptor_json(ISOLA_MT_OCI_LAYER, digest,
 							      isola_blob_size(s, digest)));
 	}
 	size_t len;

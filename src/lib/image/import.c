@@ -138,15 +138,6 @@ static const char *layer_media_type(struct isola_store *s, const char *blob)
 	return ISOLA_MT_OCI_LAYER;
 }
 
-static struct json_object *descriptor(const char *mt, const char *digest, int64_t size)
-{
-	struct json_object *o = json_object_new_object();
-	json_object_object_add(o, "mediaType", json_object_new_string(mt));
-	json_object_object_add(o, "digest", json_object_new_string(digest));
-	json_object_object_add(o, "size", json_object_new_int64(size));
-	return o;
-}
-
 static struct json_object *make_config(char (*diffs)[ISOLA_DIGEST_MAX], size_t n)
 {
 	char now[64];
@@ -200,9 +191,9 @@ static int build(struct isola_store *s, char *const *blobs, size_t n,
 	int r = put_json(s, cfg, config, &clen, err);
 	json_object_object_add(m, "schemaVersion", json_object_new_int(2));
 	json_object_object_add(m, "mediaType", json_object_new_string(ISOLA_MT_OCI_MANIFEST));
-	json_object_object_add(m, "config", descriptor(ISOLA_MT_OCI_CONFIG, config, (int64_t)clen));
+	json_object_object_add(m, "config", isola_descriptor_json(ISOLA_MT_OCI_CONFIG, config, (int64_t)clen));
 	for (size_t i = 0; i < n; i++)
-		json_object_array_add(layers, descriptor(layer_media_type(s, blobs[i]), blobs[i],
+		json_object_array_add(layers, isola_descriptor_json(layer_media_type(s, blobs[i]), blobs[i],
 							 isola_blob_size(s, blobs[i])));
 	json_object_object_add(m, "layers", layers);
 	if (r == 0)

@@ -291,3 +291,13 @@ const char *isola_host_arch(void)
 	return "unknown";
 #endif
 }
+
+/* {"mediaType", "digest", "size"}: a descriptor as manifests and indexes write it. */
+struct json_object *isola_descriptor_json(const char *mt, const char *digest, int64_t size)
+{
+	struct json_object *o = json_object_new_object();
+	json_object_object_add(o, "mediaType", json_object_new_string(mt));
+	json_object_object_add(o, "digest", json_object_new_string(digest));
+	json_object_object_add(o, "size", json_object_new_int64(size));
+	return o;
+}

@@ -72,6 +72,9 @@ void isola_image_config_release(struct isola_image_config *c);
 int isola_chain_ids(char *const *diff_ids, size_t n, char (*out)[ISOLA_DIGEST_MAX],
 		    struct isola_error *err);
 
+struct json_object;
+struct json_object *isola_descriptor_json(const char *media_type, const char *digest, int64_t size);
+
 /* Host platform in OCI terms ("amd64", "arm64", ...). */
 const char *isola_host_arch(void);
 

@@ -37,15 +37,6 @@ static int put_json(struct isola_mgr *m, struct json_object *o, char out[ISOLA_D
 	return isola_blob_put(m->store, text, len, NULL, out, err);
 }
 
-static struct json_object *descriptor(const char *mt, const char *digest, int64_t size)
-{
-	struct json_object *o = json_object_new_object();
-	json_object_object_add(o, "mediaType", json_object_new_string(mt));
-	json_object_object_add(o, "digest", json_object_new_string(digest));
-	json_object_object_add(o, "size", json_object_new_int64(size));
-	return o;
-}
-
 /* The new image config: the base's, the container's Config, one more diff id and history entry. */
 static void new_config(struct json_object *cfg, struct json_object *rec, const char *layer,
 		       const char *comment)
@@ -114,9 +105,9 @@ int isola_ctr_commit(struct isola_mgr *m, const char *id, const char *name, cons
 		isola_err(err, ISOLA_ERR_INVALID, 0, "base manifest %s has no layers", manifest);
 		goto out;
 	}
-	json_object_array_add(layers, descriptor(ISOLA_MT_OCI_LAYER, layer, lsize));
+	json_object_array_add(layers, isola_descriptor_json(ISOLA_MT_OCI_LAYER, layer, lsize));
 	json_object_object_add(man, "mediaType", json_object_new_string(ISOLA_MT_OCI_MANIFEST));
-	json_object_object_add(man, "config", descriptor(ISOLA_MT_OCI_CONFIG, cfgd, csize));
+	json_object_object_add(man, "config", isola_descriptor_json(ISOLA_MT_OCI_CONFIG, cfgd, csize));
 	if (put_json(m, man, mand, &msize, err) < 0 ||
 	    isola_image_commit(m->store, mand, name, NULL, err) < 0)
 		goto out;

@@ -101,7 +101,7 @@ pid_t isola_ctr_pid(struct isola_mgr *m, struct json_object *rec)
 	return pid;
 }
 
-static void set_ended(struct json_object *st, struct json_object *rec, void *data)
+void mgr_state_exited(struct json_object *st, struct json_object *rec, void *data)
 {
 	char now[64];
 	mgr_now(now, sizeof(now));
@@ -123,7 +123,7 @@ int isola_ctr_teardown(struct isola_mgr *m, const char *id, int exit_code,
 	char sock[256];
 	mgr_sock_path(m, id, sock, sizeof(sock));
 	unlink(sock);
-	return mgr_update_state(m, id, set_ended, &exit_code, err);
+	return mgr_update_state(m, id, mgr_state_exited, &exit_code, err);
 }
 
 int isola_ctr_refresh(struct isola_mgr *m, const char *id, struct json_object *rec,

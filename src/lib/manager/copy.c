@@ -175,26 +175,32 @@ static int finish_child(pid_t pid, int errfd, struct isola_error *err)
 						    : isola_err(err, ISOLA_ERR_SYSTEM, 0, "copy failed");
 }
 
+/* Run job in a chrooted child; fd is the tar's far end. */
+static int run_child(struct isola_mgr *m, const char *id, const struct child_job *j, int fd,
+		     struct isola_error *err)
+{
+	int ep[2];
+	if (pipe2(ep, O_CLOEXEC) < 0)
+		return isola_err_sys(err, "pipe");
+	pid_t pid = spawn_child(m, id, j, fd, ep[1]);
+	close(ep[1]);
+	if (pid < 0) {
+		close(ep[0]);
+		return isola_err_sys(err, "fork");
+	}
+	return finish_child(pid, ep[0], err);
+}
+
 int isola_ctr_tar_out(struct isola_mgr *m, const char *id, const char *path, const char *as,
 		      int fd, struct isola_error *err)
 {
 	struct child_job j = {.path = path, .as = as, .out = true};
-	int ep[2];
-	if (pipe2(ep, O_CLOEXEC) < 0)
-		return isola_err_sys(err, "pipe");
-	pid_t pid = spawn_child(m, id, &j, fd, ep[1]);
-	close(ep[1]);
-	return pid < 0 ? (close(ep[0]), isola_err_sys(err, "fork")) : finish_child(pid, ep[0], err);
+	return run_child(m, id, &j, fd, err);
 }
 
 int isola_ctr_tar_in(struct isola_mgr *m, const char *id, const char *dir, const char *from,
 		     const char *to, int fd, struct isola_error *err)
 {
 	struct child_job j = {.path = dir, .from = from, .to = to, .out = false};
-	int ep[2];
-	if (pipe2(ep, O_CLOEXEC) < 0)
-		return isola_err_sys(err, "pipe");
-	pid_t pid = spawn_child(m, id, &j, fd, ep[1]);
-	close(ep[1]);
-	return pid < 0 ? (close(ep[0]), isola_err_sys(err, "fork")) : finish_child(pid, ep[0], err);
+	return run_child(m, id, &j, fd, err);
 }

@@ -56,6 +56,8 @@ typedef void (*mgr_state_fn)(struct json_object *state, struct json_object *rec,
 int mgr_update_state(struct isola_mgr *m, const char *id, mgr_state_fn fn, void *data,
 		     struct isola_error *err);
 void mgr_now(char *buf, size_t size);
+/* A mgr_state_fn: exited now with the exit code *(int *)data. */
+void mgr_state_exited(struct json_object *st, struct json_object *rec, void *data);
 /* Whether the pid with this start time (0: any) is alive. */
 bool mgr_pid_alive(pid_t pid, unsigned long long start);
 

@@ -317,18 +317,6 @@ static int event_loop(struct mon *mo)
 	return status;
 }
 
-static void set_exited(struct json_object *st, struct json_object *rec, void *data)
-{
-	char now[64];
-	mgr_now(now, sizeof(now));
-	json_object_object_add(st, "Status", json_object_new_string("exited"));
-	json_object_object_add(st, "Running", json_object_new_boolean(0));
-	json_object_object_add(st, "Paused", json_object_new_boolean(0));
-	json_object_object_add(st, "Pid", json_object_new_int(0));
-	json_object_object_add(st, "ExitCode", json_object_new_int(*(int *)data));
-	json_object_object_add(st, "FinishedAt", json_object_new_string(now));
-}
-
 /*
  * Drop our program's pages from our page tables once the container runs:
  * most of the binary is start-up code (the helper's), and the kernel maps
@@ -376,7 +364,7 @@ static int run_once(struct mon *mo, int *code, struct isola_error *err)
 	char rootfs[4096];
 	mgr_path(mo->m, mo->id, "bundle/rootfs", rootfs, sizeof(rootfs));
 	isola_rootfs_umount(rootfs, NULL);
-	mgr_update_state(mo->m, mo->id, set_exited, code, NULL);
+	mgr_update_state(mo->m, mo->id, mgr_state_exited, code, NULL);
 	mgr_event(mo->m, mo->id, "die");
 	return 0;
 }
@@ -451,7 +439,7 @@ int mon_run_loop(struct mon *mo, struct isola_error *err)
 			if (mo->report_fd >= 0)
 				return -1;
 			code = 125;
-			mgr_update_state(mo->m, mo->id, set_exited, &code, NULL);
+			mgr_update_state(mo->m, mo->id, mgr_state_exited, &code, NULL);
 		}
 		if (!should_restart(mo->m, mo->id, code))
 			return code;
