@@ -62,7 +62,8 @@ static struct json_object *container_json(struct isola_mgr *m, const char *id)
 	struct json_object *rec = isola_ctr_load(m, id, NULL), *st, *cfg, *v;
 	if (!rec)
 		return NULL;
-	const char *status = isola_ctr_status(m, rec);
+	char status[32]; /* a copy: the State object is rewritten below */
+	snprintf(status, sizeof(status), "%s", isola_ctr_status(m, rec));
 	pid_t pid = isola_ctr_pid(m, rec);
 	if (json_object_object_get_ex(rec, "State", &st)) {
 		json_object_object_add(st, "Status", json_object_new_string(status));

@@ -318,10 +318,10 @@ static int event_loop(struct mon *mo)
 }
 
 /*
- * Drop our program's pages from our page tables once the container runs:
- * most of the binary is start-up code (the helper's), and the kernel maps
- * 64 KiB around every page fault. What the loop needs faults back in from
- * the page cache. Keeps a monitor's RSS well under a megabyte.
+ * Drop our program's code pages from our page tables once the container
+ * runs: most of the binary is start-up code (the helper's), and the kernel
+ * maps 64 KiB around every page fault. What the loop needs faults back in
+ * from the page cache. Keeps a monitor's RSS under a megabyte.
  */
 static void shed_text(void)
 {
@@ -335,7 +335,9 @@ static void shed_text(void)
 		unsigned long lo, hi;
 		char perms[8], path[4096] = "";
 		if (sscanf(line, "%lx-%lx %7s %*s %*s %*s %4095s", &lo, &hi, perms, path) == 4 &&
-		    !strcmp(path, self) && perms[1] == '-') /* read-only: text and constants */
+		    !strcmp(path, self) && perms[1] == '-' && perms[2] == 'x')
+			/* code only: a read-only data mapping may hold relocated (RELRO)
+			 * pages, and dropping those would put the file's bytes back */
 			madvise((void *)lo, hi - lo, MADV_DONTNEED);
 	}
 	fclose(f);
