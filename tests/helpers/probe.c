@@ -387,6 +387,23 @@ static int cmd_tty(int argc, char **argv)
 	char *name = ttyname(STDOUT_FILENO);
 	if (name)
 		printf("ttyname: %s\n", name);
+	struct stat st;
+	if (isatty(STDOUT_FILENO) && fstat(STDOUT_FILENO, &st) == 0)
+		printf("tty_uid: %u\ntty_gid: %u\n", st.st_uid, st.st_gid);
+	return 0;
+}
+
+/* syscall NR: make raw syscall NR with zero arguments and report its errno (0: it worked). */
+static int cmd_syscall(int argc, char **argv)
+{
+	if (argc < 1) {
+		fprintf(stderr, "usage: probe syscall NR\n");
+		return 2;
+	}
+	long nr = strtol(argv[0], NULL, 10);
+	errno = 0;
+	long r = syscall(nr, 0, 0, 0, 0, 0, 0);
+	printf("errno: %d\n", r < 0 ? errno : 0);
 	return 0;
 }
 
@@ -467,6 +484,7 @@ static const struct {
 	{ "ioprio", cmd_ioprio },
 	{ "sched", cmd_sched },
 	{ "hello", cmd_hello },
+	{ "syscall", cmd_syscall },
 };
 
 int main(int argc, char **argv)

@@ -86,6 +86,9 @@ int isola_console_setup(int rootfd, int sockfd, const struct isola_process *p,
 	cleanup_close int slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (slave < 0)
 		return isola_err_sys(err, "open pty slave");
+	/* The process owns its tty, as with runc (tty, su, ssh check it); the group stays tty. */
+	if (p->user.uid != 0 && fchown(slave, p->user.uid, (gid_t)-1) < 0)
+		return isola_err_sys(err, "chown pty to uid %u", (unsigned)p->user.uid);
 	if (p->has_console_size) {
 		struct winsize ws = {.ws_row = (unsigned short)p->console_height,
 				     .ws_col = (unsigned short)p->console_width};

@@ -22,7 +22,8 @@
 #include "core/cleanup.h"
 #include "linux/seccomp-internal.h"
 
-#define CACHE_MAGIC "ISOLASC1"
+/* Bumped whenever the same key compiles to another program (2: the ENOSYS rules). */
+#define CACHE_MAGIC "ISOLASC2"
 
 struct buf {
 	unsigned char *p;

@@ -92,6 +92,39 @@ static int add_rules(scmp_filter_ctx ctx, const struct isola_seccomp *s, struct 
 	return 0;
 }
 
+/*
+ * Syscalls newer than every one the profile names fail with ENOSYS instead of
+ * the default action, as runc does: a profile written before clone3 would
+ * otherwise answer it with EPERM, and a libc only falls back to clone on
+ * ENOSYS. "Newer" means a higher native number, which holds for everything
+ * added since Linux 5.x (one number for all architectures). Only syscalls
+ * libseccomp knows can get a rule (others keep the default action); the
+ * cost is paid at compile time, which the cache skips.
+ */
+#define ISOLA_SECCOMP_NR_SCAN 1024
+
+static int add_enosys(scmp_filter_ctx ctx, const struct isola_seccomp *s, struct isola_error *err)
+{
+	int max = -1;
+	if (s->default_action == SCMP_ACT_ALLOW || s->default_action == SCMP_ACT_LOG)
+		return 0;
+	for (size_t i = 0; i < s->n_rules; i++)
+		for (size_t j = 0; j < s->rules[i].n_syscalls; j++)
+			if (s->rules[i].syscalls[j] > max)
+				max = s->rules[i].syscalls[j];
+	/* A profile that names nothing denies everything with its own errno. */
+	for (int nr = max + 1; max >= 0 && nr < ISOLA_SECCOMP_NR_SCAN; nr++) {
+		char *name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, nr);
+		int rc = name ? seccomp_rule_add_array(ctx, SCMP_ACT_ERRNO(ENOSYS), nr, 0, NULL) : 0;
+		free(name);
+		/* -EEXIST/-EDOM: an architecture of the filter lacks it or has it already. */
+		if (rc < 0 && rc != -EEXIST && rc != -EDOM)
+			return isola_err(err, ISOLA_ERR_INVALID, -rc,
+					 "seccomp: ENOSYS rule for syscall %d", nr);
+	}
+	return 0;
+}
+
 static scmp_filter_ctx build_ctx(const struct isola_seccomp *s, struct isola_error *err)
 {
 	cleanup_scmp scmp_filter_ctx ctx = seccomp_init(s->default_action);
@@ -112,7 +145,7 @@ static scmp_filter_ctx build_ctx(const struct isola_seccomp *s, struct isola_err
 		isola_err(err, ISOLA_ERR_INVALID, -rc, "seccomp: set up architectures");
 		return NULL;
 	}
-	if (add_rules(ctx, s, err) < 0)
+	if (add_rules(ctx, s, err) < 0 || add_enosys(ctx, s, err) < 0)
 		return NULL;
 	return steal_ptr(ctx);
 }

@@ -48,7 +48,7 @@ static int container_ns_flags(const struct isola_config *c)
 	return flags;
 }
 
-static int exec_child_steps(struct exec_ctx *x, char **exe, struct isola_error *err)
+static int exec_child_steps(struct exec_ctx *x, struct isola_launch *l, struct isola_error *err)
 {
 	const struct isola_process *p = x->opts->process;
 	int keep[] = {x->sync[1], x->pidfd, x->console};
@@ -65,27 +65,23 @@ static int exec_child_steps(struct exec_ctx *x, char **exe, struct isola_error *
 	cleanup_close int rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (p->terminal && isola_console_setup(rootfd, x->console, p, false, err) < 0)
 		return -1;
+	/* A listener of the exec'd process has no taker: it closes on execve. */
 	int notify = -1;
 	if (isola_process_limits(p, err) < 0 ||
-	    isola_process_seccomp_early(p, x->config->seccomp, &notify, err) < 0 ||
-	    isola_process_identity(p, err) < 0)
+	    isola_process_prepare(p, rootfd, x->opts->preserve_fds, l, err) < 0)
 		return -1;
-	if (!(*exe = isola_process_lookup(p, err)))
-		return -1;
-	if (isola_process_seal(p, x->config->seccomp, &notify, err) < 0)
-		return -1;
-	return isola_process_cloexec_fds(x->opts->preserve_fds, err);
+	return isola_process_seal(p, x->config->seccomp, l, &notify, err);
 }
 
 static __attribute__((noreturn)) void exec_child(struct exec_ctx *x)
 {
 	struct isola_error err = {0};
-	char *exe = NULL;
+	struct isola_launch l = {0};
 	close(x->sync[0]);
 	/* Don't let the container ptrace or read us while we still hold host fds. */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	if (exec_child_steps(x, &exe, &err) == 0)
-		isola_process_exec(x->opts->process, exe, &err);
+	if (exec_child_steps(x, &l, &err) == 0)
+		isola_process_exec(x->opts->process, &l, &err);
 	isola_sync_send(x->sync[1], ISOLA_SYNC_ERROR, NULL, -1, &err);
 	_exit(127);
 }

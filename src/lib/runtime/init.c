@@ -106,7 +106,8 @@ static int send_notify_fd(struct isola_init_ctx *x, int notify, struct isola_err
 	return r;
 }
 
-static int init_process(struct isola_init_ctx *x, int rootfd, char **exe, struct isola_error *err)
+static int init_process(struct isola_init_ctx *x, int rootfd, struct isola_launch *l,
+			struct isola_error *err)
 {
 	const struct isola_process *p = &x->config->process;
 	if (p->terminal && isola_console_setup(rootfd, x->console_sock, p, true, err) < 0)
@@ -121,23 +122,9 @@ static int init_process(struct isola_init_ctx *x, int rootfd, char **exe, struct
 	}
 	int notify = -1;
 	if (isola_process_limits(p, err) < 0 ||
-	    isola_process_seccomp_early(p, x->config->seccomp, &notify, err) < 0 ||
-	    send_notify_fd(x, notify, err) < 0 || isola_process_identity(p, err) < 0)
+	    isola_process_prepare(p, rootfd, x->opts->preserve_fds, l, err) < 0 ||
+	    isola_process_seal(p, x->config->seccomp, l, &notify, err) < 0)
 		return -1;
-	*exe = isola_process_lookup(p, err);
-	return *exe ? 0 : -1;
-}
-
-static int init_seal(struct isola_init_ctx *x, bool to_parent, struct isola_error *err)
-{
-	int notify = -1;
-	if (isola_process_seal(&x->config->process, x->config->seccomp, &notify, err) < 0)
-		return -1;
-	if (notify >= 0 && !to_parent) {
-		close(notify);
-		return isola_err(err, ISOLA_ERR_UNSUPPORTED, 0,
-				 "seccomp notify together with startContainer hooks");
-	}
 	return send_notify_fd(x, notify, err);
 }
 
@@ -171,7 +158,7 @@ static int close_unneeded_fds(struct isola_init_ctx *x, struct isola_error *err)
 	return isola_close_fds_except(3 + x->opts->preserve_fds, keep, 3 + nm, err);
 }
 
-static int init_steps(struct isola_init_ctx *x, char **exe, const char **phase,
+static int init_steps(struct isola_init_ctx *x, struct isola_launch *l, const char **phase,
 		      struct isola_error *err)
 {
 	const struct isola_config *c = x->config;
@@ -190,24 +177,19 @@ static int init_steps(struct isola_init_ctx *x, char **exe, const char **phase,
 	 * belong to root, and an unprivileged runtime writes our id maps there.
 	 */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	bool seal_early = !has_hooks(c, ISOLA_HOOK_START_CONTAINER);
 	int rc = -1;
 	if (init_namespaces(x, err) < 0 || init_rootfs(x, &r, state, err) < 0 ||
-	    init_process(x, r.rootfd, exe, err) < 0)
-		goto out;
-	if (seal_early && init_seal(x, true, err) < 0)
-		goto out;
-	if (isola_process_cloexec_fds(x->opts->preserve_fds, err) < 0 ||
+	    init_process(x, r.rootfd, l, err) < 0 ||
 	    isola_sync_send(x->sync, ISOLA_SYNC_READY, NULL, -1, err) < 0)
 		goto out;
 	/* create: COMMIT, then the exec fifo; run (no fifo): START alone says both. */
 	if (x->fifo >= 0 && isola_sync_recv(x->sync, ISOLA_SYNC_COMMIT, NULL, NULL, err) < 0)
 		goto out;
 	*phase = "start";
+	/* Under the filter: a startContainer hook is exec'd by us, inside, as with runc. */
 	if (wait_start(x, err) < 0 ||
 	    isola_hooks_run(&c->hooks[ISOLA_HOOK_START_CONTAINER], "startContainer", state, err) <
-		    0 ||
-	    (!seal_early && init_seal(x, false, err) < 0))
+		    0)
 		goto out;
 	rc = 0;
 out:
@@ -218,11 +200,11 @@ out:
 void isola_init_main(struct isola_init_ctx *x)
 {
 	struct isola_error err = {0};
-	char *exe = NULL;
+	struct isola_launch l = {0};
 	const char *phase = "create";
-	if (init_steps(x, &exe, &phase, &err) == 0) {
+	if (init_steps(x, &l, &phase, &err) == 0) {
 		close(x->sync);
-		isola_process_exec(&x->config->process, exe, &err);
+		isola_process_exec(&x->config->process, &l, &err);
 	}
 	/* Before start the runtime reports the error; after it only stderr is left. */
 	if (strcmp(phase, "create") == 0)
