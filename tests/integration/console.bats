@@ -56,6 +56,24 @@ run_with_console() {
 	assert_line "major: 136"
 }
 
+@test "console: the tty of a non-root process is its own, group tty" {
+	config_set '.process.user = {"uid": 1000, "gid": 1000}'
+	run_with_console /probe tty
+	assert_line "tty_uid: 1000"
+	assert_line "tty_gid: 5"
+}
+
+@test "console: exec -t of a non-root process owns its tty" {
+	config_set '.process.terminal = false'
+	ct_start_sleeper
+	recv_start
+	rt exec -d -t -u 1000:1000 --console-socket "$SOCK" "$CID" /probe tty </dev/null \
+		>"$TEST_DIR/exec.out" 2>&1 3>&- || fail "exec: $(cat "$TEST_DIR/exec.out")"
+	recv_wait
+	assert_line "tty_uid: 1000"
+	assert_line "tty_gid: 5"
+}
+
 @test "console: consoleSize sets the window size" {
 	config_set '.process.consoleSize = {"height": 40, "width": 100}'
 	run_with_console /probe tty

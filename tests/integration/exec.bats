@@ -72,6 +72,29 @@ ex() {
 	assert_value gid 0
 }
 
+@test "exec: -u 1000:1000 --cwd into a directory only root can enter" {
+	chmod 700 "$ROOTFS/root"
+	ct_start_sleeper
+	ex -u 1000:1000 --cwd /root "$CID" /probe cwd
+	assert_success
+	assert_output "cwd: /root"
+}
+
+@test "exec: without HOME in env, HOME comes from the container's /etc/passwd" {
+	echo 'user:x:1000:1000::/home/user:/bin/sh' >>"$ROOTFS/etc/passwd"
+	config_set '.process.env = ["PATH=/bin"]'
+	ct_start_sleeper
+	ex -u 1000:1000 "$CID" /probe env
+	assert_success
+	assert_line HOME=/home/user
+	ex -u 4242 "$CID" /probe env
+	assert_success
+	assert_line HOME=/
+	ex -e HOME=/srv "$CID" /probe env
+	assert_success
+	assert_line HOME=/srv
+}
+
 @test "exec: --process FILE" {
 	ct_start_sleeper
 	cat >"$TEST_DIR/process.json" <<-EOF

@@ -74,6 +74,67 @@ EMPTY="
 	assert_value CapPrm 0000000000000000
 }
 
+@test "process: a non-root user starts in a cwd only root can enter" {
+	chmod 700 "$ROOTFS/root"
+	config_set '.process.user = {"uid": 1000, "gid": 1000} | .process.cwd = "/root"'
+	run_ct_sep /probe cwd
+	assert_success
+	assert_output "cwd: /root"
+}
+
+# add_user: uid 1000 with its home in the rootfs's /etc/passwd
+add_user() {
+	echo 'user:x:1000:1000:a user:/home/user:/bin/sh' >>"$ROOTFS/etc/passwd"
+}
+
+@test "process: without HOME in env, HOME is the user's home in /etc/passwd" {
+	add_user
+	config_set '.process.env = ["PATH=/bin"] | .process.user = {"uid": 1000, "gid": 1000}'
+	run_ct_sep /probe env
+	assert_success
+	assert_line HOME=/home/user
+	CID=$(new_id)
+	config_set '.process.user = {"uid": 0, "gid": 0}'
+	run_ct_sep /probe env
+	assert_success
+	assert_line HOME=/root
+}
+
+@test "process: without HOME in env or a passwd entry, HOME is /" {
+	config_set '.process.env = ["PATH=/bin"] | .process.user = {"uid": 4242, "gid": 4242}'
+	run_ct_sep /probe env
+	assert_success
+	assert_line HOME=/
+}
+
+@test "process: a HOME in env is kept" {
+	add_user
+	config_set '.process.env = ["PATH=/bin", "HOME=/srv"] | .process.user = {"uid": 1000, "gid": 1000}'
+	run_ct_sep /probe env
+	assert_success
+	assert_output $'PATH=/bin\nHOME=/srv'
+}
+
+@test "process: /etc/passwd is read inside the rootfs: its symlinks resolve there" {
+	mkdir -p "$ROOTFS/data"
+	echo 'user:x:1000:1000::/home/inside:/bin/sh' >"$ROOTFS/data/passwd"
+	ln -sf /data/passwd "$ROOTFS/etc/passwd"
+	config_set '.process.env = ["PATH=/bin"] | .process.user = {"uid": 1000, "gid": 1000}'
+	run_ct_sep /probe env
+	assert_success
+	assert_line HOME=/home/inside
+}
+
+@test "process: a FIFO as /etc/passwd does not hang the runtime" {
+	isola_only "runc 1.1 opens /etc/passwd with a blocking open: a FIFO hangs it"
+	rm "$ROOTFS/etc/passwd"
+	mkfifo "$ROOTFS/etc/passwd"
+	config_set '.process.env = ["PATH=/bin"]'
+	RT_TIMEOUT=10 run_ct_sep /probe env
+	assert_success
+	assert_line HOME=/
+}
+
 @test "process: umask" {
 	config_set '.process.user.umask = 63'
 	run_ct_sep /probe umask
