@@ -115,6 +115,45 @@ TEST(errno_default_is_eperm_and_compiles_in_child)
 	isola_seccomp_free(s);
 }
 
+/* clone3 (435) newer than every name: ENOSYS; getpid (39) older and unnamed: the default. */
+static int body_newer_enosys(int nfd, void *arg)
+{
+	long newer = syscall(435, NULL, 0);
+	int newer_errno = errno;
+	long older = syscall(SYS_getpid);
+	return newer == -1 && newer_errno == ENOSYS && older == -1 && errno == EPERM ? 0 : 1;
+}
+
+TEST(syscalls_newer_than_the_profile_get_enosys)
+{
+	/* pidfd_open (434) is the newest name: an old engine profile without clone3. */
+	struct isola_seccomp *s = parse_text(
+		"{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"names\":[\"exit_group\","
+		"\"exit\",\"pidfd_open\"],\"action\":\"SCMP_ACT_ALLOW\"}]}",
+		true);
+
+	CHECK(s && exited_ok(run_child(s, body_newer_enosys, NULL)));
+	isola_seccomp_free(s);
+}
+
+/* Under an allowing default nothing changes: clone3(NULL, 0) reaches the kernel (EINVAL). */
+static int body_newer_reaches_kernel(int nfd, void *arg)
+{
+	long rc = syscall(435, NULL, 0);
+	return rc == -1 && errno == EINVAL ? 0 : 1;
+}
+
+TEST(no_enosys_rules_under_an_allowing_default)
+{
+	struct isola_seccomp *s = parse_text(
+		"{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"getppid\"],"
+		"\"action\":\"SCMP_ACT_ERRNO\"}]}",
+		true);
+
+	CHECK(s && exited_ok(run_child(s, body_newer_reaches_kernel, NULL)));
+	isola_seccomp_free(s);
+}
+
 static int body_getppid(int nfd, void *arg)
 {
 	syscall(SYS_getppid);
