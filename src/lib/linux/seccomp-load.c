@@ -115,7 +115,9 @@ static int add_enosys(scmp_filter_ctx ctx, const struct isola_seccomp *s, struct
 	/* A profile that names nothing denies everything with its own errno. */
 	for (int nr = max + 1; max >= 0 && nr < ISOLA_SECCOMP_NR_SCAN; nr++) {
 		char *name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, nr);
-		int rc = name ? seccomp_rule_add_array(ctx, SCMP_ACT_ERRNO(ENOSYS), nr, 0, NULL) : 0;
+		int rc = 0;
+		if (name)
+			rc = seccomp_rule_add_array(ctx, SCMP_ACT_ERRNO(ENOSYS), nr, 0, NULL);
 		free(name);
 		/* -EEXIST/-EDOM: an architecture of the filter lacks it or has it already. */
 		if (rc < 0 && rc != -EEXIST && rc != -EDOM)
