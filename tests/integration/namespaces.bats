@@ -207,6 +207,19 @@ userns_config() {
 	assert_value gid 65534
 }
 
+@test "namespaces: user namespace: a cwd root is refused but the user may enter" {
+	userns_config
+	# owner unmapped (host uid 5): the namespace's root has no DAC override on it and
+	# only the others' bits (none); its group is the user's (host 201000 = 1000 inside)
+	mkdir "$ROOTFS/data"
+	chown 5:201000 "$ROOTFS/data"
+	chmod 0710 "$ROOTFS/data"
+	config_set '.process.user = {"uid": 1000, "gid": 1000} | .process.cwd = "/data"'
+	run_ct_sep /probe cwd
+	assert_success
+	assert_output "cwd: /data"
+}
+
 @test "namespaces: user namespace with several mapping ranges" {
 	userns_config
 	config_set '.linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 1000},
