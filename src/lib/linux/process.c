@@ -241,7 +241,8 @@ static int add_home(const struct isola_process *p, int rootfd, struct isola_laun
 		return -1;
 	if (!(l->env = calloc(n + 2, sizeof(char *))))
 		return isola_err(err, ISOLA_ERR_SYSTEM, ENOMEM, "process.env");
-	memcpy(l->env, p->env, n * sizeof(char *));
+	if (n) /* p->env may be NULL: memcpy from NULL is undefined even for 0 bytes */
+		memcpy(l->env, p->env, n * sizeof(char *));
 	l->env[n] = l->home;
 	return 0;
 }
