@@ -366,3 +366,13 @@ fail_hook() {
 		! grep -q ISOLATEST_RUNTIME_ENV "$f" || fail "$f has the runtime's environment"
 	done
 }
+
+@test "hooks: a startContainer hook without env gets the HOME the process gets" {
+	echo 'user:x:1000:1000::/home/user:/bin/sh' >>"$ROOTFS/etc/passwd"
+	add_hook startContainer '{"path": "/bin/sh", "args": ["sh", "-c", "env > /tmp/startContainer.env"]}'
+	config_set '.process.env = ["PATH=/bin"] | .process.user = {"uid": 1000, "gid": 1000}'
+	run_ct /probe exit 0
+	assert_success
+	grep -qx HOME=/home/user "$ROOTFS/tmp/startContainer.env" ||
+		fail "startContainer: $(cat "$ROOTFS/tmp/startContainer.env")"
+}

@@ -187,9 +187,9 @@ static int init_steps(struct isola_init_ctx *x, struct isola_launch *l, const ch
 		goto out;
 	*phase = "start";
 	/* Under the filter: a startContainer hook is exec'd by us, inside, as with runc. */
+	struct isola_hook_run start = {.kind = "startContainer", .state = state, .env = l->env};
 	if (wait_start(x, err) < 0 ||
-	    isola_hooks_run(&c->hooks[ISOLA_HOOK_START_CONTAINER], "startContainer", state, err) <
-		    0)
+	    isola_hooks_run_how(&c->hooks[ISOLA_HOOK_START_CONTAINER], &start, err) < 0)
 		goto out;
 	rc = 0;
 out:
