@@ -98,3 +98,24 @@ set_profile() {
 	assert_output "Seccomp:	2"
 	assert_equal "$(cat "$ROOTFS/tmp/hook.seccomp")" "Seccomp:	2"
 }
+
+# LeakSanitizer can't work under ptrace (make asan): no leak check when traced.
+no_lsan() {
+	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" "$@"
+}
+
+@test "seccomp: after loading the filter the init only syncs, closes the sync socket and execs" {
+	isola_only "which syscalls isola's own init makes"
+	command -v strace >/dev/null || skip "no strace"
+	set_profile 450
+	config_set '.process.noNewPrivileges = true'
+	config_args /probe exit 0
+	run no_lsan strace -f -qq -o "$TEST_DIR/trace" "$RUNTIME" --root "$TEST_ROOT" run -b "$BUNDLE" "$CID" </dev/null
+	assert_success
+	# the init's calls from its seccomp(SECCOMP_SET_MODE_FILTER) up to its execve
+	run awk '/seccomp\(SECCOMP_SET_MODE_FILTER, [^N]*\{len=/ && !p { p = $1; next }
+		p && $1 == p && $2 !~ /^<\.\.\./ { split($2, c, "("); print c[1]; if (c[1] == "execve") exit }' \
+		"$TEST_DIR/trace"
+	assert_success
+	assert_output $'sendmsg\nrecvmsg\nclose\nexecve'
+}

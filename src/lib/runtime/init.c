@@ -106,11 +106,11 @@ static int send_notify_fd(struct isola_init_ctx *x, int notify, struct isola_err
 	return r;
 }
 
-static int init_process(struct isola_init_ctx *x, int rootfd, struct isola_launch *l,
+static int init_process(struct isola_init_ctx *x, struct isola_rootfs *r, struct isola_launch *l,
 			struct isola_error *err)
 {
 	const struct isola_process *p = &x->config->process;
-	if (p->terminal && isola_console_setup(rootfd, x->console_sock, p, true, err) < 0)
+	if (p->terminal && isola_console_setup(r->rootfd, x->console_sock, p, true, err) < 0)
 		return -1;
 	if (x->console_sock >= 0)
 		close(x->console_sock);
@@ -120,10 +120,13 @@ static int init_process(struct isola_init_ctx *x, int rootfd, struct isola_launc
 		/* Best effort, as runc: kernels without keyrings or in a userns may refuse. */
 		syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name, 0, 0, 0);
 	}
-	int notify = -1;
 	if (isola_process_limits(p, err) < 0 ||
-	    isola_process_prepare(p, rootfd, x->opts->preserve_fds, l, err) < 0 ||
-	    isola_process_seal(p, x->config->seccomp, l, &notify, err) < 0)
+	    isola_process_prepare(p, r->rootfd, x->opts->preserve_fds, l, err) < 0)
+		return -1;
+	/* Done with the rootfs fds: even their close is not left for under the filter. */
+	isola_rootfs_release(r);
+	int notify = -1;
+	if (isola_process_seal(p, x->config->seccomp, l, &notify, err) < 0)
 		return -1;
 	return send_notify_fd(x, notify, err);
 }
@@ -179,7 +182,7 @@ static int init_steps(struct isola_init_ctx *x, struct isola_launch *l, const ch
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	int rc = -1;
 	if (init_namespaces(x, err) < 0 || init_rootfs(x, &r, state, err) < 0 ||
-	    init_process(x, r.rootfd, l, err) < 0 ||
+	    init_process(x, &r, l, err) < 0 ||
 	    isola_sync_send(x->sync, ISOLA_SYNC_READY, NULL, -1, err) < 0)
 		goto out;
 	/* create: COMMIT, then the exec fifo; run (no fifo): START alone says both. */
