@@ -142,6 +142,18 @@ static void lib_warn(void *data, const char *msg)
 	cli_warn(data, "%s", msg);
 }
 
+void cli_debug(struct cli *cli, const char *fmt, ...)
+{
+	if (!cli->debug || !cli->log_path)
+		return;
+	char msg[2048];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	log_line(cli, "debug", msg);
+}
+
 static const struct cli_verb *find_verb(const char *name)
 {
 	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
@@ -283,7 +295,13 @@ int main(int argc, char **argv)
 	for (int i = 1; i < vargc && vargv[i][0] == '-' && strcmp(vargv[i], "--") != 0; i++)
 		if (strcmp(vargv[i], "--help") == 0 || strcmp(vargv[i], "-h") == 0)
 			return cli_usage(&cli, 0);
-	optind = 1;
+	/*
+	 * 0, not 1: glibc then sets up getopt afresh and takes the verb's own
+	 * ordering. Most verbs permute (options after the id are accepted, as runc
+	 * reorders them); exec and ps stop at the first argument ("+"), since what
+	 * follows the id is the command's own.
+	 */
+	optind = 0;
 	return v->run(&cli, vargc, vargv);
 }
 
