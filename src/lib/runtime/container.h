@@ -32,6 +32,9 @@ struct isola_create_opts {
 	bool no_new_keyring;
 	unsigned int preserve_fds;
 	bool start; /* run: start right away instead of waiting for `start` */
+	/* Warnings (a non-empty cgroup, advisory cgroup fields): may be NULL, then dropped. */
+	void (*warn)(void *data, const char *msg);
+	void *warn_data;
 };
 
 /*

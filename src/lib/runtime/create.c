@@ -108,7 +108,9 @@ static int setup_state(struct create_ctx *x, struct isola_error *err)
 				       .cgroups_path = x->config->cgroups_path,
 				       .systemd = x->rt->systemd_cgroup,
 				       .rootless = x->rt->rootless,
-				       .resources = x->config->resources};
+				       .resources = x->config->resources,
+				       .warn = x->opts->warn,
+				       .warn_data = x->opts->warn_data};
 	if (isola_cgroup_create(&co, &x->cg, err) < 0)
 		return -1;
 	s->cgroup = isola_cgroup_save(x->cg);
