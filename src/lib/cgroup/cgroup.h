@@ -77,7 +77,8 @@ int isola_cgroup_enter_self(const struct isola_cgroup *cg, bool in_v2, struct is
 /*
  * exec --cgroup: point cg at an existing sub-cgroup of the container's, for
  * every hierarchy ("PATH") or those holding one of the controllers
- * ("CTRL[,CTRL...]:PATH"). PATH is relative, without "." or ".." parts. Only
+ * ("CTRL[,CTRL...]:PATH"). PATH is relative, without "." or ".." parts, or "/"
+ * for the container's own cgroup (the controllers are still checked). Only
  * for joining: never destroy a narrowed cg.
  */
 int isola_cgroup_narrow(struct isola_cgroup *cg, const char *spec, struct isola_error *err);
