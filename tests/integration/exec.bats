@@ -266,10 +266,17 @@ cgroup_dir() {
 }
 
 @test "exec: joins every hierarchy of the container's cgroup, named ones too (host view)" {
+	local cgp="/isolatest-cg-$RANDOM" line
+	echo "${cgp#/}" >>"$TEST_DIR/ids"
+	config_set '.linux.cgroupsPath = $p' --arg p "$cgp"
 	ct_start_sleeper
 	ex_d --pid-file "$TEST_DIR/e.pid" "$CID" /probe sleep 600
 	assert_success
-	# the host's view: a cgroup namespace inside would hide a hierarchy left at /
+	# the host's view: inside, a cgroup namespace would show a hierarchy left at / as /
+	while IFS= read -r line; do
+		[[ "$line" == *":$cgp" ]] || fail "exec'd process not in $cgp: $line"
+	done < <(grep -v -E '^[0-9]+:(rdma|misc|net_cls|net_prio|net_cls,net_prio|perf_event|hugetlb):' \
+		"/proc/$(cat "$TEST_DIR/e.pid")/cgroup")
 	assert_equal "$(cat "/proc/$(cat "$TEST_DIR/e.pid")/cgroup")" "$(cat "/proc/$(ct_pid)/cgroup")"
 }
 
