@@ -385,3 +385,18 @@ view_detect() {
 	rm -f "$STATE"
 	assert_gone
 }
+
+@test "hybrid: a new leaf under a frozen v1 parent is refused, nothing made" {
+	local f="/sys/fs/cgroup/freezer/$CGNAME"
+	[ -d /sys/fs/cgroup/freezer ] || skip "no v1 freezer"
+	mkdir "$f"
+	echo FROZEN >"$f/freezer.state"
+	run cg create "$CGNAME" "$CGPATH"
+	echo "$output"
+	echo THAWED >"$f/freezer.state"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"container's cgroup \"$f\" is frozen"* ]]
+	[ ! -d "$f/ctr" ] && [ ! -d "/sys/fs/cgroup/pids$CGPATH" ]
+	rmdir "$f"
+	assert_gone
+}
