@@ -25,6 +25,7 @@ VERB(kill)
 	struct isola_error err = {0};
 	if (isola_container_kill(&cli->rt, argv[optind], sig, all, &err) < 0)
 		return cli_fail(cli, &err);
-	cli_debug(cli, "kill %s: signal %d sent%s", argv[optind], sig, all ? " to every process" : "");
+	cli_debug(cli, "kill %s: signal %d sent%s", argv[optind], sig,
+		  all ? " to every process" : "");
 	return 0;
 }

@@ -38,8 +38,10 @@ static int frozen_at(const struct cg_hier *h, const char *dir, bool self, struct
 	/* cgroup.freeze is the cgroup's own request, cgroup.events what ancestors impose too. */
 	if (self) {
 		cleanup_free char *want = read_line(dir, "cgroup.freeze", &rc, err);
-		if (!want || strcmp(want, "0") != 0)
-			return want ? 1 : rc;
+		if (!want)
+			return rc;
+		if (strcmp(want, "0") != 0)
+			return 1;
 	}
 	uint64_t v = 0;
 	return cg_read_keyed(dir, "cgroup.events", "frozen", &v) == 0 && v == 1;
