@@ -190,9 +190,11 @@ static int exec_maybe_relay(struct cli *cli, struct exec_args *a)
 		a->opts.detach = true;
 	}
 	int r = isola_container_exec(&cli->rt, &a->opts, &err);
-	if (r >= 0)
-		cli_debug(cli, "exec in %s: process pid %d %s", a->opts.id, (int)a->opts.pid,
-			  a->opts.detach ? "started" : "exited");
+	if (r >= 0 && a->opts.detach)
+		cli_debug(cli, "exec in %s: process pid %d started", a->opts.id, (int)a->opts.pid);
+	else if (r >= 0)
+		cli_debug(cli, "exec in %s: process pid %d exited with status %d", a->opts.id,
+			  (int)a->opts.pid, r);
 	if (pair[1] >= 0)
 		close(pair[1]);
 	if (r < 0 || !relay) {

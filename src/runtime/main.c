@@ -73,6 +73,26 @@ static const struct cli_verb verbs[] = {
 	 "  --cpu-period, --cpuset-cpus, --cpuset-mems, --pids-limit, --blkio-weight\n"},
 };
 
+/*
+ * msg inside double quotes, one line: quotes and backslashes escaped, as
+ * logrus does in both formats (our messages quote paths); control characters
+ * as a JSON \u escape, or in text as "\n" and the like.
+ */
+static void put_quoted(FILE *f, const char *msg, bool json)
+{
+	for (const char *p = msg; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20 && json)
+			fprintf(f, "\\u%04x", c);
+		else if (c < 0x20)
+			fprintf(f, c == '\n' ? "\\n" : c == '\t' ? "\\t" : "\\x%02x", c);
+		else
+			fputc(c, f);
+	}
+}
+
 static void log_line(struct cli *cli, const char *level, const char *msg)
 {
 	if (!cli->log_path)
@@ -90,20 +110,13 @@ static void log_line(struct cli *cli, const char *level, const char *msg)
 		return;
 	}
 	if (cli->log_json) {
-		fputs("{\"level\":\"", f);
-		fputs(level, f);
-		fputs("\",\"msg\":\"", f);
-		for (const char *p = msg; *p; p++) {
-			if (*p == '"' || *p == '\\')
-				fputc('\\', f);
-			if ((unsigned char)*p < 0x20)
-				fprintf(f, "\\u%04x", *p);
-			else
-				fputc(*p, f);
-		}
+		fprintf(f, "{\"level\":\"%s\",\"msg\":\"", level);
+		put_quoted(f, msg, true);
 		fprintf(f, "\",\"time\":\"%s\"}\n", ts);
 	} else {
-		fprintf(f, "time=\"%s\" level=%s msg=\"%s\"\n", ts, level, msg);
+		fprintf(f, "time=\"%s\" level=%s msg=\"", ts, level);
+		put_quoted(f, msg, false);
+		fputs("\"\n", f);
 	}
 	fclose(f);
 }

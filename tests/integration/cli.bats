@@ -264,6 +264,9 @@ v1_dir() {
 	run rt --debug --log "$TEST_DIR/debug.log" run -b "$BUNDLE" "$CID" </dev/null
 	assert_success
 	grep -q 'level=debug' "$TEST_DIR/debug.log" || fail "log: $(cat "$TEST_DIR/debug.log")"
+	# one record a line, quotes inside msg escaped (logrus's text format)
+	! grep -v -E '^time="[^"]*" level=[a-z]+ msg="([^"\\]|\\.)*"( |$)' "$TEST_DIR/debug.log" ||
+		fail "malformed text log lines"
 	CID=$(new_id)
 	run rt --debug --log "$TEST_DIR/debug.json" --log-format json run -b "$BUNDLE" "$CID" </dev/null
 	assert_success
