@@ -45,6 +45,7 @@ static const struct cli_verb verbs[] = {
 	 "      --process-label L    SELinux label\n"
 	 "      --preserve-fds N     pass N extra fds\n"
 	 "      --cgroup [CTRL:]PATH run in this existing sub-cgroup of the container's\n"
+	 "                           (\"/\": the container's own cgroup)\n"
 	 "      --ignore-paused      exec into a paused container (starts frozen)\n"},
 	{"features", verb_features, "", "print the features this runtime implements (JSON)\n"},
 	{"kill", verb_kill, "[-a|--all] <container-id> [signal]",
