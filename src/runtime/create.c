@@ -34,11 +34,6 @@ static int absolute_path(const char *path, char *out, size_t len)
 	return 0;
 }
 
-static void warn_cb(void *data, const char *msg)
-{
-	cli_warn(data, "%s", msg);
-}
-
 int create_args_parse(struct cli *cli, int argc, char **argv, bool is_run, struct create_args *a)
 {
 	/* clang-format off */
@@ -106,8 +101,6 @@ int create_args_parse(struct cli *cli, int argc, char **argv, bool is_run, struc
 		return cli_failf(cli, "bundle \"%s\": %s", bundle, strerror(errno));
 	a->opts.id = argv[optind];
 	a->opts.bundle = a->bundle;
-	a->opts.warn = warn_cb;
-	a->opts.warn_data = cli;
 	return 0;
 }
 

@@ -18,7 +18,8 @@ struct isola_rt {
 	const char *root;    /* state root, default /run/isola-runtime */
 	bool systemd_cgroup; /* --systemd-cgroup */
 	bool rootless;       /* --rootless */
-	isola_warn_fn warn;  /* failing poststop (and before 1.3, poststart) hooks; may be NULL */
+	/* failing poststop (and before 1.3, poststart) hooks, a non-empty cgroup; may be NULL */
+	isola_warn_fn warn;
 	void *warn_data;
 };
 
@@ -32,9 +33,6 @@ struct isola_create_opts {
 	bool no_new_keyring;
 	unsigned int preserve_fds;
 	bool start; /* run: start right away instead of waiting for `start` */
-	/* Warnings (a non-empty cgroup, advisory cgroup fields): may be NULL, then dropped. */
-	void (*warn)(void *data, const char *msg);
-	void *warn_data;
 };
 
 /*

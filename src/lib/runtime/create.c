@@ -109,8 +109,8 @@ static int setup_state(struct create_ctx *x, struct isola_error *err)
 				       .systemd = x->rt->systemd_cgroup,
 				       .rootless = x->rt->rootless,
 				       .resources = x->config->resources,
-				       .warn = x->opts->warn,
-				       .warn_data = x->opts->warn_data};
+				       .warn = x->rt->warn,
+				       .warn_data = x->rt->warn_data};
 	if (isola_cgroup_create(&co, &x->cg, err) < 0)
 		return -1;
 	s->cgroup = isola_cgroup_save(x->cg);
