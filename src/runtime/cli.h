@@ -28,6 +28,8 @@ int cli_fail(struct cli *cli, const struct isola_error *err);
 int cli_failf(struct cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* A warning from the library: logged, and printed on stderr. */
 void cli_warn(struct cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* With --debug and --log: one debug line in the log (nothing otherwise). */
+void cli_debug(struct cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* "--help" / usage errors for a verb. */
 int cli_usage(struct cli *cli, int code);
 /* Expect exactly n positional arguments after options; otherwise usage error. */

@@ -59,7 +59,7 @@ int create_args_parse(struct cli *cli, int argc, char **argv, bool is_run, struc
 	int c;
 	/* detach, keep and no-subreaper are run's only. */
 	const struct option *table = is_run ? opts : opts_create;
-	while ((c = getopt_long(argc, argv, is_run ? "+b:d" : "+b:", table, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, is_run ? "b:d" : "b:", table, NULL)) != -1) {
 		switch (c) {
 		case 'b':
 			bundle = optarg;
@@ -111,7 +111,10 @@ VERB(create)
 	if (r)
 		return r;
 	struct isola_error err = {0};
-	if (isola_container_create(&cli->rt, &a.opts, NULL, &err) < 0)
+	pid_t pid = 0;
+	cli_debug(cli, "create %s: bundle \"%s\"", a.opts.id, a.opts.bundle);
+	if (isola_container_create(&cli->rt, &a.opts, &pid, &err) < 0)
 		return cli_fail(cli, &err);
+	cli_debug(cli, "container %s created: init pid %d", a.opts.id, (int)pid);
 	return 0;
 }

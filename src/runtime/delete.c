@@ -10,7 +10,7 @@ VERB(delete)
 	static const struct option opts[] = {{"force", no_argument, NULL, 'f'}, {0}};
 	bool force = false;
 	int c;
-	while ((c = getopt_long(argc, argv, "+f", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f", opts, NULL)) != -1) {
 		if (c != 'f')
 			return cli_usage(cli, 1);
 		force = true;
@@ -24,5 +24,6 @@ VERB(delete)
 			return 0;
 		return cli_fail(cli, &err);
 	}
+	cli_debug(cli, "container %s deleted", argv[optind]);
 	return 0;
 }

@@ -55,7 +55,7 @@ VERB(events)
 	bool stats = false;
 	long interval = 5000;
 	int c;
-	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c == 's')
 			stats = true;
 		else if (c == 'i' && (interval = parse_interval(optarg)) > 0)

@@ -12,6 +12,19 @@
 #include "core/util.h"
 #include "spec/config.h"
 
+/*
+ * As runc: the runtime's own failures after the options were read (no such
+ * container or binary, a pid file that can't be written) exit 255, so a
+ * caller can tell them from the process's own status.
+ */
+#define EXEC_FAILED 255
+
+static int exec_fail(struct cli *cli, const struct isola_error *err)
+{
+	cli_fail(cli, err);
+	return EXEC_FAILED;
+}
+
 enum { OPT_CONSOLE = 256, OPT_PIDFILE, OPT_CWD, OPT_NNP, OPT_APPARMOR, OPT_LABEL, OPT_PRESERVE,
        OPT_IGNORE_PAUSED, OPT_CGROUP };
 
@@ -177,12 +190,17 @@ static int exec_maybe_relay(struct cli *cli, struct exec_args *a)
 		a->opts.detach = true;
 	}
 	int r = isola_container_exec(&cli->rt, &a->opts, &err);
+	if (r >= 0 && a->opts.detach)
+		cli_debug(cli, "exec in %s: process pid %d started", a->opts.id, (int)a->opts.pid);
+	else if (r >= 0)
+		cli_debug(cli, "exec in %s: process pid %d exited with status %d", a->opts.id,
+			  (int)a->opts.pid, r);
 	if (pair[1] >= 0)
 		close(pair[1]);
 	if (r < 0 || !relay) {
 		if (pair[0] >= 0)
 			close(pair[0]);
-		return r < 0 ? cli_fail(cli, &err) : r;
+		return r < 0 ? exec_fail(cli, &err) : r;
 	}
 	int master = tty_take_master(pair[0]);
 	close(pair[0]);
@@ -203,13 +221,13 @@ static int exec_process(struct cli *cli, char **argv, struct exec_args *a,
 	int r;
 	if (a->process_file) {
 		if (isola_process_load(a->process_file, &fromfile, &err) < 0)
-			return cli_fail(cli, &err);
+			return exec_fail(cli, &err);
 		p = fromfile;
 		r = 0;
 	} else {
 		p.args = argv + optind + 1;
 		p.terminal = false;
-		r = apply_overrides(cli, a, &p) ? 1 : 0;
+		r = apply_overrides(cli, a, &p) ? EXEC_FAILED : 0;
 	}
 	if (r == 0) {
 		a->opts.process = &p;
@@ -232,7 +250,7 @@ static int exec_run(struct cli *cli, int argc, char **argv, struct exec_args *a)
 	struct isola_error err = {0};
 	struct isola_state *s = isola_state_load(cli->rt.root, a->opts.id, &err);
 	struct isola_config *c = s ? isola_container_config(s, &err) : NULL;
-	int r = c ? exec_process(cli, argv, a, c) : cli_fail(cli, &err);
+	int r = c ? exec_process(cli, argv, a, c) : exec_fail(cli, &err);
 	isola_config_free(c);
 	isola_state_free(s);
 	return r;

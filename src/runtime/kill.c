@@ -11,7 +11,7 @@ VERB(kill)
 	static const struct option opts[] = {{"all", no_argument, NULL, 'a'}, {0}};
 	bool all = false;
 	int c;
-	while ((c = getopt_long(argc, argv, "+a", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "a", opts, NULL)) != -1) {
 		if (c != 'a')
 			return cli_usage(cli, 1);
 		all = true;
@@ -25,5 +25,7 @@ VERB(kill)
 	struct isola_error err = {0};
 	if (isola_container_kill(&cli->rt, argv[optind], sig, all, &err) < 0)
 		return cli_fail(cli, &err);
+	cli_debug(cli, "kill %s: signal %d sent%s", argv[optind], sig,
+		  all ? " to every process" : "");
 	return 0;
 }

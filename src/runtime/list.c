@@ -43,7 +43,7 @@ VERB(list)
 		{"quiet", no_argument, NULL, 'q'}, {"format", required_argument, NULL, 'f'}, {0}};
 	bool quiet = false, json = false;
 	int c;
-	while ((c = getopt_long(argc, argv, "+qf:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "qf:", opts, NULL)) != -1) {
 		if (c == 'q')
 			quiet = true;
 		else if (c == 'f' && (strcmp(optarg, "json") == 0 || strcmp(optarg, "table") == 0))

@@ -45,6 +45,7 @@ static const struct cli_verb verbs[] = {
 	 "      --process-label L    SELinux label\n"
 	 "      --preserve-fds N     pass N extra fds\n"
 	 "      --cgroup [CTRL:]PATH run in this existing sub-cgroup of the container's\n"
+	 "                           (\"/\": the container's own cgroup)\n"
 	 "      --ignore-paused      exec into a paused container (starts frozen)\n"},
 	{"features", verb_features, "", "print the features this runtime implements (JSON)\n"},
 	{"kill", verb_kill, "[-a|--all] <container-id> [signal]",
@@ -73,6 +74,26 @@ static const struct cli_verb verbs[] = {
 	 "  --cpu-period, --cpuset-cpus, --cpuset-mems, --pids-limit, --blkio-weight\n"},
 };
 
+/*
+ * msg inside double quotes, one line: quotes and backslashes escaped, as
+ * logrus does in both formats (our messages quote paths); control characters
+ * as a JSON \u escape, or in text as "\n" and the like.
+ */
+static void put_quoted(FILE *f, const char *msg, bool json)
+{
+	for (const char *p = msg; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20 && json)
+			fprintf(f, "\\u%04x", c);
+		else if (c < 0x20)
+			fprintf(f, c == '\n' ? "\\n" : c == '\t' ? "\\t" : "\\x%02x", c);
+		else
+			fputc(c, f);
+	}
+}
+
 static void log_line(struct cli *cli, const char *level, const char *msg)
 {
 	if (!cli->log_path)
@@ -90,20 +111,13 @@ static void log_line(struct cli *cli, const char *level, const char *msg)
 		return;
 	}
 	if (cli->log_json) {
-		fputs("{\"level\":\"", f);
-		fputs(level, f);
-		fputs("\",\"msg\":\"", f);
-		for (const char *p = msg; *p; p++) {
-			if (*p == '"' || *p == '\\')
-				fputc('\\', f);
-			if ((unsigned char)*p < 0x20)
-				fprintf(f, "\\u%04x", *p);
-			else
-				fputc(*p, f);
-		}
+		fprintf(f, "{\"level\":\"%s\",\"msg\":\"", level);
+		put_quoted(f, msg, true);
 		fprintf(f, "\",\"time\":\"%s\"}\n", ts);
 	} else {
-		fprintf(f, "time=\"%s\" level=%s msg=\"%s\"\n", ts, level, msg);
+		fprintf(f, "time=\"%s\" level=%s msg=\"", ts, level);
+		put_quoted(f, msg, false);
+		fputs("\"\n", f);
 	}
 	fclose(f);
 }
@@ -140,6 +154,18 @@ void cli_warn(struct cli *cli, const char *fmt, ...)
 static void lib_warn(void *data, const char *msg)
 {
 	cli_warn(data, "%s", msg);
+}
+
+void cli_debug(struct cli *cli, const char *fmt, ...)
+{
+	if (!cli->debug || !cli->log_path)
+		return;
+	char msg[2048];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	log_line(cli, "debug", msg);
 }
 
 static const struct cli_verb *find_verb(const char *name)
@@ -283,7 +309,13 @@ int main(int argc, char **argv)
 	for (int i = 1; i < vargc && vargv[i][0] == '-' && strcmp(vargv[i], "--") != 0; i++)
 		if (strcmp(vargv[i], "--help") == 0 || strcmp(vargv[i], "-h") == 0)
 			return cli_usage(&cli, 0);
-	optind = 1;
+	/*
+	 * 0, not 1: glibc then sets up getopt afresh and takes the verb's own
+	 * ordering. Most verbs permute (options after the id are accepted, as runc
+	 * reorders them); exec and ps stop at the first argument ("+"), since what
+	 * follows the id is the command's own.
+	 */
+	optind = 0;
 	return v->run(&cli, vargc, vargv);
 }
 

@@ -75,7 +75,8 @@ VERB(ps)
 	if (!cli_nargs(cli, argc, optind, 1, -1))
 		return 1;
 	struct isola_state *s = NULL;
-	int rc = 0, all = ~STATUS_BIT(ISOLA_STATUS_STOPPED);
+	/* A stopped container has its cgroup until delete: no rows, not an error (as runc). */
+	int rc = 0, all = ~0;
 	struct isola_cgroup *cg = cli_load_cgroup(cli, argv[optind], &s, all, &rc);
 	if (!cg)
 		return rc ? rc : 1;

@@ -85,9 +85,13 @@ VERB(run)
 	    socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) == 0)
 		a.opts.console_fd = pair[1];
 	struct isola_error err = {0};
+	cli_debug(cli, "run %s: bundle \"%s\"", a.opts.id, a.opts.bundle);
 	if (a.detach) {
-		int rc = isola_container_create(&cli->rt, &a.opts, NULL, &err);
-		return rc < 0 ? cli_fail(cli, &err) : 0;
+		pid_t pid = 0;
+		if (isola_container_create(&cli->rt, &a.opts, &pid, &err) < 0)
+			return cli_fail(cli, &err);
+		cli_debug(cli, "container %s started: init pid %d", a.opts.id, (int)pid);
+		return 0;
 	}
 	/*
 	 * As runc: the container's orphans (without a pid namespace of its own)
@@ -100,6 +104,7 @@ VERB(run)
 		close(pair[1]);
 	if (!c)
 		return cli_fail(cli, &err);
+	cli_debug(cli, "container %s started: init pid %d", a.opts.id, (int)c->pid);
 	int master = pair[0] >= 0 ? tty_take_master(pair[0]) : -1;
 	int status;
 	if (master >= 0) {
@@ -111,6 +116,7 @@ VERB(run)
 		status = wait_forwarding(c->pid);
 	}
 	forward_to = 0;
+	cli_debug(cli, "container %s: process exited with status %d", a.opts.id, status);
 	if (a.keep) {
 		isola_container_release(c); /* stopped, until `delete` */
 		return status;

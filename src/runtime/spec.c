@@ -19,7 +19,7 @@ VERB(spec)
 	bool rootless = false;
 	const char *bundle = ".";
 	int c;
-	while ((c = getopt_long(argc, argv, "+b:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "b:", opts, NULL)) != -1) {
 		if (c == 'r')
 			rootless = true;
 		else if (c == 'b')

@@ -8,5 +8,6 @@ VERB(start)
 	struct isola_error err = {0};
 	if (isola_container_start(&cli->rt, argv[1], &err) < 0)
 		return cli_fail(cli, &err);
+	cli_debug(cli, "container %s started", argv[1]);
 	return 0;
 }

@@ -109,7 +109,7 @@ VERB(update)
 	struct json_object *res = json_object_new_object();
 	const char *file = NULL;
 	int c;
-	while ((c = getopt_long(argc, argv, "+r:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "r:", opts, NULL)) != -1) {
 		int bad = 0;
 		if (c == 'r')
 			file = optarg;

@@ -362,3 +362,41 @@ view_detect() {
 	[ "$status" -eq 1 ] || { echo "not joined: $output"; false; }
 	[ "$(cg jointime | grep -c '^self ')" = 1 ]
 }
+
+@test "v1-only view: v1 resources with unified are an invalid configuration, nothing made" {
+	local v="$BATS_TEST_TMPDIR/v1view"
+	mkdir "$v"
+	cat > "$BATS_TEST_TMPDIR/inner.sh" <<-EOS
+		mount -t tmpfs none '$v'; mkdir '$v/memory' '$v/pids'
+		mount --bind /sys/fs/cgroup/memory '$v/memory'
+		mount --bind /sys/fs/cgroup/pids '$v/pids'
+		export ISOLA_CGROUP_ROOT="$v"
+		"$CGTEST" "$STATE" create "$CGNAME" "$CGPATH" \
+			'{"pids":{"limit":10},"unified":{"pids.max":"10"}}'
+		echo "status \$?"
+		"$CGTEST" "$STATE" create "$CGNAME" "$CGPATH" '{"unified":{"pids.max":"10"}}'
+		echo "status \$?"
+	EOS
+	run unshare -m --propagation private sh "$BATS_TEST_TMPDIR/inner.sh"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(grep -c '^status [1-9]' <<<"$output")" -eq 2 ]
+	[ "$(grep -c 'invalid configuration: .*unified.* cgroup v1' <<<"$output")" -eq 2 ]
+	rm -f "$STATE"
+	assert_gone
+}
+
+@test "hybrid: a new leaf under a frozen v1 parent is refused, nothing made" {
+	local f="/sys/fs/cgroup/freezer/$CGNAME"
+	[ -d /sys/fs/cgroup/freezer ] || skip "no v1 freezer"
+	mkdir "$f"
+	echo FROZEN >"$f/freezer.state"
+	run cg create "$CGNAME" "$CGPATH"
+	echo "$output"
+	echo THAWED >"$f/freezer.state"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"container's cgroup \"$f\" is frozen"* ]]
+	[ ! -d "$f/ctr" ] && [ ! -d "/sys/fs/cgroup/pids$CGPATH" ]
+	rmdir "$f"
+	assert_gone
+}

@@ -148,3 +148,33 @@ teardown() {
 	own=$(sed -n 's/^0:://p' /proc/self/cgroup)
 	[ "$(cg dir)" = "$ISOLA_CGROUP_ROOT${own%/}/$CGNAME/rel" ]
 }
+
+@test "v2: a frozen leaf, or the frozen parent of a new one, is refused and left as it was" {
+	mkdir -p "$V2"
+	echo 1 >"$V2/cgroup.freeze"
+	run cg create "$CGNAME" "$CGPATH"
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"container's cgroup \"$V2\" is frozen"* ]]
+	[ "$(cat "$V2/cgroup.freeze")" = 1 ]
+	rmdir "$V2"
+	echo 1 >"$ISOLA_CGROUP_ROOT/$CGNAME/cgroup.freeze"
+	run cg create "$CGNAME" "$CGPATH"
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"\"$ISOLA_CGROUP_ROOT/$CGNAME\" is frozen"* ]]
+	[ ! -d "$V2" ]
+	echo 0 >"$ISOLA_CGROUP_ROOT/$CGNAME/cgroup.freeze"
+	rmdir "$ISOLA_CGROUP_ROOT/$CGNAME"
+}
+
+@test "v2: a leaf that already has processes is used, with a warning" {
+	mkdir -p "$V2"
+	sleep 100 &
+	PIDS+=($!)
+	echo $! >"$V2/cgroup.procs"
+	run cg create "$CGNAME" "$CGPATH"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"container's cgroup is not empty: 1 process(es) found"* ]]
+}

@@ -159,3 +159,124 @@ load helpers
 		assert_success
 	done
 }
+
+# ---- where engines and scripts read the command line (issue 11) ----
+
+# ct_stopped: a container whose process has exited (status stopped).
+ct_stopped() {
+	config_args /probe exit 0
+	ct_run_d || fail "run -d: $(cat "$TEST_DIR/$CID.out")"
+	wait_status "$CID" stopped
+}
+
+@test "cli: kill --all of a stopped container succeeds" {
+	ct_stopped
+	# shims send kill -a to whatever is left after the init exited
+	run rt kill -a "$CID" KILL
+	assert_success
+	run rt kill --all "$CID" TERM
+	assert_success
+	assert_equal "$(ct_status)" stopped
+}
+
+@test "cli: ps of a stopped container succeeds with no rows" {
+	ct_stopped
+	run --separate-stderr rt ps "$CID"
+	assert_success
+	assert_equal "${#lines[@]}" 1
+	assert_line --index 0 --regexp '^ *(UID|PID) '
+	run --separate-stderr rt ps --format json "$CID"
+	assert_success
+	# runc prints null, isola an empty array: both hold no pid
+	assert_equal "$(jq -r length <<<"$output")" 0
+}
+
+@test "cli: exec exits 255 for the runtime's own failures, the process's status otherwise" {
+	ct_start_sleeper
+	run rt exec "$CID" /no/such/binary
+	assert_equal "$status" 255
+	run rt exec --pid-file "$TEST_DIR/no/such/dir/p.pid" "$CID" /bin/true
+	assert_equal "$status" 255
+	run rt exec isolatest-no-such-container /bin/true
+	assert_equal "$status" 255
+	run rt exec "$CID" /bin/sh -c 'exit 7'
+	assert_equal "$status" 7
+	run rt exec "$CID" /bin/sh -c 'exit 255'
+	assert_equal "$status" 255
+	run rt exec "$CID" /bin/sh -c 'kill -KILL $$'
+	assert_equal "$status" 137
+}
+
+@test "cli: list is sorted by id" {
+	config_args /probe exit 0
+	local ids=() i
+	for i in 1 2 3 4; do ids+=("$(new_id)"); done
+	mapfile -t ids < <(printf '%s\n' "${ids[@]}" | sort)
+	# created neither in order nor in reverse: directory order can't pass by chance
+	for i in 2 0 3 1; do
+		ct_create "${ids[i]}" || fail "create: $(cat "$TEST_DIR/${ids[i]}.out")"
+	done
+	run --separate-stderr rt list -q
+	assert_success
+	assert_equal "$output" "$(printf '%s\n' "${ids[@]}")"
+	run --separate-stderr rt list --format json
+	assert_success
+	assert_equal "$(jq -r '.[].id' <<<"$output")" "$(printf '%s\n' "${ids[@]}")"
+	run --separate-stderr rt list
+	assert_success
+	assert_equal "$(tail -n +2 <<<"$output" | awk '{print $1}')" "$(printf '%s\n' "${ids[@]}")"
+}
+
+# v1_dir PID CTRL: the host directory of PID's cgroup in v1 hierarchy CTRL
+v1_dir() {
+	local p
+	p=$(awk -F: -v c="$2" '{ n = split($2, a, ","); for (i = 1; i <= n; i++) if (a[i] == c) print $3 }' \
+		"/proc/$1/cgroup")
+	echo "/sys/fs/cgroup/$2$p"
+}
+
+@test "cli: options after the container id are accepted, as runc accepts them" {
+	[ -d /sys/fs/cgroup/cpu ] && [ -d /sys/fs/cgroup/cpuset ] || skip "needs v1 cpu and cpuset"
+	[ "$(nproc)" -ge 2 ] || skip "needs 2 cpus"
+	ct_start_sleeper
+	local pid
+	pid=$(ct_pid)
+	run rt update "$CID" --cpu-period 900000
+	assert_success
+	assert_equal "$(cat "$(v1_dir "$pid" cpu)/cpu.cfs_period_us")" 900000
+	run rt update "$CID" --cpuset-cpus 1
+	assert_success
+	assert_equal "$(cat "$(v1_dir "$pid" cpuset)/cpuset.cpus")" 1
+	run rt kill "$CID" KILL --all
+	assert_success
+	wait_status "$CID" stopped
+	run rt delete "$CID" --force
+	assert_success
+	assert_clean "$CID"
+	config_args /probe exit 0
+	rt run "$CID" -b "$BUNDLE" --pid-file "$TEST_DIR/r.pid" </dev/null >"$TEST_DIR/r.out" 2>&1 ||
+		fail "run ID -b ...: $(cat "$TEST_DIR/r.out")"
+	[ -s "$TEST_DIR/r.pid" ] || fail "--pid-file after the id was ignored"
+}
+
+@test "cli: --debug writes debug lines to the log, text and json" {
+	config_args /probe exit 0
+	run rt --debug --log "$TEST_DIR/debug.log" run -b "$BUNDLE" "$CID" </dev/null
+	assert_success
+	grep -q 'level=debug' "$TEST_DIR/debug.log" || fail "log: $(cat "$TEST_DIR/debug.log")"
+	# one record a line, quotes inside msg escaped (logrus's text format)
+	! grep -v -E '^time="[^"]*" level=[a-z]+ msg="([^"\\]|\\.)*"( |$)' "$TEST_DIR/debug.log" ||
+		fail "malformed text log lines"
+	CID=$(new_id)
+	run rt --debug --log "$TEST_DIR/debug.json" --log-format json run -b "$BUNDLE" "$CID" </dev/null
+	assert_success
+	grep -q '"level":"debug"' "$TEST_DIR/debug.json" || fail "log: $(cat "$TEST_DIR/debug.json")"
+	while IFS= read -r l; do
+		jq -e . <<<"$l" >/dev/null || fail "not JSON: $l"
+	done <"$TEST_DIR/debug.json"
+	# without --debug: no debug lines
+	CID=$(new_id)
+	run rt --log "$TEST_DIR/quiet.log" run -b "$BUNDLE" "$CID" </dev/null
+	assert_success
+	! grep -q 'level=debug' "$TEST_DIR/quiet.log" 2>/dev/null || fail "debug without --debug"
+}

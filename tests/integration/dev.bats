@@ -167,3 +167,24 @@ check_link() {
 	assert_equal "$(sed -n 's/^type: //p' <<<"$output" | tr '\n' ' ')" "char block "
 	assert_equal "$(sed -n 's/^mode: //p' <<<"$output" | tr '\n' ' ')" "0600 0660 "
 }
+
+# linux.devices makes the node; only linux.resources.devices (plus the runtime's default
+# list) lets the container use it, as runc: /dev/kmsg (1:11) is on neither list.
+@test "dev: a linux.devices node the device cgroup does not allow gives EPERM" {
+	config_set '.linux.devices = [{"path": "/dev/kmsg", "type": "c", "major": 1,
+		"minor": 11, "fileMode": 438}]'
+	run_ct_sep /bin/sh -c '/probe stat /dev/kmsg; /probe write /dev/kmsg; /probe write /dev/null'
+	assert_success
+	assert_value type char
+	assert_line "write: Operation not permitted"
+	assert_line "write: ok"
+}
+
+@test "dev: without linux.resources.devices the default device list still applies" {
+	config_set 'del(.linux.resources) | .linux.devices = [{"path": "/dev/kmsg", "type": "c",
+		"major": 1, "minor": 11, "fileMode": 438}]'
+	run_ct_sep /bin/sh -c '/probe write /dev/kmsg; /probe write /dev/null'
+	assert_success
+	assert_line --index 0 "write: Operation not permitted"
+	assert_line --index 1 "write: ok"
+}

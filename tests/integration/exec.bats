@@ -287,3 +287,30 @@ cgroup_dir() {
 	wait_for pid_gone "$a" && wait_for pid_gone "$b" || fail "exec'd processes survived"
 	assert_clean "$CID"
 }
+
+@test "exec: joins every hierarchy of the container's cgroup, named ones too (host view)" {
+	local cgp="/isolatest-cg-$RANDOM" line
+	echo "${cgp#/}" >>"$TEST_DIR/ids"
+	config_set '.linux.cgroupsPath = $p' --arg p "$cgp"
+	ct_start_sleeper
+	ex_d --pid-file "$TEST_DIR/e.pid" "$CID" /probe sleep 600
+	assert_success
+	# the host's view: inside, a cgroup namespace would show a hierarchy left at / as /
+	while IFS= read -r line; do
+		[[ "$line" == *":$cgp" ]] || fail "exec'd process not in $cgp: $line"
+	done < <(grep -v -E '^[0-9]+:(rdma|misc|net_cls|net_prio|net_cls,net_prio|perf_event|hugetlb):' \
+		"/proc/$(cat "$TEST_DIR/e.pid")/cgroup")
+	assert_equal "$(cat "/proc/$(cat "$TEST_DIR/e.pid")/cgroup")" "$(cat "/proc/$(ct_pid)/cgroup")"
+}
+
+@test "exec --cgroup /: the container's own cgroup, for every hierarchy or one controller" {
+	ct_start_sleeper
+	local want spec n=0
+	want=$(cat "/proc/$(ct_pid)/cgroup")
+	for spec in / pids:/ pids,memory:/; do
+		n=$((n + 1))
+		ex_d --pid-file "$TEST_DIR/c$n.pid" --cgroup "$spec" "$CID" /probe sleep 600
+		assert_success
+		assert_equal "$(cat "/proc/$(cat "$TEST_DIR/c$n.pid")/cgroup")" "$want"
+	done
+}

@@ -210,6 +210,51 @@ TEST(systemd_path_and_missing_systemd)
 		CHECK_STR(err.msg, "systemd cgroup manager requested but systemd is not running");
 }
 
+/* Does the policy (last matching rule wins, deny by default) allow access to c MAJOR:MINOR? */
+static bool dev_allowed(const struct isola_resources *r, int64_t major, int64_t minor, char acc)
+{
+	for (size_t i = r->n_devices; i-- > 0;) {
+		const struct isola_res_device *d = &r->devices[i];
+		bool type = d->type == 'a' || d->type == 'c';
+		bool nums = (d->major < 0 || d->major == major) &&
+			    (d->minor < 0 || d->minor == minor);
+		if (type && nums && strchr(d->access[0] ? d->access : "rwm", acc))
+			return d->allow;
+	}
+	return false;
+}
+
+TEST(device_policy_defaults_and_no_section)
+{
+	struct isola_error err = {0};
+	struct isola_resources *none = NULL;
+	/* no linux.resources at all: deny all, then the defaults */
+	CHECK(isola_resources_device_policy(&none, false, &err) == 0);
+	CHECK(none != NULL && none->has_devices);
+	CHECK(!dev_allowed(none, 1, 11, 'w')); /* /dev/kmsg */
+	CHECK(dev_allowed(none, 1, 3, 'w'));   /* /dev/null */
+	CHECK(dev_allowed(none, 136, 4, 'r')); /* a pts */
+	CHECK(dev_allowed(none, 1, 11, 'm'));  /* mknod of anything */
+	isola_resources_free(none);
+	/* a section without devices: the same */
+	struct isola_resources *r = parse("{\"pids\":{\"limit\":5}}", &err);
+	CHECK(isola_resources_device_policy(&r, false, &err) == 0);
+	CHECK(!dev_allowed(r, 1, 11, 'w') && dev_allowed(r, 1, 9, 'r'));
+	isola_resources_free(r);
+	/* the config's rules come first; the defaults still follow a deny-all */
+	r = parse("{\"devices\":[{\"allow\":false,\"access\":\"rwm\"},{\"allow\":true,"
+		  "\"type\":\"c\",\"major\":1,\"minor\":11,\"access\":\"w\"}]}",
+		  &err);
+	CHECK(isola_resources_device_policy(&r, false, &err) == 0);
+	CHECK(dev_allowed(r, 1, 11, 'w') && !dev_allowed(r, 1, 11, 'r'));
+	CHECK(dev_allowed(r, 1, 5, 'r'));
+	isola_resources_free(r);
+	/* rootless without a device section: nothing to write, nothing added */
+	none = NULL;
+	CHECK(isola_resources_device_policy(&none, true, &err) == 0);
+	CHECK(none == NULL);
+}
+
 int main(void)
 {
 	return tap_run();

@@ -137,6 +137,14 @@ int cg_apply(const struct isola_cgroup *cg, const struct isola_resources *r,
 	     struct isola_error *err)
 {
 	struct cg_apply a = {.cg = cg, .r = r};
+	/*
+	 * Checked before anything is written: unified keys are cgroup v2 files,
+	 * meaningless on a host without v2 (runc's words, so tools match them).
+	 */
+	if (r->n_unified && !cg_find_kind(cg, CG_V2))
+		return isola_err(err, ISOLA_ERR_INVALID, 0,
+				 "invalid configuration: linux.resources.unified: cannot use "
+				 "unified on cgroup v1");
 	if (apply_sections(&a, err) < 0)
 		return -1;
 	if (r->n_unified && apply_unified(&a, err) < 0)

@@ -105,6 +105,7 @@ static int make_dirs(struct cg_hier *h, struct isola_error *err)
 		s = slash ? slash + 1 : NULL;
 	}
 	/* the leaf is the container's even when it already existed (a rerun after a crash) */
+	h->reused = h->created == 0;
 	if (h->created == 0)
 		h->created = 1;
 	return 0;
@@ -160,8 +161,9 @@ static struct isola_cgroup *cg_new(void)
 	return cg;
 }
 
-static int create_steps(struct isola_cgroup *cg, const struct isola_cgroup_opts *opts,
-			struct isola_error *err)
+/* Where the container's cgroup goes in each hierarchy; nothing is made yet. */
+static int plan(struct isola_cgroup *cg, const struct isola_cgroup_opts *opts,
+		struct isola_error *err)
 {
 	cleanup_free char *proc_cgroup = NULL;
 	if (cg_detect(&cg->layout, &cg->h, &cg->nh, err) < 0)
@@ -172,8 +174,20 @@ static int create_steps(struct isola_cgroup *cg, const struct isola_cgroup_opts 
 	for (size_t i = 0; i < cg->nh; i++)
 		if (resolve_path(&cg->h[i], opts, proc_cgroup, err) < 0)
 			return -1;
+	const char *p = opts->cgroups_path && *opts->cgroups_path ? opts->cgroups_path : opts->id;
+	bool nested = strchr(p + (p[0] == '/'), '/') != NULL;
+	for (size_t i = 0; i < cg->nh; i++)
+		if (cg_check_not_frozen(&cg->h[i], nested, err) < 0)
+			return -1;
+	return 0;
+}
+
+static int create_steps(struct isola_cgroup *cg, const struct isola_cgroup_opts *opts,
+			struct isola_error *err)
+{
 	if (make_all(cg, opts, err) < 0)
 		return -1;
+	cg_warn_not_empty(cg);
 	if (opts->resources && !cg->disabled && cg_apply(cg, opts->resources, err) < 0)
 		return -1;
 	return cg_open_fds(cg, err);
@@ -193,12 +207,14 @@ int isola_cgroup_create(const struct isola_cgroup_opts *opts, struct isola_cgrou
 		return isola_err(err, ISOLA_ERR_SYSTEM, ENOMEM, "cgroup");
 	cg->warn = opts->warn;
 	cg->warn_data = opts->warn_data;
+	/* A refused plan made nothing, and what exists there is not ours to destroy. */
+	if (plan(cg, opts, err) < 0) {
+		isola_cgroup_free(cg);
+		return -1;
+	}
 	if (create_steps(cg, opts, err) < 0) {
 		struct isola_error ignored;
-		/* hierarchies not reached yet have no dir and created == 0: skipped */
-		for (size_t i = 0; i < cg->nh; i++)
-			if (!cg->h[i].dir)
-				cg->h[i].created = 0;
+		/* hierarchies make_all did not reach have created == 0: skipped */
 		if (!cg->disabled)
 			isola_cgroup_destroy(cg, &ignored);
 		isola_cgroup_free(cg);

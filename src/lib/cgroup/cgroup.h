@@ -21,12 +21,13 @@ struct isola_resources *isola_resources_parse(struct json_object *obj, const cha
 					      struct isola_error *err);
 void isola_resources_free(struct isola_resources *r);
 /*
- * When r has a device policy, append the runtime's default allow rules and
- * one for each linux.devices entry (devices-default.c).
+ * The device policy create applies: the config's linux.resources.devices
+ * (deny all when absent, allocating *r if needed) followed by the runtime's
+ * default allow rules (devices-default.c). Rootless without a device section:
+ * left alone.
  */
-struct isola_device;
-int isola_resources_allow_devices(struct isola_resources *r, const struct isola_device *devs,
-				  size_t n, struct isola_error *err);
+int isola_resources_device_policy(struct isola_resources **r, bool rootless,
+				  struct isola_error *err);
 
 /*
  * Fields the host can't honour but that are only advisory (kernel memory
@@ -76,7 +77,8 @@ int isola_cgroup_enter_self(const struct isola_cgroup *cg, bool in_v2, struct is
 /*
  * exec --cgroup: point cg at an existing sub-cgroup of the container's, for
  * every hierarchy ("PATH") or those holding one of the controllers
- * ("CTRL[,CTRL...]:PATH"). PATH is relative, without "." or ".." parts. Only
+ * ("CTRL[,CTRL...]:PATH"). PATH is relative, without "." or ".." parts, or "/"
+ * for the container's own cgroup (the controllers are still checked). Only
  * for joining: never destroy a narrowed cg.
  */
 int isola_cgroup_narrow(struct isola_cgroup *cg, const char *spec, struct isola_error *err);

@@ -1,17 +1,19 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * The device rules every container gets on top of its config, as runc and
- * crun do: the default nodes the runtime creates in /dev (null, zero, full,
- * random, urandom, tty, ptmx, the pts devices) and every linux.devices entry
- * must stay usable even under a "deny all" linux.resources.devices. Rules
- * are "last match wins", so these are appended after the config's.
+ * The device rules every container gets, as runc and crun do: the default
+ * nodes the runtime creates in /dev (null, zero, full, random, urandom, tty,
+ * ptmx, the pts devices) stay usable even under a "deny all"
+ * linux.resources.devices. Rules are "last match wins", so these are appended
+ * after the config's. linux.devices entries are not among them: the spec's
+ * linux.devices only makes nodes, and what the container may open is the
+ * device cgroup's say (runc 1.1 the same; a config that wants /dev/kmsg
+ * usable lists it in linux.resources.devices too).
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "cgroup/cgroup.h"
 #include "cgroup/resources.h"
-#include "spec/config.h"
 
 static const struct isola_res_device defaults[] = {
 	{true, 'c', -1, -1, "m"}, {true, 'b', -1, -1, "m"},  /* mknod; access is separate */
@@ -21,24 +23,40 @@ static const struct isola_res_device defaults[] = {
 };
 #define NDEFAULTS (sizeof(defaults) / sizeof(defaults[0]))
 
-int isola_resources_allow_devices(struct isola_resources *r, const struct isola_device *devs,
-				  size_t n, struct isola_error *err)
+/*
+ * Without linux.resources.devices the policy is still "deny all but the
+ * defaults" (runc's whitelist default): a config that leaves the section out
+ * must not get every host device.
+ */
+static struct isola_res_device *deny_all(struct isola_resources *r)
 {
-	if (!r || !r->has_devices)
+	struct isola_res_device *v = calloc(NDEFAULTS + 1, sizeof(*v));
+	if (!v)
+		return NULL;
+	v[0] = (struct isola_res_device){false, 'a', -1, -1, "rwm"};
+	free(r->devices);
+	r->devices = v;
+	r->n_devices = 1;
+	r->has_devices = true;
+	return v;
+}
+
+int isola_resources_device_policy(struct isola_resources **rp, bool rootless,
+				  struct isola_error *err)
+{
+	/* Rootless has no device cgroup to write: only what the config asks for is tried. */
+	if (rootless && (!*rp || !(*rp)->has_devices))
 		return 0;
-	size_t total = r->n_devices + NDEFAULTS + n;
-	struct isola_res_device *v = realloc(r->devices, total * sizeof(*v));
+	if (!*rp && !(*rp = calloc(1, sizeof(**rp))))
+		return isola_err_sys(err, "alloc");
+	struct isola_resources *r = *rp;
+	if (!r->has_devices && !deny_all(r))
+		return isola_err_sys(err, "alloc");
+	struct isola_res_device *v = realloc(r->devices, (r->n_devices + NDEFAULTS) * sizeof(*v));
 	if (!v)
 		return isola_err_sys(err, "alloc");
 	memcpy(v + r->n_devices, defaults, sizeof(defaults));
-	size_t k = r->n_devices + NDEFAULTS;
-	for (size_t i = 0; i < n; i++) {
-		if (devs[i].type == 'p')
-			continue; /* fifos are not subject to the device controller */
-		v[k++] = (struct isola_res_device){true, devs[i].type == 'u' ? 'c' : devs[i].type,
-						   devs[i].major, devs[i].minor, "rwm"};
-	}
 	r->devices = v;
-	r->n_devices = k;
+	r->n_devices += NDEFAULTS;
 	return 0;
 }

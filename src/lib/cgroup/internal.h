@@ -28,6 +28,7 @@ struct cg_hier {
 	char *path;        /* the container's cgroup, relative to the mount, "/a/b" */
 	char *dir;         /* mount + path */
 	int created;       /* trailing components of path that we mkdir'ed */
+	bool reused;       /* create found the leaf there already (not saved) */
 };
 
 struct isola_cgroup {
@@ -129,6 +130,10 @@ int cg_unsupported(struct isola_error *err, const char *field, const char *why);
 
 /* cgroup.c: open v2fd/clone_fd (create and load) */
 int cg_open_fds(struct isola_cgroup *cg, struct isola_error *err);
+
+/* precheck.c: create's checks; nested = the parent may be frozen (see there). */
+int cg_check_not_frozen(const struct cg_hier *h, bool nested, struct isola_error *err);
+void cg_warn_not_empty(const struct isola_cgroup *cg);
 
 /* systemd.c */
 int cg_systemd_check(const struct isola_cgroup_opts *opts, struct isola_error *err);

@@ -51,7 +51,9 @@ int isola_cgroup_narrow(struct isola_cgroup *cg, const char *spec, struct isola_
 	char ctrls[256] = "";
 	if (colon)
 		snprintf(ctrls, sizeof(ctrls), "%.*s", (int)(colon - spec), spec);
-	if (!sub_path_ok(sub))
+	/* "/" is the container's own cgroup (as runc): nothing to narrow, controllers checked. */
+	bool self = strcmp(sub, "/") == 0;
+	if (!self && !sub_path_ok(sub))
 		return isola_err(err, ISOLA_ERR_INVALID, 0,
 				 "--cgroup %s: expected [CONTROLLER[,...]:]PATH, PATH relative and "
 				 "without . or ..",
@@ -60,6 +62,9 @@ int isola_cgroup_narrow(struct isola_cgroup *cg, const char *spec, struct isola_
 	for (size_t i = 0; i < cg->nh; i++) {
 		struct cg_hier *h = &cg->h[i];
 		if (!holds_any(h, ctrls))
+			continue;
+		matched++;
+		if (self)
 			continue;
 		char *dir = NULL;
 		struct stat st;
@@ -73,13 +78,12 @@ int isola_cgroup_narrow(struct isola_cgroup *cg, const char *spec, struct isola_
 		}
 		free(h->dir);
 		h->dir = dir;
-		matched++;
 	}
 	if (matched == 0)
 		return isola_err(err, ISOLA_ERR_NOT_FOUND, 0,
 				 "--cgroup %s: no hierarchy holds controller \"%s\"", spec, ctrls);
 	/* clone3 puts the process into the v2 part: that may be the sub-cgroup now. */
-	if (cg->clone_fd >= 0) {
+	if (!self && cg->clone_fd >= 0) {
 		close(cg->clone_fd);
 		cg->v2fd = cg->clone_fd = -1;
 		return cg_open_fds(cg, err);

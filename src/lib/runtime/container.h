@@ -18,7 +18,8 @@ struct isola_rt {
 	const char *root;    /* state root, default /run/isola-runtime */
 	bool systemd_cgroup; /* --systemd-cgroup */
 	bool rootless;       /* --rootless */
-	isola_warn_fn warn;  /* failing poststop (and before 1.3, poststart) hooks; may be NULL */
+	/* failing poststop (and before 1.3, poststart) hooks, a non-empty cgroup; may be NULL */
+	isola_warn_fn warn;
 	void *warn_data;
 };
 

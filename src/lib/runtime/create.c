@@ -102,14 +102,15 @@ static int setup_state(struct create_ctx *x, struct isola_error *err)
 	s->poststart_hooks = x->config->hooks[ISOLA_HOOK_POSTSTART].n > 0;
 	s->poststop_hooks = x->config->hooks[ISOLA_HOOK_POSTSTOP].n > 0;
 	s->annotations = annotations_json(x->config);
-	if (isola_resources_allow_devices(x->config->resources, x->config->devices,
-					  x->config->n_devices, err) < 0)
+	if (isola_resources_device_policy(&x->config->resources, x->rt->rootless, err) < 0)
 		return -1;
 	struct isola_cgroup_opts co = {.id = x->opts->id,
 				       .cgroups_path = x->config->cgroups_path,
 				       .systemd = x->rt->systemd_cgroup,
 				       .rootless = x->rt->rootless,
-				       .resources = x->config->resources};
+				       .resources = x->config->resources,
+				       .warn = x->rt->warn,
+				       .warn_data = x->rt->warn_data};
 	if (isola_cgroup_create(&co, &x->cg, err) < 0)
 		return -1;
 	s->cgroup = isola_cgroup_save(x->cg);

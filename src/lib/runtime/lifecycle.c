@@ -130,7 +130,11 @@ int isola_container_kill(const struct isola_rt *rt, const char *id, int sig, boo
 	if (!s)
 		return -1;
 	enum isola_status st = isola_state_status(s);
-	if (st == ISOLA_STATUS_STOPPED || st == ISOLA_STATUS_CREATING)
+	/*
+	 * --all of a stopped container signals what is left in its cgroup, if
+	 * anything, and succeeds (as runc): shims send it after the init exited.
+	 */
+	if (st == ISOLA_STATUS_CREATING || (st == ISOLA_STATUS_STOPPED && !all))
 		return isola_err(err, ISOLA_ERR_STATE, 0, "container not running");
 	if (all && s->cgroup) {
 		cleanup_cgroup struct isola_cgroup *cg = isola_cgroup_load(s->cgroup, err);
@@ -138,6 +142,8 @@ int isola_container_kill(const struct isola_rt *rt, const char *id, int sig, boo
 			return -1;
 		return 0;
 	}
+	if (st == ISOLA_STATUS_STOPPED)
+		return 0;
 	cleanup_close int pfd = pidfd_of(s);
 	if (pfd < 0)
 		return isola_err(err, ISOLA_ERR_STATE, 0, "container not running");

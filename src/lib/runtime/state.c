@@ -374,6 +374,11 @@ int isola_state_remove(int dirfd, const char *dir, struct isola_error *err)
 	return 0;
 }
 
+static int cmp_id(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 int isola_state_list(const char *root, char ***ids, struct isola_error *err)
 {
 	*ids = calloc(1, sizeof(char *));
@@ -392,6 +397,8 @@ int isola_state_list(const char *root, char ***ids, struct isola_error *err)
 		nv[n++] = strdup(de->d_name);
 		nv[n] = NULL;
 	}
+	/* By id, as runc lists: readdir's order is the filesystem's, not the user's. */
+	qsort(*ids, n, sizeof(char *), cmp_id);
 	return 0;
 }
 

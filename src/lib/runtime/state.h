@@ -74,7 +74,7 @@ int isola_state_remove(int dirfd, const char *dir, struct isola_error *err);
 unsigned long long isola_pid_start_time(pid_t pid);
 /* Write pid to path atomically (engines read --pid-file as soon as it appears). */
 int isola_write_pid_file(const char *path, pid_t pid, struct isola_error *err);
-/* Ids of every container under root; *ids is a NULL-terminated malloc'd vector. */
+/* Ids of every container under root, sorted; *ids is a NULL-terminated malloc'd vector. */
 int isola_state_list(const char *root, char ***ids, struct isola_error *err);
 
 #endif
