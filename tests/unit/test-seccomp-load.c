@@ -155,6 +155,26 @@ TEST(no_enosys_rules_under_an_allowing_default)
 	isola_seccomp_free(s);
 }
 
+/* podman's default profile: unnamed syscalls get ENOSYS already; the filter must still build. */
+static int body_default_enosys(int nfd, void *arg)
+{
+	long newer = syscall(435, NULL, 0);
+	int newer_errno = errno;
+	long older = syscall(SYS_getpid);
+	return newer == -1 && newer_errno == ENOSYS && older == -1 && errno == ENOSYS ? 0 : 1;
+}
+
+TEST(a_default_of_errno_enosys_builds)
+{
+	struct isola_seccomp *s = parse_text(
+		"{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"defaultErrnoRet\":38,\"syscalls\":[{\"names\":"
+		"[\"exit_group\",\"exit\",\"pidfd_open\"],\"action\":\"SCMP_ACT_ALLOW\"}]}",
+		true);
+
+	CHECK(s && exited_ok(run_child(s, body_default_enosys, NULL)));
+	isola_seccomp_free(s);
+}
+
 /* Under a profile that refuses close_range: the fds still go, through /proc/self/fd. */
 static int body_close_fds_fallback(int nfd, void *arg)
 {

@@ -106,7 +106,13 @@ static int add_rules(scmp_filter_ctx ctx, const struct isola_seccomp *s, struct 
 static int add_enosys(scmp_filter_ctx ctx, const struct isola_seccomp *s, struct isola_error *err)
 {
 	int max = -1;
-	if (s->default_action == SCMP_ACT_ALLOW || s->default_action == SCMP_ACT_LOG)
+	/*
+	 * Nothing to add when unnamed syscalls are allowed, or already get ENOSYS
+	 * (podman's default profile): libseccomp refuses a rule whose action is
+	 * the default one (-EACCES).
+	 */
+	if (s->default_action == SCMP_ACT_ALLOW || s->default_action == SCMP_ACT_LOG ||
+	    s->default_action == SCMP_ACT_ERRNO(ENOSYS))
 		return 0;
 	for (size_t i = 0; i < s->n_rules; i++)
 		for (size_t j = 0; j < s->rules[i].n_syscalls; j++)
