@@ -9,11 +9,13 @@
 ISOLA_CLI=${ISOLA_CLI:-$TOP/build/src/isola/isola}
 MGR_RT=${ISOLA_RUNTIME:-$TOP/build/src/runtime/isola-runtime}
 MGR_N=100 MGR_IMG=isolabench MGR_PMIMG=localhost/isolabench/busybox
-MGR_DIR="" MGR_PM="" MGR_DK="" MGR_NOTES=() MGR_PMVER=""
+MGR_DIR="" MGR_PM="" MGR_DK="" MGR_NOTES=() MGR_PMVER="" MGR_CACHE_MNT=""
 
-# paths podman may create outside its --root/--runroot; we remove only the
-# ones that did not exist before
-MGR_PM_PATHS=(/run/libpod /run/containers /var/lib/cni /var/lib/containers /dev/shm/libpod_lock)
+# paths podman may create outside its --root/--runroot (our containers.conf
+# keeps it out of them): we remove only the ones that did not exist before,
+# and only when no other podman runs (it may be someone else's)
+MGR_PM_PATHS=(/run/libpod /run/containers /var/lib/cni /var/lib/containers
+	/var/lib/containers/cache /dev/shm/libpod_lock)
 
 mgr_isola() { echo "$ISOLA_CLI --root $MGR_DIR/store --runroot $MGR_DIR/run"; }
 
@@ -48,6 +50,11 @@ mgr_podman_setup() {
 		static_dir = "$d/root/libpod"
 		volume_path = "$d/root/volumes"
 	EOF
+	# `podman import` writes the host's blob info cache whatever --root says:
+	# hide it behind a private dir (we are in a private mount namespace)
+	mkdir -p "$d/cache"
+	[[ -d /var/lib/containers/cache ]] && mount --bind "$d/cache" /var/lib/containers/cache &&
+		MGR_CACHE_MNT=1
 	export CONTAINERS_CONF=$d/containers.conf
 	MGR_PM=1
 	MGR_PMVER=$(podman --version 2>/dev/null | awk '{ print $NF }')
@@ -182,6 +189,14 @@ mgr_exec() {
 	[[ -n $MGR_PM ]] && $(mgr_pm /usr/bin/crun) rm -f -t 0 mgr-exec >/dev/null 2>&1
 }
 
+# the fixed cost of every isola command: ps -a of an empty store, against the
+# static runtime's start-up
+mgr_startup() {
+	mkdir -p "$MGR_DIR/empty"
+	mgr_hf mgr-startup isola "$ISOLA_CLI --root $MGR_DIR/empty/store --runroot $MGR_DIR/empty/run ps -a" "" \
+		floor "$MGR_RT --version" ""
+}
+
 # ps -a with MGR_N running detached containers (mgr-exec and MGR_N - 1 more)
 mgr_ps() {
 	local I k t0 t1 up=1 pids
@@ -223,6 +238,7 @@ scen_manager() {
 	mgr_docker_setup
 	mgr_run_rm
 	mgr_cycle
+	mgr_startup
 	mgr_exec
 	mgr_ps
 	mgr_cleanup
@@ -264,11 +280,16 @@ mgr_cleanup() {
 	if [[ -n $MGR_DK ]]; then
 		timeout 60 docker rmi isolabench/busybox:latest >/dev/null 2>&1
 	fi
+	[[ -n $MGR_CACHE_MNT ]] && umount /var/lib/containers/cache && MGR_CACHE_MNT=""
 	for m in $(awk -v t="$MGR_DIR" 'index($5, t "/") == 1 { print $5 }' /proc/self/mountinfo | sort -r); do
 		umount -l "$m" 2>/dev/null
 	done
-	if [[ -f $MGR_DIR/pm/paths-new ]]; then
-		while read -r p; do [[ -n $p ]] && rm -rf "$p"; done <"$MGR_DIR/pm/paths-new"
+	if [[ -f $MGR_DIR/pm/paths-new ]] && ! pgrep -x podman >/dev/null; then
+		while read -r p; do
+			[[ -n $p && -e $p ]] || continue
+			log "manager: podman left $p: removed"
+			rm -rf "$p"
+		done <"$MGR_DIR/pm/paths-new"
 	fi
 	rm -rf "$MGR_DIR"
 	unset CONTAINERS_CONF

@@ -46,6 +46,7 @@ report_manager_rows() {
 mgr-run|run --rm IMAGE true|ms|1|1
 mgr-cycle|run -d IMAGE sleep 1000, then stop -t 0|ms|1|1
 mgr-exec|exec NAME true (a running sleep)|ms|1|1
+mgr-startup|ps -a of an empty store (CLI start-up; last column: isola-runtime --version)|ms|1|1
 mgr-ps|ps -a, ${MGR_N:-100} running containers|ms|1|1
 mgr-rss|monitor VmRSS, one container (podman: conmon)|KB|1|1
 mgr-pss|monitor Pss, one container (podman: conmon)|KB|1|1
