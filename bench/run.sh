@@ -8,7 +8,7 @@
 #     crun=$(command -v crun), runc=$(command -v runc).
 #   A runtime that fails (or is missing) gets "fail" cells; the others go on.
 # options:
-#   -q      quick mode (~30 s): -r 10 -w 1 -n 30 -t 1, 5 memory runs, no image
+#   -q      quick mode (~30 s, manager ~2 min more): -r 10 -w 1 -n 30 -t 1, 5 memory runs, no image
 #   -s LIST scenarios, comma separated (default run,cold,phases,lifecycle,
 #           exec,tput,mem,icount,size,manager,image; also available: idle)
 #           manager: `isola run --rm`, run -d + stop, exec, ps -a of 100
