@@ -111,6 +111,7 @@ sweep() {
 env_cleanup() {
 	local i d p
 	declare -F img_stop >/dev/null && img_stop
+	declare -F mgr_cleanup >/dev/null && mgr_cleanup
 	for i in "${!LABELS[@]}"; do sweep "$i"; done
 	# anything still in our cgroups was started by us
 	for d in /sys/fs/cgroup/*$CGP/* /sys/fs/cgroup$CGP/*; do

@@ -309,3 +309,4 @@ scen_mem() {
 
 . "$HERE/counters.sh"
 . "$HERE/image.sh"
+. "$HERE/manager.sh"

@@ -41,12 +41,57 @@ img-rss|max RSS of pull|MB|0.0009765625|1
 EOF
 }
 
+report_manager_rows() {
+	cat <<EOF
+mgr-run|run --rm IMAGE true|ms|1|1
+mgr-cycle|run -d IMAGE sleep 1000, then stop -t 0|ms|1|1
+mgr-exec|exec NAME true (a running sleep)|ms|1|1
+mgr-startup|ps -a of an empty store (CLI start-up; last column: isola-runtime --version)|ms|1|1
+mgr-ps|ps -a, ${MGR_N:-100} running containers|ms|1|1
+mgr-rss|monitor VmRSS, one container (podman: conmon)|KB|1|1
+mgr-pss|monitor Pss, one container (podman: conmon)|KB|1|1
+mgr-pss-n|monitor Pss, each of ${MGR_N:-100} running|KB|1|0
+mgr-rund|run -d, each of $((${MGR_N:-100} - 1)) in a row|ms|1|0
+mgr-rmall|rm -f of ${MGR_N:-100} running (one command), per container|ms|1|0
+EOF
+}
+
+# the median of row SCN NAME, or nothing
+report_med() {
+	awk -F'\t' -v s="$1" -v n="$2" '$1 == s && $2 == n && $3 ~ /^[0-9]/ { print $3 }' "$RESULTS"
+}
+
+# report_target WHAT VALUE LIMIT UNIT: one "met" / "not met" line (a missing
+# value is "not measured", never met)
+report_target() {
+	if [[ -z $2 || -z $3 ]]; then
+		echo "- $1: not measured"
+		return
+	fi
+	awk -v w="$1" -v v="$2" -v l="$3" -v u="$4" 'BEGIN {
+		printf "- %s: %.4g%s, target <= %g%s: **%s**\n", w, v, u, l, u, v <= l ? "met" : "not met" }'
+}
+
+report_manager_targets() {
+	local run pm rt rss ps
+	run=$(report_med mgr-run isola) pm=$(report_med mgr-run podman-crun)
+	rt=$(report_med mgr-run floor) rss=$(report_med mgr-rss isola) ps=$(report_med mgr-ps isola)
+	echo "Targets (issue 12):"
+	echo
+	report_target "isola run --rm / podman run --rm (crun)" \
+		"$([[ -n $run && -n $pm ]] && awk -v a="$run" -v b="$pm" 'BEGIN { print a / b }')" 0.1 " x"
+	report_target "isola run --rm / isola-runtime run" \
+		"$([[ -n $run && -n $rt ]] && awk -v a="$run" -v b="$rt" 'BEGIN { print a / b }')" 3 " x"
+	report_target "monitor VmRSS" "$rss" 1024 " KB"
+	report_target "isola ps -a, ${MGR_N:-100} containers" "$ps" 20 " ms"
+}
+
 # report_table ROWS-FUNCTION COLUMNS...: the pivot, one row per scenario, one
-# column per runtime (or tool), then the floor
+# column per runtime (or tool), then the floor (headed $REPORT_FLOOR)
 report_table() {
 	local rows=$1
 	shift
-	"$rows" | awk -F'|' -v res="$RESULTS" -v labels="$*" '
+	"$rows" | awk -F'|' -v res="$RESULTS" -v labels="$*" -v fh="${REPORT_FLOOR:-floor}" '
 	function f(x,  a) { a = x < 0 ? -x : x
 		return a >= 100 ? sprintf("%.0f", x) : a >= 10 ? sprintf("%.1f", x) : sprintf("%.2f", x) }
 	BEGIN { FS = "\t"
@@ -54,7 +99,7 @@ report_table() {
 			have[k] = 1; med[k] = c[3]; p25[k] = c[4]; p75[k] = c[5]; cnt[k] = c[7]; note[k] = c[9]
 			scn[c[1]] = 1 }
 		FS = "|"; nl = split(labels, L, " ")
-		printf "| scenario | unit |"; for (j = 1; j <= nl; j++) printf " %s |", L[j]; print " floor |"
+		printf "| scenario | unit |"; for (j = 1; j <= nl; j++) printf " %s |", L[j]; print " " fh " |"
 		printf "|---|---|"; for (j = 1; j <= nl; j++) printf "---|"; print "---|" }
 	!($1 in scn) { next }
 	{ s = $1; sc = $4; best = ""; fl = ""
@@ -109,6 +154,9 @@ report_all() {
 	report_table report_rows "${LABELS[@]}" >"$OUT/table.md"
 	: >"$OUT/image.md"
 	grep -q '^img-' "$RESULTS" && report_table report_image_rows isola skopeo+umoci >"$OUT/image.md"
+	: >"$OUT/manager.md"
+	grep -q '^mgr-' "$RESULTS" && REPORT_FLOOR=isola-runtime report_table report_manager_rows \
+		isola podman-crun podman-isola docker >"$OUT/manager.md"
 	report_detail >"$OUT/detail.md"
 	{
 		echo "## Latest results"
@@ -122,6 +170,21 @@ report_all() {
 			echo "Images (issue 7): isola = \`$ISOLA_CLI\`; skopeo copy + umoci unpack; floor = tar -xzf of the same layers"
 			echo
 			cat "$OUT/image.md"
+		fi
+		if [[ -s $OUT/manager.md ]]; then
+			echo
+			echo "Manager (issue 12): isola = \`$ISOLA_CLI\`; podman ${MGR_PMVER:-?} with" \
+				"\`--runtime /usr/bin/crun\` or isola-runtime, \`--network none\` (isola's" \
+				"default), private store; docker only when a daemon answers. The last" \
+				"column is \`isola-runtime run\` of the bench bundle: the floor of \`run --rm\`" \
+				"(\"x fl\"). Containers run busybox from the same rootfs; \`ps -a\` lists" \
+				"${MGR_N:-100} running detached \`sleep\` containers; the monitor is measured" \
+				"with one container up."
+			echo
+			cat "$OUT/manager.md"
+			echo
+			[[ ${#MGR_NOTES[@]} -gt 0 ]] && printf -- '- %s\n' "${MGR_NOTES[@]}" && echo
+			report_manager_targets
 		fi
 		echo
 		echo "Cells: median ± half the interquartile range (x fastest runtime, x floor)."

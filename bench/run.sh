@@ -8,9 +8,12 @@
 #     crun=$(command -v crun), runc=$(command -v runc).
 #   A runtime that fails (or is missing) gets "fail" cells; the others go on.
 # options:
-#   -q      quick mode (~30 s): -r 10 -w 1 -n 30 -t 1, 5 memory runs, no image
+#   -q      quick mode (~30 s, manager ~2 min more): -r 10 -w 1 -n 30 -t 1, 5 memory runs, no image
 #   -s LIST scenarios, comma separated (default run,cold,phases,lifecycle,
-#           exec,tput,mem,icount,size,image; also available: idle)
+#           exec,tput,mem,icount,size,manager,image; also available: idle)
+#           manager: `isola run --rm`, run -d + stop, exec, ps -a of 100
+#           (ISOLA_CLI) against podman with crun and with isola-runtime,
+#           docker when a daemon answers; the monitor's memory
 #           image: `isola pull` (ISOLA_CLI, default build/src/isola/isola) from
 #           a local docker-registry vs skopeo copy + umoci unpack
 #   -r N    timed runs per command (default 30)   -w N  warmup runs (default 3)
@@ -35,7 +38,7 @@ SELF="$HERE/$(basename "${BASH_SOURCE[0]}")"
 TOP=$(cd "$HERE/.." && pwd)
 
 RUNS=30 WARMUP=3 TP_N=100 TP_RUNS=3 IDLE=50 RSS_RUNS=10 ROUNDS=3
-DEFSCEN=run,cold,phases,lifecycle,exec,tput,mem,icount,size,image
+DEFSCEN=run,cold,phases,lifecycle,exec,tput,mem,icount,size,manager,image
 SCEN=$DEFSCEN OUT="" KEEP_UNIFIED=0 KEEP_WORK=0 XMODE=0 QUICK=0 DOCS=auto
 
 die() { echo "bench: $*" >&2; exit 1; }
@@ -132,6 +135,7 @@ want mem && scen_mem
 want icount && scen_icount
 want size && scen_size
 want idle && scen_idle
+want manager && scen_manager
 want image && scen_image
 T1=$(date +%s)
 
