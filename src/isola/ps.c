@@ -79,16 +79,13 @@ static void command_text(struct json_object *cfg, char *buf, size_t size, bool n
 	snprintf(buf, size, "%s", quoted);
 }
 
-/* Left-justify in width terminal columns (UTF-8 continuation bytes take none). */
-static void pad(const char *s, int width)
+/* Terminal columns of a UTF-8 string (continuation bytes take none). */
+static int width_of(const char *s)
 {
 	int cols = 0;
 	for (const char *p = s; *p; p++)
 		cols += ((unsigned char)*p & 0xC0) != 0x80;
-	fputs(s, stdout);
-	for (; cols < width; cols++)
-		putchar(' ');
-	putchar(' ');
+	return cols;
 }
 
 static bool label_match(struct json_object *cfg, const char *want)
@@ -145,43 +142,72 @@ static struct json_object *row_json(struct json_object *rec, const char *status,
 	return o;
 }
 
-static void print_row(struct json_object *row, const struct ps_opts *o, struct isola_mgr *m,
-		      struct json_object *rec)
+/* docker's table: each column as wide as its widest cell, three spaces apart. */
+static void print_table(struct json_object *rows, bool fancy)
 {
-	if (o->quiet) {
-		printf("%s\n", get_str(row, "ID", ""));
-	} else if (o->format && !strcmp(o->format, "json")) {
-		printf("%s\n", json_object_to_json_string_ext(row, JSON_C_TO_STRING_PLAIN |
-								       JSON_C_TO_STRING_NOSLASHESCAPE));
-	} else if (o->format && strcmp(o->format, "table")) {
-		cli_template(o->format, row, stdout);
+	static const char *const keys[] = {"ID", "Image", "Command", "RunningFor", "Status", "Ports",
+					   "Names"};
+	static const char *const heads[] = {"CONTAINER ID", "IMAGE", "COMMAND", "CREATED",
+					    "STATUS", "PORTS", "NAMES"};
+	static const char *const fkeys[] = {"Names", "LxcState", "Pid", "Image", "IPv4"};
+	static const char *const fheads[] = {"NAME", "STATE", "PID", "IMAGE", "IPV4"};
+	const char *const *k = fancy ? fkeys : keys, *const *h = fancy ? fheads : heads;
+	int n = fancy ? 5 : 7, w[7];
+	size_t nrows = json_object_array_length(rows);
+	for (int c = 0; c < n; c++) {
+		w[c] = width_of(h[c]);
+		for (size_t r = 0; r < nrows; r++) {
+			int cw = width_of(get_str(json_object_array_get_idx(rows, r), k[c], ""));
+			w[c] = cw > w[c] ? cw : w[c];
+		}
+	}
+	for (size_t r = 0; r <= nrows; r++) {
+		struct json_object *row = r ? json_object_array_get_idx(rows, r - 1) : NULL;
+		for (int c = 0; c < n; c++) {
+			const char *cell = row ? get_str(row, k[c], "") : h[c];
+			fputs(cell, stdout);
+			for (int pad = width_of(cell); c < n - 1 && pad < w[c] + 3; pad++)
+				putchar(' ');
+		}
 		putchar('\n');
-	} else if (o->fancy) {
-		pid_t pid = isola_ctr_pid(m, rec);
-		const char *state = get_str(row, "State", "");
-		printf("%-20s %-8s %-8d %-10s %-5s\n", get_str(row, "Names", ""),
-		       !strcmp(state, "running")  ? "RUNNING"
-		       : !strcmp(state, "paused") ? "FROZEN"
-						  : "STOPPED",
-		       (int)pid, get_str(row, "Image", ""), "-");
-	} else {
-		const char *cols[] = {"ID", "Image", "Command", "RunningFor", "Status", "Ports"};
-		const int widths[] = {14, 20, 22, 16, 26, 8};
-		for (int i = 0; i < 6; i++)
-			pad(get_str(row, cols[i], ""), widths[i]);
-		printf("%s\n", get_str(row, "Names", ""));
 	}
 }
 
-static void header(const struct ps_opts *o)
+static void print_rows(struct json_object *rows, const struct ps_opts *o)
 {
-	if (o->quiet || (o->format && strcmp(o->format, "table")))
+	bool table = !o->format || !strcmp(o->format, "table");
+	if (!o->quiet && table) {
+		print_table(rows, o->fancy);
 		return;
-	if (o->fancy)
-		printf("%-20s %-8s %-8s %-10s %-5s\n", "NAME", "STATE", "PID", "IMAGE", "IPV4");
-	else
-		printf("%-14s %-20s %-22s %-16s %-26s %-8s %s\n", "CONTAINER ID", "IMAGE", "COMMAND",
-		       "CREATED", "STATUS", "PORTS", "NAMES");
+	}
+	for (size_t r = 0; r < json_object_array_length(rows); r++) {
+		struct json_object *row = json_object_array_get_idx(rows, r);
+		if (o->quiet) {
+			printf("%s\n", get_str(row, "ID", ""));
+		} else if (!strcmp(o->format, "json")) {
+			json_object_object_del(row, "LxcState");
+			json_object_object_del(row, "Pid");
+			printf("%s\n", json_object_to_json_string_ext(
+						row, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+		} else {
+			cli_template(o->format, row, stdout);
+			putchar('\n');
+		}
+	}
+}
+
+/* lxc-ls --fancy's extra cells. */
+static void add_fancy(struct json_object *row, struct isola_mgr *m, struct json_object *rec,
+		      const char *status)
+{
+	char pid[16];
+	snprintf(pid, sizeof(pid), "%d", (int)isola_ctr_pid(m, rec));
+	json_object_object_add(row, "LxcState",
+			       json_object_new_string(!strcmp(status, "running")  ? "RUNNING"
+						      : !strcmp(status, "paused") ? "FROZEN"
+										  : "STOPPED"));
+	json_object_object_add(row, "Pid", json_object_new_string(pid));
+	json_object_object_add(row, "IPv4", json_object_new_string("-"));
 }
 
 static int ps_list(struct isola_mgr *m, const struct ps_opts *o)
@@ -190,10 +216,10 @@ static int ps_list(struct isola_mgr *m, const struct ps_opts *o)
 	char **ids = NULL;
 	if (isola_ctr_list(m, &ids, &err) < 0)
 		return ctr_fail(&err, 1);
-	header(o);
 	size_t n = 0;
 	while (ids[n])
 		n++;
+	struct json_object *rows = json_object_new_array();
 	for (size_t i = n; i-- > 0;) { /* newest first, as docker */
 		struct json_object *rec = isola_ctr_load(m, ids[i], NULL);
 		if (!rec)
@@ -203,11 +229,14 @@ static int ps_list(struct isola_mgr *m, const struct ps_opts *o)
 			    !strcmp(status, "restarting");
 		if ((o->all || live || o->filters) && matches(rec, status, o->filters)) {
 			struct json_object *row = row_json(rec, status, o->no_trunc);
-			print_row(row, o, m, rec);
-			json_object_put(row);
+			if (o->fancy)
+				add_fancy(row, m, rec, status);
+			json_object_array_add(rows, row);
 		}
 		json_object_put(rec);
 	}
+	print_rows(rows, o);
+	json_object_put(rows);
 	for (size_t i = 0; i < n; i++)
 		free(ids[i]);
 	free(ids);
