@@ -102,11 +102,25 @@ host_ns() {
 	[ "$up" -ge $((host_up + 86000)) ] || fail "uptime $up not offset (host $host_up)"
 }
 
-@test "namespaces: a new net namespace has only lo, down" {
-	run_ct_sep /bin/cat /proc/net/dev
+@test "namespaces: a new net namespace has only lo, and it is up" {
+	run_ct_sep /bin/sh -c 'cat /proc/net/dev; cat /sys/class/net/lo/flags'
 	assert_success
+	assert_line 0x9
 	run grep -c ':' <<<"$output"
 	assert_output 1
+}
+
+@test "namespaces: a container joined to another's new net namespace reaches its 127.0.0.1" {
+	config_args /bin/sh -c 'echo pong | nc -l -p 7777 127.0.0.1'
+	ct_run_d || fail "run -d: $(cat "$TEST_DIR/$CID.out")"
+	wait_status "$CID" running
+	pid=$(ct_pid)
+	bundle_new "$TEST_DIR/bundle2"
+	CID=$(new_id)
+	config_add_ns network "/proc/$pid/ns/net"
+	run_ct_sep /bin/sh -c 'for i in $(seq 100); do nc 127.0.0.1 7777 </dev/null && exit 0; usleep 20000; done; exit 1'
+	assert_success
+	assert_output pong
 }
 
 @test "namespaces: join a network namespace by path" {

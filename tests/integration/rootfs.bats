@@ -73,3 +73,25 @@ load helpers
 	run grep -c " $ROOTFS" /proc/self/mountinfo
 	assert_output 0
 }
+
+# A /proc or /sys that is a symlink in the image: runc refuses it; mounting
+# through it would put procfs or sysfs wherever the image points.
+proc_sys_symlink() {
+	local dir="$1"
+	rm -rf "${ROOTFS:?}/$dir"
+	mkdir -p "$ROOTFS/elsewhere"
+	ln -s /elsewhere "$ROOTFS/$dir"
+	run_ct_sep /bin/sh -c 'ls /elsewhere | head -3; echo ran'
+	assert_failure
+	[ -n "$stderr" ] || fail "no error message"
+	[ -z "$(ls -A "$ROOTFS/elsewhere")" ] || fail "mounted through the link"
+	assert_clean "$CID"
+}
+
+@test "rootfs: a /proc that is a symlink is refused" {
+	proc_sys_symlink proc
+}
+
+@test "rootfs: a /sys that is a symlink is refused" {
+	proc_sys_symlink sys
+}

@@ -248,6 +248,29 @@ static int mkdir_dst(int rootfd, const char *path, struct isola_error *err)
 	return fd >= 0 ? fd : isola_err_sys(err, "open \"%s\" in rootfs", path);
 }
 
+/*
+ * procfs and sysfs go on a plain directory, as runc insists: an image whose
+ * /proc or /sys is a symlink would otherwise get them wherever it points,
+ * and maskedPaths, which name /proc/..., would mask nothing there.
+ */
+static int plain_dir_dst(int rootfd, const struct isola_mount *m, struct isola_error *err)
+{
+	struct isola_error ignored;
+	int fd = isola_open_in_root(rootfd, m->destination, O_PATH | O_DIRECTORY | O_NOFOLLOW, 0,
+				    &ignored);
+	if (fd >= 0)
+		return fd;
+	if (errno == ENOTDIR || errno == ELOOP)
+		return isola_err(err, ISOLA_ERR_INVALID, errno,
+				 "%s must be mounted on a directory, not a symlink or file", m->type);
+	return mkdir_dst(rootfd, m->destination, err);
+}
+
+static bool is_proc_or_sys(const struct isola_mount *m)
+{
+	return m->type && (strcmp(m->type, "proc") == 0 || strcmp(m->type, "sysfs") == 0);
+}
+
 static int dst_for(const struct isola_mount_ctx *ctx, const struct isola_mount *m, int src,
 		   struct isola_error *err)
 {
@@ -355,7 +378,8 @@ static int mount_bind(const struct isola_mount_ctx *ctx, const struct isola_moun
 static int mount_fs(const struct isola_mount_ctx *ctx, const struct isola_mount *m,
 		    struct isola_error *err)
 {
-	cleanup_close int dst = mkdir_dst(ctx->rootfd, m->destination, err);
+	cleanup_close int dst = is_proc_or_sys(m) ? plain_dir_dst(ctx->rootfd, m, err)
+						  : mkdir_dst(ctx->rootfd, m->destination, err);
 	if (dst < 0)
 		return -1;
 	if (m->type && strcmp(m->type, "cgroup") == 0) {
