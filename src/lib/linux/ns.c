@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <errno.h>
 #include <fcntl.h>
+#include <net/if.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -46,6 +49,16 @@ int isola_ns_join_paths(const struct isola_config *c, int mask, struct isola_err
 		if (join_one(ns, err) < 0)
 			return -1;
 	}
+	return 0;
+}
+
+int isola_ns_loopback_up(struct isola_error *err)
+{
+	/* A fresh lo has only IFF_LOOPBACK, which the kernel keeps: IFF_UP is all there is to set. */
+	struct ifreq ifr = {.ifr_name = "lo", .ifr_flags = IFF_UP};
+	cleanup_close int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s < 0 || ioctl(s, SIOCSIFFLAGS, &ifr) < 0)
+		return isola_err_sys(err, "bring up lo in the new network namespace");
 	return 0;
 }
 

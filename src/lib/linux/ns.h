@@ -13,6 +13,12 @@ int isola_ns_new_flags(const struct isola_config *c);
 /* setns() into every namespace of the config that has a path and whose type is in mask. */
 int isola_ns_join_paths(const struct isola_config *c, int mask, struct isola_error *err);
 /*
+ * Bring up lo in a network namespace we just created, as runc and crun do:
+ * processes of containers that join it later by path (a pod's sandbox) talk
+ * over 127.0.0.1.
+ */
+int isola_ns_loopback_up(struct isola_error *err);
+/*
  * Point pid_for_children back at our own pid namespace after a setns(CLONE_NEWPID)
  * done for one fork. A no-op except under AddressSanitizer: LeakSanitizer's
  * exit-time tracer is a child that checks getppid() (0 across pid namespaces)

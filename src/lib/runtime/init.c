@@ -40,6 +40,8 @@ static int init_namespaces(struct isola_init_ctx *x, struct isola_error *err)
 		return isola_err_sys(err, "become root in the user namespace");
 	if (isola_ns_join_paths(c, ~(CLONE_NEWPID | CLONE_NEWTIME), err) < 0)
 		return -1;
+	if ((isola_ns_new_flags(c) & CLONE_NEWNET) && isola_ns_loopback_up(err) < 0)
+		return -1;
 	/* Only now, inside the container's cgroup: that cgroup becomes the namespace root. */
 	if (x->new_cgroupns && unshare(CLONE_NEWCGROUP) < 0)
 		return isola_err_sys(err, "create cgroup namespace");
