@@ -188,3 +188,29 @@ check_link() {
 	assert_line --index 0 "write: Operation not permitted"
 	assert_line --index 1 "write: ok"
 }
+
+@test "dev: a read-only /dev tmpfs still gets its devices and submounts" {
+	config_set '(.mounts[] | select(.destination == "/dev") | .options) += ["ro"]'
+	run_ct_sep /bin/sh -c 'grep " /dev " /proc/self/mountinfo | cut -d" " -f6;
+		grep -c " /dev/pts " /proc/self/mountinfo; echo x > /dev/null && echo null-ok;
+		touch /dev/isolatest 2>&1 || true'
+	assert_success
+	assert_line --index 0 --regexp '^ro(,|$)'
+	assert_line --index 1 1
+	assert_line --index 2 null-ok
+	assert_line --index 3 --partial "Read-only file system"
+}
+
+@test "dev: a read-only /dev tmpfs with a terminal has /dev/console" {
+	config_set '(.mounts[] | select(.destination == "/dev") | .options) += ["ro"] | .process.terminal = true'
+	config_args /bin/sh -c 'test -c /dev/console && echo console-ok'
+	"$RECVTTY" "$TEST_DIR/tty.sock" "$TEST_DIR/tty.out" "$TEST_DIR/recvtty.pid" ||
+		fail "recvtty failed"
+	ct_create "$CID" --console-socket "$TEST_DIR/tty.sock" ||
+		fail "create: $(cat "$TEST_DIR/$CID.out")"
+	run rt start "$CID"
+	assert_success
+	wait_for pid_gone "$(cat "$TEST_DIR/recvtty.pid")" || fail "pty never closed"
+	run grep -c console-ok "$TEST_DIR/tty.out"
+	assert_output 1
+}

@@ -97,12 +97,47 @@ static int make_device(int rootfd, const struct isola_device *d, bool in_userns,
 	return make_node(dirfd, slash + 1, d, in_userns, err);
 }
 
-static bool dev_is_bind(const struct isola_config *c)
+static const struct isola_mount *dev_mount(const struct isola_config *c)
 {
 	for (size_t i = 0; i < c->n_mounts; i++)
 		if (strcmp(c->mounts[i].destination, "/dev") == 0)
-			return c->mounts[i].bind;
-	return false;
+			return &c->mounts[i];
+	return NULL;
+}
+
+static bool dev_is_bind(const struct isola_config *c)
+{
+	const struct isola_mount *m = dev_mount(c);
+	return m && m->bind;
+}
+
+bool isola_dev_is_ro(const struct isola_config *c)
+{
+	const struct isola_mount *m = dev_mount(c);
+	return m && !m->bind && (m->flags & MS_RDONLY);
+}
+
+int isola_dev_seal(int rootfd, const struct isola_config *c, struct isola_error *err)
+{
+	if (!isola_dev_is_ro(c))
+		return 0;
+	cleanup_close int fd = isola_open_in_root(rootfd, "/dev", O_PATH | O_DIRECTORY | O_NOFOLLOW,
+						  0, err);
+	if (fd < 0 || isola_mount_set_ro(fd, err) < 0)
+		return isola_err_prefix(err, "make /dev read-only");
+	return 0;
+}
+
+/* The console is bound on /dev/console after /dev turned read-only: its mount point must exist. */
+static int make_console_point(int rootfd, const struct isola_config *c, struct isola_error *err)
+{
+	if (!c->process.terminal || !isola_dev_is_ro(c))
+		return 0;
+	int fd = isola_mkfile_in_root(rootfd, "/dev/console", 0600, err);
+	if (fd < 0)
+		return -1;
+	close(fd);
+	return 0;
 }
 
 static int make_links(int dev, struct isola_error *err)
@@ -133,6 +168,8 @@ int isola_dev_setup(int rootfd, const struct isola_config *c, bool in_userns,
 		    struct isola_error *err)
 {
 	if (!dev_is_bind(c) && make_defaults(rootfd, in_userns, err) < 0)
+		return -1;
+	if (make_console_point(rootfd, c, err) < 0)
 		return -1;
 	for (size_t i = 0; i < c->n_devices; i++)
 		if (make_device(rootfd, &c->devices[i], in_userns, err) < 0)

@@ -17,5 +17,12 @@
  */
 int isola_dev_setup(int rootfd, const struct isola_config *c, bool in_userns,
 		    struct isola_error *err);
+/*
+ * A read-only /dev filesystem (not a bind) is mounted writable, so that the
+ * nodes, /dev/pts, /dev/shm and the /dev/console mount point can be made in
+ * it, and made read-only by isola_dev_seal once the rest is done (as runc).
+ */
+bool isola_dev_is_ro(const struct isola_config *c);
+int isola_dev_seal(int rootfd, const struct isola_config *c, struct isola_error *err);
 
 #endif

@@ -71,6 +71,13 @@ static int set_attr(int fd, bool recursive, uint64_t set, uint64_t clr, uint64_t
 	return 0;
 }
 
+int isola_mount_set_ro(int fd, struct isola_error *err)
+{
+	if (isola_mount_compat())
+		return isola_compat_remount(fd, MS_RDONLY, 0, err);
+	return set_attr(fd, false, MOUNT_ATTR_RDONLY, 0, 0, err);
+}
+
 static uint64_t propagation_of(unsigned long p)
 {
 	if (p & MS_SHARED)
@@ -390,6 +397,9 @@ static int mount_fs(const struct isola_mount_ctx *ctx, const struct isola_mount 
 	}
 	char target[32];
 	unsigned long flags = m->flags & CREATE_FLAGS;
+	/* /dev goes read-only at the end: its nodes and submounts are made in it first. */
+	if (strcmp(m->destination, "/dev") == 0)
+		flags &= ~(unsigned long)MS_RDONLY;
 	if (mount(m->source ? m->source : "none", isola_fd_path(dst, target), m->type, flags,
 		  m->data) < 0)
 		return isola_err_sys(err, "mount %s on \"%s\"", m->type ? m->type : "none",

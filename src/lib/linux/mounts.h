@@ -24,6 +24,8 @@ int isola_mount_one(const struct isola_mount_ctx *ctx, const struct isola_mount 
 /* Bind-mount what src_fd names onto dst_fd (both O_PATH) with MOUNT_ATTR_* attr_set. */
 int isola_bind_fd(int src_fd, int dst_fd, bool recursive, uint64_t attr_set,
 		  struct isola_error *err);
+/* Make the mount whose root fd (O_PATH) is read-only, that mount only. */
+int isola_mount_set_ro(int fd, struct isola_error *err);
 /* MS_* -> MOUNT_ATTR_* for the flags mount_setattr knows. */
 uint64_t isola_mount_flags_to_attr(unsigned long flags);
 

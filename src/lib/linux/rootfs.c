@@ -206,6 +206,8 @@ int isola_rootfs_finalize(struct isola_rootfs *r, struct isola_error *err)
 	for (char **p = c->readonly_paths; p && *p; p++)
 		if (readonly_path(r, *p, err) < 0)
 			return isola_err_prefix(err, "linux.readonlyPaths");
+	if (isola_dev_seal(r->rootfd, c, err) < 0)
+		return -1;
 	if (c->root_readonly && make_root_readonly(r->rootfd, err) < 0)
 		return -1;
 	if (c->rootfs_propagation && mount(NULL, "/", NULL, c->rootfs_propagation, NULL) < 0)
