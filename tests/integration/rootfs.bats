@@ -95,3 +95,18 @@ proc_sys_symlink() {
 @test "rootfs: a /sys that is a symlink is refused" {
 	proc_sys_symlink sys
 }
+
+@test "rootfs: --no-pivot with rshared rootfsPropagation leaves the host's mounts alone" {
+	# The container's copy of a shared mount is a peer of the host's: detaching
+	# it there would unmount what is mounted on the host's one too.
+	mkdir -p "$TEST_DIR/shared"
+	host_mount -t tmpfs isolatest-shared "$TEST_DIR/shared"
+	mount --make-shared "$TEST_DIR/shared"
+	mkdir -p "$TEST_DIR/shared/child"
+	host_mount -t tmpfs isolatest-child "$TEST_DIR/shared/child"
+	config_set '.linux.rootfsPropagation = "rshared"'
+	run --separate-stderr rt run --no-pivot -b "$BUNDLE" "$CID" </dev/null
+	assert_success
+	grep -q " $TEST_DIR/shared/child .* isolatest-child" /proc/self/mountinfo ||
+		fail "the container's detach reached the host's mount"
+}

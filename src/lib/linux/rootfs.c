@@ -130,8 +130,109 @@ static int do_pivot(int rootfd, struct isola_error *err)
 	return 0;
 }
 
-static int do_chroot(int rootfd, struct isola_error *err)
+/* mountinfo escapes space, tab, newline and backslash as \ooo: undo it in place. */
+static void unescape_octal(char *s)
 {
+	char *w = s;
+	for (char *r = s; *r; r++) {
+		if (r[0] == '\\' && r[1] >= '0' && r[1] <= '3' && r[2] >= '0' && r[2] <= '7' &&
+		    r[3] >= '0' && r[3] <= '7') {
+			*w++ = (char)((r[1] - '0') * 64 + (r[2] - '0') * 8 + (r[3] - '0'));
+			r += 3;
+		} else {
+			*w++ = *r;
+		}
+	}
+	*w = '\0';
+}
+
+/* a == b or a lies below b. */
+static bool path_within(const char *a, const char *b)
+{
+	size_t n = strlen(b);
+	if (n == 1 && b[0] == '/')
+		return true;
+	return strncmp(a, b, n) == 0 && (a[n] == '/' || a[n] == '\0');
+}
+
+/* Field 5 of a mountinfo line, the mount point (unescaped), and the type after " - ". */
+static char *parse_mountinfo(char *line, const char **fstype)
+{
+	char *sep = strstr(line, " - ");
+	char *save = NULL, *tok = strtok_r(line, " ", &save);
+	*fstype = "";
+	for (int i = 1; tok && i < 5; i++)
+		tok = strtok_r(NULL, " ", &save);
+	if (!tok || !sep)
+		return NULL;
+	*fstype = strtok_r(sep + 3, " ", &save);
+	if (!*fstype)
+		*fstype = "";
+	unescape_octal(tok);
+	return tok;
+}
+
+/*
+ * A mount we may not detach (locked, in a user namespace): a procfs or sysfs
+ * gets an empty read-only tmpfs on top, which then counts as a locked child
+ * that makes it not fully visible. ENOENT: gone with a parent detached before.
+ */
+static int detach_one(const char *mp, const char *fstype, bool shared, struct isola_error *err)
+{
+	if (shared && mount(NULL, mp, NULL, MS_REC | MS_SLAVE, NULL) < 0 && errno != EINVAL &&
+	    errno != ENOENT)
+		return isola_err_sys(err, "make \"%s\" a slave", mp);
+	if (umount2(mp, MNT_DETACH | UMOUNT_NOFOLLOW) == 0 || errno == ENOENT)
+		return 0;
+	if (errno != EINVAL)
+		return isola_err_sys(err, "detach host mount \"%s\"", mp);
+	if (strcmp(fstype, "proc") != 0 && strcmp(fstype, "sysfs") != 0)
+		return 0;
+	if (mount("tmpfs", mp, "tmpfs", MS_RDONLY, "size=0k") < 0 && errno != ENOENT)
+		return isola_err_sys(err, "cover host %s \"%s\"", fstype, mp);
+	return 0;
+}
+
+/*
+ * With chroot the host's tree stays in our mount namespace under the new
+ * root, and the kernel lets a user namespace mount a new procfs or sysfs
+ * whenever a fully visible one exists anywhere in the namespace
+ * (mnt_already_visible): the host's /proc and /sys would let the container
+ * mount an unmasked procfs. Detach every mount that is neither inside the
+ * rootfs nor on the path down to it. With a shared "/" the unmounts would
+ * reach the host's peers: each tree is made a slave first.
+ */
+static int detach_outside(int rootfd, bool shared, struct isola_error *err)
+{
+	char fdp[32], root[4096];
+	/* The path as mountinfo spells it: root.path may go through symlinks. */
+	ssize_t n = readlink(isola_fd_path(rootfd, fdp), root, sizeof(root) - 1);
+	if (n < 0)
+		return isola_err_sys(err, "read rootfs path");
+	root[n] = '\0';
+	cleanup_fclose FILE *f = fopen("/proc/self/mountinfo", "re");
+	cleanup_free char *line = NULL, *gone = NULL;
+	size_t cap = 0;
+	if (!f)
+		return isola_err_sys(err, "open mountinfo");
+	while (getline(&line, &cap, f) > 0) {
+		const char *fstype;
+		char *mp = parse_mountinfo(line, &fstype);
+		if (!mp || path_within(mp, root) || path_within(root, mp) ||
+		    (gone && path_within(mp, gone)))
+			continue;
+		if (detach_one(mp, fstype, shared, err) < 0)
+			return -1;
+		free(gone);
+		gone = strdup(mp);
+	}
+	return 0;
+}
+
+static int do_chroot(const struct isola_config *c, int rootfd, struct isola_error *err)
+{
+	if (detach_outside(rootfd, (c->rootfs_propagation & MS_SHARED) != 0, err) < 0)
+		return -1;
 	if (fchdir(rootfd) < 0)
 		return isola_err_sys(err, "chdir to rootfs");
 	if (mount(".", "/", NULL, MS_MOVE, NULL) < 0)
@@ -145,7 +246,7 @@ static int do_chroot(int rootfd, struct isola_error *err)
 
 int isola_rootfs_pivot(struct isola_rootfs *r, struct isola_error *err)
 {
-	int rc = r->no_pivot ? do_chroot(r->rootfd, err) : do_pivot(r->rootfd, err);
+	int rc = r->no_pivot ? do_chroot(r->config, r->rootfd, err) : do_pivot(r->rootfd, err);
 	close(r->rootfd);
 	/* From now on "/" is the container's root: resolve everything against it. */
 	r->rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
