@@ -243,3 +243,56 @@ userns_config() {
 	assert_line --regexp '^ +0 +100000 +1000$'
 	assert_line --regexp '^ +1000 +300000 +1000$'
 }
+
+# A bind source under a directory only the host's root may enter: the runtime
+# opens it with its own privileges before the user namespace exists (as runc).
+userns_private_source() {
+	userns_config
+	mkdir -m 0700 "$TEST_DIR/private"
+	mkdir -p "$TEST_DIR/private/dir" "$ROOTFS/mnt/data"
+	echo host-data >"$TEST_DIR/private/dir/file"
+	config_add_mount "$(jq -n --arg s "$TEST_DIR/private/dir" --argjson o "$1" \
+		'{destination: "/mnt/data", type: "bind", source: $s, options: $o}')"
+}
+
+@test "namespaces: user namespace: a bind source the mapped root can't reach is mounted" {
+	userns_private_source '["rbind"]'
+	run_ct_sep /bin/cat /mnt/data/file
+	assert_success
+	assert_output host-data
+}
+
+@test "namespaces: user namespace: a read-only bind of a source the mapped root can't reach" {
+	userns_private_source '["bind", "ro", "nosuid"]'
+	run_ct_sep /bin/sh -c 'cat /mnt/data/file; grep " /mnt/data " /proc/self/mountinfo | cut -d" " -f6'
+	assert_success
+	assert_line --index 0 host-data
+	assert_line --index 1 --regexp '^ro,nosuid'
+}
+
+@test "namespaces: user namespace: a bind keeps the host mount's flags locked" {
+	# The source is opened in the container's own mount namespace, whose copy of
+	# the host's read-only nosuid mount the kernel locked: even with
+	# CAP_SYS_ADMIN in its user namespace the container can't clear them.
+	userns_config
+	mkdir -p "$TEST_DIR/src" "$ROOTFS/mnt/data"
+	host_mount -t tmpfs -o nosuid,ro isolatest-src "$TEST_DIR/src"
+	config_add_mount "$(jq -n --arg s "$TEST_DIR/src" \
+		'{destination: "/mnt/data", type: "bind", source: $s, options: ["rbind"]}')"
+	config_set '.process.capabilities |= with_entries(.value += ["CAP_SYS_ADMIN"])'
+	run_ct_sep /bin/sh -c 'mount -o remount,bind,rw,suid /mnt/data 2>/dev/null && echo REMOUNTED;
+		grep " /mnt/data " /proc/self/mountinfo | cut -d" " -f6'
+	assert_success
+	refute_line REMOUNTED
+	assert_line --regexp '^ro,nosuid'
+}
+
+@test "namespaces: user namespace: a missing bind source fails cleanly" {
+	userns_config
+	config_add_mount "$(jq -n --arg s "$TEST_DIR/missing" \
+		'{destination: "/mnt/data", type: "bind", source: $s, options: ["rbind"]}')"
+	run_ct_sep /bin/true
+	assert_failure
+	[[ "$stderr" == *"$TEST_DIR/missing"* ]] || fail "error does not name the source: $stderr"
+	assert_clean "$CID"
+}

@@ -209,15 +209,20 @@ static int open_bind_source(const struct isola_mount_ctx *ctx, const char *src,
 	return fd;
 }
 
-/* The tree to attach: premade (an idmapped mount from the runtime) or cloned from the source. */
+/*
+ * The tree to attach. premade, from the runtime: an idmapped tree, or the
+ * source opened for us (user namespace, runtime/bindsrc.h). Else the source
+ * is opened here.
+ */
 static int bind_tree(const struct isola_mount_ctx *ctx, const struct isola_mount *m, int premade,
 		     struct isola_error *err)
 {
-	if (premade >= 0)
+	if (premade >= 0 && m->idmap)
 		return fcntl(premade, F_DUPFD_CLOEXEC, 3);
-	cleanup_close int src = open_bind_source(ctx, m->source ? m->source : "", err);
+	cleanup_close int src = premade >= 0 ? fcntl(premade, F_DUPFD_CLOEXEC, 3)
+					     : open_bind_source(ctx, m->source ? m->source : "", err);
 	if (src < 0)
-		return -1;
+		return premade >= 0 ? isola_err_sys(err, "dup bind source") : -1;
 	unsigned int otflags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH;
 	int tree = sys_open_tree(src, "", otflags | (m->recursive ? AT_RECURSIVE : 0));
 	if (tree < 0)

@@ -25,6 +25,7 @@
 #include "linux/process.h"
 #include "linux/seccomp.h"
 #include "linux/spawn.h"
+#include "runtime/bindsrc.h"
 #include "runtime/container.h"
 #include "runtime/init.h"
 #include "runtime/sync.h"
@@ -303,6 +304,9 @@ static int drive_init(struct create_ctx *x, struct isola_error *err)
 		if (isola_sync_send(x->sync[0], ISOLA_SYNC_GO, state, -1, err) < 0)
 			return -1;
 	}
+	if (isola_config_namespace(x->config, CLONE_NEWUSER) &&
+	    isola_bindsrc_send(x->pid, x->config, x->sync[0], err) < 0)
+		return -1;
 	for (;;) {
 		int fd = -1;
 		int type = isola_sync_recv_any(x->sync[0], &fd, NULL, err);

@@ -19,6 +19,7 @@
 #include "linux/process.h"
 #include "linux/rootfs.h"
 #include "linux/seccomp.h"
+#include "runtime/bindsrc.h"
 #include "runtime/init.h"
 #include "runtime/sync.h"
 
@@ -76,10 +77,16 @@ static int init_rootfs(struct isola_init_ctx *x, struct isola_rootfs *r, const c
 		       struct isola_error *err)
 {
 	const struct isola_config *c = x->config;
+	int *premade = NULL;
+	if (x->in_userns && isola_bindsrc_recv(x->sync, c, x->idmap_fds, &premade, err) < 0)
+		return -1;
 	*r = (struct isola_rootfs){.config = c, .cg = x->cg, .in_userns = x->in_userns,
 				   .no_pivot = x->opts->no_pivot, .rootfd = -1, .devnull = -1,
-				   .idmap_fds = x->idmap_fds};
-	if (isola_rootfs_prepare(r, err) < 0)
+				   .idmap_fds = premade ? premade : x->idmap_fds};
+	int rc = isola_rootfs_prepare(r, err);
+	isola_bindsrc_release(premade, x->idmap_fds, c->n_mounts);
+	r->idmap_fds = NULL;
+	if (rc < 0)
 		return -1;
 	if (has_hooks(c, ISOLA_HOOK_PRESTART) || has_hooks(c, ISOLA_HOOK_CREATE_RUNTIME)) {
 		if (isola_sync_send(x->sync, ISOLA_SYNC_HOOKS, NULL, -1, err) < 0 ||

@@ -10,6 +10,7 @@
  *   parent                         child
  *   -- GO (maps written, in cgroup) -->   only with a user namespace or the
  *                                        init's hooks (carries their state)
+ *   -- MOUNT_SRC ... (fds), MOUNT_SRC ->  user namespace: bind sources (bindsrc.h)
  *                                  <-- HOOKS (run prestart/createRuntime now)
  *   -- HOOKS_DONE ------------------>
  *                                  <-- SECCOMP_FD (listener, when NOTIFY is used)
@@ -30,6 +31,7 @@ enum isola_sync_msg {
 	ISOLA_SYNC_COMMIT,
 	ISOLA_SYNC_START,
 	ISOLA_SYNC_ERROR,
+	ISOLA_SYNC_MOUNT_SRC,
 };
 
 int isola_sync_send(int sock, enum isola_sync_msg type, const char *text, int fd,
