@@ -296,3 +296,67 @@ userns_private_source() {
 	[[ "$stderr" == *"$TEST_DIR/missing"* ]] || fail "error does not name the source: $stderr"
 	assert_clean "$CID"
 }
+
+# No new mount namespace: the host's (run.sh's private one) or one joined by path.
+no_mntns_config() {
+	config_del_ns mount
+	# runc too refuses maskedPaths and readonlyPaths without a mount namespace of their own
+	config_set '.linux.maskedPaths = [] | .linux.readonlyPaths = []'
+	echo isolatest-marker >"$ROOTFS/marker"
+}
+
+@test "namespaces: without a mount namespace the process runs chrooted in the rootfs" {
+	no_mntns_config
+	run_ct_sep /bin/sh -c 'cat /marker; ls -d /probe'
+	assert_success
+	assert_line --index 0 isolatest-marker
+	assert_line --index 1 /probe
+}
+
+@test "namespaces: without a mount namespace nothing is mounted on the host" {
+	isola_only "runc 1.1 makes the config's mounts in the host's mount namespace and leaves them"
+	no_mntns_config
+	before=$(wc -l </proc/self/mountinfo)
+	run_ct_sep /bin/cat /marker
+	assert_success
+	assert_output isolatest-marker
+	run grep -c " $ROOTFS" /proc/self/mountinfo
+	assert_output 0
+	assert_equal "$(wc -l </proc/self/mountinfo)" "$before"
+}
+
+@test "namespaces: without a mount namespace exec runs chrooted in the rootfs too" {
+	runc_differs "runc 1.1 runs the exec'd process in the host's root, outside root.path"
+	no_mntns_config
+	ct_start_sleeper
+	run rt exec "$CID" /bin/cat /marker
+	assert_success
+	assert_output isolatest-marker
+}
+
+@test "namespaces: maskedPaths without a mount namespace of the container's own are refused" {
+	config_del_ns mount
+	config_set '.linux.maskedPaths = ["/proc/kcore"] | .linux.readonlyPaths = []'
+	run_ct_sep /bin/true
+	assert_failure
+	[ -n "$stderr" ] || fail "no error message"
+	assert_clean "$CID"
+}
+
+@test "namespaces: join a mount namespace by path" {
+	config_set '.linux.maskedPaths = [] | .linux.readonlyPaths = []'
+	mkdir -p "$ROOTFS/mnt/joined"
+	# A process holding a mount namespace with a tmpfs the host's does not have.
+	unshare -m --propagation private sh -c "mount -t tmpfs isolatest-joined '$ROOTFS/mnt/joined' &&
+		echo in-joined-ns >'$ROOTFS/mnt/joined/file' && exec sleep 600" \
+		</dev/null >/dev/null 2>&1 3>&- &
+	pid=$!
+	echo "$pid" >"$TEST_DIR/holder.pid"
+	wait_for nsenter -t "$pid" -m test -e "$ROOTFS/mnt/joined/file" ||
+		fail "cannot make the mount namespace"
+	config_add_ns mount "/proc/$pid/ns/mnt"
+	run_ct_sep /bin/cat /mnt/joined/file
+	assert_success
+	assert_output in-joined-ns
+	[ ! -e "$ROOTFS/mnt/joined/file" ] || fail "the tmpfs is in the host's namespace"
+}

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/mount.h>
+#include <sched.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include "core/safepath.h"
 #include "linux/dev.h"
 #include "linux/mounts.h"
+#include "linux/ns.h"
 #include "linux/rootfs.h"
 
 /*
@@ -62,10 +64,29 @@ static int make_parent_private(const char *path, struct isola_error *err)
 	return 0;
 }
 
+/*
+ * The host's mount namespace, or one joined by path: we only chroot. A mount
+ * made there would outlive the container, or change another's view.
+ */
+static bool own_mntns(const struct isola_config *c)
+{
+	return (isola_ns_new_flags(c) & CLONE_NEWNS) != 0;
+}
+
+static int open_rootfs(struct isola_rootfs *r, struct isola_error *err)
+{
+	r->rootfd = open(r->config->root_path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (r->rootfd < 0)
+		return isola_err_sys(err, "open rootfs \"%s\"", r->config->root_path);
+	return 0;
+}
+
 int isola_rootfs_prepare(struct isola_rootfs *r, struct isola_error *err)
 {
 	const struct isola_config *c = r->config;
 	r->rootfd = r->devnull = -1;
+	if (!own_mntns(c))
+		return open_rootfs(r, err);
 	/*
 	 * Nothing we mount may propagate back to the host, unless the config asks
 	 * for a shared rootfs (then the host's shared mounts stay peers here, so
@@ -81,9 +102,8 @@ int isola_rootfs_prepare(struct isola_rootfs *r, struct isola_error *err)
 	/* pivot_root needs the new root to be a mount point. */
 	if (mount(c->root_path, c->root_path, NULL, MS_BIND | MS_REC, NULL) < 0)
 		return isola_err(err, ISOLA_ERR_INVALID, errno, "bind rootfs \"%s\"", c->root_path);
-	r->rootfd = open(c->root_path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (r->rootfd < 0)
-		return isola_err_sys(err, "open rootfs \"%s\"", c->root_path);
+	if (open_rootfs(r, err) < 0)
+		return -1;
 
 	struct isola_mount_ctx mctx = {
 		.rootfd = r->rootfd, .bundle = c->bundle, .cg = r->cg, .in_userns = r->in_userns};
@@ -231,11 +251,12 @@ static int detach_outside(int rootfd, bool shared, struct isola_error *err)
 
 static int do_chroot(const struct isola_config *c, int rootfd, struct isola_error *err)
 {
-	if (detach_outside(rootfd, (c->rootfs_propagation & MS_SHARED) != 0, err) < 0)
+	bool own = own_mntns(c);
+	if (own && detach_outside(rootfd, (c->rootfs_propagation & MS_SHARED) != 0, err) < 0)
 		return -1;
 	if (fchdir(rootfd) < 0)
 		return isola_err_sys(err, "chdir to rootfs");
-	if (mount(".", "/", NULL, MS_MOVE, NULL) < 0)
+	if (own && mount(".", "/", NULL, MS_MOVE, NULL) < 0)
 		return isola_err_sys(err, "move rootfs to /");
 	if (chroot(".") < 0)
 		return isola_err_sys(err, "chroot");
@@ -246,7 +267,8 @@ static int do_chroot(const struct isola_config *c, int rootfd, struct isola_erro
 
 int isola_rootfs_pivot(struct isola_rootfs *r, struct isola_error *err)
 {
-	int rc = r->no_pivot ? do_chroot(r->config, r->rootfd, err) : do_pivot(r->rootfd, err);
+	bool chroot_only = r->no_pivot || !own_mntns(r->config);
+	int rc = chroot_only ? do_chroot(r->config, r->rootfd, err) : do_pivot(r->rootfd, err);
 	close(r->rootfd);
 	/* From now on "/" is the container's root: resolve everything against it. */
 	r->rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -299,6 +321,8 @@ static int make_root_readonly(int rootfd, struct isola_error *err)
 int isola_rootfs_finalize(struct isola_rootfs *r, struct isola_error *err)
 {
 	const struct isola_config *c = r->config;
+	if (!own_mntns(c))
+		return 0; /* what it would do is refused at create (runtime/create.c) */
 	if (c->masked_paths && c->masked_paths[0] && (r->devnull = open_devnull(r->rootfd, err)) < 0)
 		return isola_err_prefix(err, "linux.maskedPaths");
 	for (char **p = c->masked_paths; p && *p; p++)

@@ -64,15 +64,37 @@ static struct json_object *annotations_json(const struct isola_config *c)
 	return o;
 }
 
+/*
+ * Without a mount namespace of its own (the host's, or one joined by path)
+ * the container is only chrooted: no mount is made where we could not undo
+ * it. What would restrict the container can't be had then: refuse it, as
+ * runc does for masked and read-only paths, rather than run without it.
+ */
+static int check_mntns(const struct isola_config *c, struct isola_error *err)
+{
+	const struct isola_namespace *mnt = isola_config_namespace(c, CLONE_NEWNS);
+	const char *what = NULL;
+	if (mnt && !mnt->path)
+		return 0;
+	if (c->masked_paths && c->masked_paths[0])
+		what = "linux.maskedPaths";
+	else if (c->readonly_paths && c->readonly_paths[0])
+		what = "linux.readonlyPaths";
+	else if (c->root_readonly)
+		what = "root.readonly";
+	if (what)
+		return isola_err(err, ISOLA_ERR_INVALID, 0,
+				 "%s: needs a new mount namespace (linux.namespaces)", what);
+	return 0;
+}
+
 static int check_config(const struct create_ctx *x, struct isola_error *err)
 {
 	const struct isola_config *c = x->config;
 	if (!c->has_process)
 		return isola_err(err, ISOLA_ERR_INVALID, 0, "config.json: process is required");
-	const struct isola_namespace *mnt = isola_config_namespace(c, CLONE_NEWNS);
-	if (!mnt || mnt->path)
-		return isola_err(err, ISOLA_ERR_INVALID, 0,
-				 "linux.namespaces: a new mount namespace is required");
+	if (check_mntns(c, err) < 0)
+		return -1;
 	if (c->process.terminal && !x->opts->console_socket && x->opts->console_fd < 0)
 		return isola_err(err, ISOLA_ERR_INVALID, 0,
 				 "cannot allocate tty if isola-runtime will detach without setting "

@@ -48,6 +48,29 @@ static int container_ns_flags(const struct isola_config *c)
 	return flags;
 }
 
+/*
+ * A container without a mount namespace of its own was only chrooted: its
+ * root is the init's, which joining the namespaces does not give (setns of
+ * a mount namespace goes to that namespace's root). Taken from the host's
+ * /proc before the pid namespace changes what /proc shows.
+ */
+static int open_init_root(const struct exec_ctx *x, struct isola_error *err)
+{
+	char p[64];
+	snprintf(p, sizeof(p), "/proc/%d/root", (int)x->state->pid);
+	int fd = open(p, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return isola_err_sys(err, "open the container's root");
+	return fd;
+}
+
+static int enter_root(int fd, struct isola_error *err)
+{
+	if (fchdir(fd) < 0 || chroot(".") < 0 || chdir("/") < 0)
+		return isola_err_sys(err, "enter the container's root");
+	return 0;
+}
+
 static int exec_child_steps(struct exec_ctx *x, struct isola_launch *l, struct isola_error *err)
 {
 	const struct isola_process *p = x->opts->process;
@@ -58,8 +81,13 @@ static int exec_child_steps(struct exec_ctx *x, struct isola_launch *l, struct i
 	if (x->cg && isola_cgroup_enter_self(x->cg, x->cg_v2_done, err) < 0)
 		return -1;
 	int join = x->ns_flags & ~(CLONE_NEWPID | CLONE_NEWTIME);
+	cleanup_close int initroot = -1;
+	if (!(isola_ns_new_flags(x->config) & CLONE_NEWNS) && (initroot = open_init_root(x, err)) < 0)
+		return -1;
 	if (join && setns(x->pidfd, join) < 0)
 		return isola_err_sys(err, "join the container's namespaces");
+	if (initroot >= 0 && enter_root(initroot, err) < 0)
+		return -1;
 	if (isola_sync_recv(x->sync[1], ISOLA_SYNC_GO, NULL, NULL, err) < 0)
 		return -1;
 	cleanup_close int rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
