@@ -343,20 +343,41 @@ no_mntns_config() {
 	assert_clean "$CID"
 }
 
-@test "namespaces: join a mount namespace by path" {
-	config_set '.linux.maskedPaths = [] | .linux.readonlyPaths = []'
+# mntns_holder: a process holding a mount namespace with a tmpfs on $ROOTFS/mnt/joined
+# that the host's does not have; sets HOLDER.
+mntns_holder() {
 	mkdir -p "$ROOTFS/mnt/joined"
-	# A process holding a mount namespace with a tmpfs the host's does not have.
 	unshare -m --propagation private sh -c "mount -t tmpfs isolatest-joined '$ROOTFS/mnt/joined' &&
 		echo in-joined-ns >'$ROOTFS/mnt/joined/file' && exec sleep 600" \
 		</dev/null >/dev/null 2>&1 3>&- &
-	pid=$!
-	echo "$pid" >"$TEST_DIR/holder.pid"
-	wait_for nsenter -t "$pid" -m test -e "$ROOTFS/mnt/joined/file" ||
+	HOLDER=$!
+	echo "$HOLDER" >"$TEST_DIR/holder.pid"
+	wait_for nsenter -t "$HOLDER" -m test -e "$ROOTFS/mnt/joined/file" ||
 		fail "cannot make the mount namespace"
-	config_add_ns mount "/proc/$pid/ns/mnt"
+}
+
+@test "namespaces: join a mount namespace by path" {
+	config_set '.linux.maskedPaths = [] | .linux.readonlyPaths = []'
+	mntns_holder
+	config_add_ns mount "/proc/$HOLDER/ns/mnt"
 	run_ct_sep /bin/cat /mnt/joined/file
 	assert_success
 	assert_output in-joined-ns
 	[ ! -e "$ROOTFS/mnt/joined/file" ] || fail "the tmpfs is in the host's namespace"
+}
+
+@test "namespaces: a joined mount namespace listed first does not change where other paths resolve" {
+	config_set '.linux.maskedPaths = [] | .linux.readonlyPaths = []'
+	mntns_holder
+	# Made after the holder's namespace: /run/netns/NAME is not there, only in ours.
+	ns="isolatest-$RANDOM"
+	host_netns "$ns"
+	config_set '.linux.namespaces = [{type: "mount", path: $m}, {type: "network", path: $n}]
+		+ (.linux.namespaces | map(select(.type != "mount" and .type != "network")))' \
+		--arg m "/proc/$HOLDER/ns/mnt" --arg n "/run/netns/$ns"
+	ip netns exec "$ns" ip link add isolatest0 type veth peer name isolatest1
+	# ip: netlink, no /proc needed (isola mounts nothing in a joined mount namespace)
+	run_ct_sep /bin/ip -o link show
+	assert_success
+	assert_output --partial isolatest0
 }

@@ -44,11 +44,16 @@ int isola_ns_join_paths(const struct isola_config *c, int mask, struct isola_err
 		return -1;
 	for (size_t i = 0; i < c->n_namespaces; i++) {
 		const struct isola_namespace *ns = &c->namespaces[i];
-		if (!ns->path || ns->type == CLONE_NEWUSER || !(ns->type & mask))
+		if (!ns->path || ns->type == CLONE_NEWUSER || ns->type == CLONE_NEWNS ||
+		    !(ns->type & mask))
 			continue;
 		if (join_one(ns, err) < 0)
 			return -1;
 	}
+	/* Last: the other paths name files of the runtime's mount namespace, not of this one. */
+	const struct isola_namespace *mnt = isola_config_namespace(c, CLONE_NEWNS);
+	if (mnt && mnt->path && (mask & CLONE_NEWNS) && join_one(mnt, err) < 0)
+		return -1;
 	return 0;
 }
 

@@ -11,6 +11,7 @@
 
 #include "core/cleanup.h"
 #include "linux/mounts.h"
+#include "linux/ns.h"
 #include "runtime/bindsrc.h"
 #include "runtime/sync.h"
 
@@ -27,7 +28,8 @@ static bool wanted(const struct isola_mount *m)
 
 static bool any_wanted(const struct isola_config *c)
 {
-	if (geteuid() != 0 || isola_mount_compat())
+	/* Without a mount namespace of its own the container gets no mounts at all. */
+	if (geteuid() != 0 || isola_mount_compat() || !(isola_ns_new_flags(c) & CLONE_NEWNS))
 		return false;
 	for (size_t i = 0; i < c->n_mounts; i++)
 		if (wanted(&c->mounts[i]))
