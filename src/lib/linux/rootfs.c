@@ -14,6 +14,7 @@
 
 #include "core/cleanup.h"
 #include "core/safepath.h"
+#include "core/util.h"
 #include "linux/dev.h"
 #include "linux/mounts.h"
 #include "linux/ns.h"
@@ -230,12 +231,13 @@ static int detach_outside(int rootfd, bool shared, struct isola_error *err)
 	if (n < 0)
 		return isola_err_sys(err, "read rootfs path");
 	root[n] = '\0';
-	cleanup_fclose FILE *f = fopen("/proc/self/mountinfo", "re");
-	cleanup_free char *line = NULL, *gone = NULL;
-	size_t cap = 0;
-	if (!f)
-		return isola_err_sys(err, "open mountinfo");
-	while (getline(&line, &cap, f) > 0) {
+	/* Read whole before changing the table it lists. */
+	cleanup_free char *info = NULL, *gone = NULL;
+	size_t len;
+	if (isola_read_file_at(AT_FDCWD, "/proc/self/mountinfo", &info, &len, err) < 0)
+		return -1;
+	char *save = NULL;
+	for (char *line = strtok_r(info, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		const char *fstype;
 		char *mp = parse_mountinfo(line, &fstype);
 		if (!mp || path_within(mp, root) || path_within(root, mp) ||
