@@ -55,8 +55,7 @@ static int send_one(int sync, const struct isola_config *c, size_t i, struct iso
 }
 
 /* The helper: join the init's mount namespace, send every source, then the end mark. */
-static int helper_steps(pid_t init, const struct isola_config *c, int sync,
-			struct isola_error *err)
+static int helper_steps(pid_t init, const struct isola_config *c, int sync, struct isola_error *err)
 {
 	char p[64];
 	snprintf(p, sizeof(p), "/proc/%d/ns/mnt", (int)init);
@@ -69,8 +68,7 @@ static int helper_steps(pid_t init, const struct isola_config *c, int sync,
 	return isola_sync_send(sync, ISOLA_SYNC_MOUNT_SRC, NULL, -1, err);
 }
 
-int isola_bindsrc_send(pid_t init, const struct isola_config *c, int sync,
-		       struct isola_error *err)
+int isola_bindsrc_send(pid_t init, const struct isola_config *c, int sync, struct isola_error *err)
 {
 	if (!any_wanted(c))
 		return isola_sync_send(sync, ISOLA_SYNC_MOUNT_SRC, NULL, -1, err);
@@ -107,8 +105,8 @@ static int *premade_new(const struct isola_config *c, const int *idmap_fds)
 	return p;
 }
 
-int isola_bindsrc_recv(int sync, const struct isola_config *c, const int *idmap_fds,
-		       int **premade, struct isola_error *err)
+int isola_bindsrc_recv(int sync, const struct isola_config *c, const int *idmap_fds, int **premade,
+		       struct isola_error *err)
 {
 	*premade = NULL;
 	for (;;) {

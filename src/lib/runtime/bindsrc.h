@@ -22,15 +22,14 @@
 #include "spec/config.h"
 
 /* Parent: send the sources for init pid over sync, then the end mark. */
-int isola_bindsrc_send(pid_t init, const struct isola_config *c, int sync,
-		       struct isola_error *err);
+int isola_bindsrc_send(pid_t init, const struct isola_config *c, int sync, struct isola_error *err);
 /*
  * Init: receive them. *premade (n_mounts entries) gets idmapped (a copy of
  * idmap_fds, which may be NULL) and the received source fds, -1 elsewhere;
  * NULL when there is nothing at all.
  */
-int isola_bindsrc_recv(int sync, const struct isola_config *c, const int *idmap_fds,
-		       int **premade, struct isola_error *err);
+int isola_bindsrc_recv(int sync, const struct isola_config *c, const int *idmap_fds, int **premade,
+		       struct isola_error *err);
 /* Init: close the received fds (not the idmapped ones) and free the array. */
 void isola_bindsrc_release(int *premade, const int *idmap_fds, size_t n);
 
