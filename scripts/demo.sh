@@ -36,7 +36,7 @@ echo "+ isola run --rm busybox:demo sh -c 'echo hostname: \$(hostname); echo pid
 "$ISOLA" run --rm --hostname isola busybox:demo sh -c 'echo hostname: $(hostname); echo pid: $$; id'
 
 # 3. A detached, named container: its ps row and its logs, then stop and rm.
-echo "+ isola run -d --name demo-web busybox:demo sh -c 'while :; do date; sleep 1; done'"
+echo "+ isola run -d --name demo-web busybox:demo sh -c 'while :; do echo \"tick \$(date +%T)\"; sleep 1; done'"
 "$ISOLA" run -d --name demo-web busybox:demo sh -c 'while :; do echo "tick $(date +%T)"; sleep 1; done' >/dev/null
 sleep 1.5
 echo "+ isola ps"
