@@ -22,6 +22,7 @@ install: build
 
 uninstall:
 	rm -f $(PREFIX)/bin/isola-runtime $(PREFIX)/bin/isola
+	rm -rf $(PREFIX)/libexec/isola
 
 # Install dependencies, build, install, run a busybox container.
 demo: deps

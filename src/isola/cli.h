@@ -14,6 +14,7 @@ struct cli {
 	const char *root; /* --root, $ISOLA_ROOT or /var/lib/isola */
 	const char *run;  /* --runroot, $ISOLA_RUNROOT or /run/isola */
 	const char *prog;
+	char **argv; /* the whole command line, for cli_delegate */
 };
 
 typedef int (*cli_verb_fn)(struct cli *cli, int argc, char **argv);
@@ -29,6 +30,11 @@ void cli_human_ago(const char *rfc3339, char *buf, size_t size);
 /* A progress sink that draws bars on a tty and plain lines otherwise (stderr). */
 void cli_progress_init(struct isola_progress_sink *sink, bool quiet);
 void cli_progress_finish(struct isola_progress_sink *sink);
+
+/* Our helper programs: beside us in the build tree, else in ISOLA_LIBEXECDIR. */
+void cli_helper_path(const char *in_build, const char *name, char *buf, size_t size);
+/* The front `isola`: run this whole command line with isola-image (never returns on success). */
+int cli_delegate(struct cli *cli);
 
 struct json_object;
 /* docker's --format templates: {{.State.Pid}}, {{json .Config}} (template.c). */

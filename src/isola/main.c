@@ -15,6 +15,17 @@ struct verb {
 	const char *help;
 };
 
+#ifdef ISOLA_FRONT
+/* Verbs that need libcurl or libarchive: isola-image runs them. */
+#define IMG(fn) cmd_delegated
+static int cmd_delegated(struct cli *cli, int argc, char **argv)
+{
+	return cli_delegate(cli);
+}
+#else
+#define IMG(fn) fn
+#endif
+
 static const struct verb verbs[] = {
     {"run", cmd_run, "create and start a container from an image"},
     {"create", cmd_create, "create a container from an image"},
@@ -38,32 +49,34 @@ static const struct verb verbs[] = {
     {"stats", cmd_stats, "CPU, memory and pids of running containers"},
     {"info", cmd_info, "a container's state, pid and resource use (as lxc-info)"},
     {"events", cmd_events, "container events (as lxc-monitor)"},
-    {"cp", cmd_cp, "copy files between a container and the host"},
-    {"diff", cmd_diff, "what a container changed in its image's files"},
-    {"commit", cmd_commit, "make an image of a container's changes"},
-    {"export", cmd_export, "a container's root filesystem as a tar"},
+    {"cp", IMG(cmd_cp), "copy files between a container and the host"},
+    {"diff", IMG(cmd_diff), "what a container changed in its image's files"},
+    {"commit", IMG(cmd_commit), "make an image of a container's changes"},
+    {"export", IMG(cmd_export), "a container's root filesystem as a tar"},
     {"config", cmd_config, "show or (stopped) edit a container's configuration"},
     {"volume", cmd_volume, "create|ls|inspect|rm|prune named volumes"},
-    {"pull", cmd_pull, "pull an image from a registry"},
-    {"push", cmd_push, "push an image to a registry"},
+    {"pull", IMG(cmd_pull), "pull an image from a registry"},
+    {"push", IMG(cmd_push), "push an image to a registry"},
     {"images", cmd_images, "list images"},
     {"inspect", cmd_inspect, "show a container's or an image's details as JSON"},
-    {"rmi", cmd_rmi, "remove images"},
-    {"tag", cmd_tag, "add a name to an image"},
-    {"import", cmd_import, "create an image from a root filesystem tarball or directory"},
-    {"load", cmd_load, "load images from an OCI or docker archive"},
-    {"save", cmd_save, "save an image to an OCI or docker archive"},
-    {"login", cmd_login, "store credentials for a registry"},
-    {"logout", cmd_logout, "remove stored credentials for a registry"},
-    {"rootfs", cmd_rootfs, "create, mount and remove container root filesystems"},
+    {"rmi", IMG(cmd_rmi), "remove images"},
+    {"tag", IMG(cmd_tag), "add a name to an image"},
+    {"import", IMG(cmd_import), "create an image from a root filesystem tarball or directory"},
+    {"load", IMG(cmd_load), "load images from an OCI or docker archive"},
+    {"save", IMG(cmd_save), "save an image to an OCI or docker archive"},
+    {"login", IMG(cmd_login), "store credentials for a registry"},
+    {"logout", IMG(cmd_logout), "remove stored credentials for a registry"},
+    {"rootfs", IMG(cmd_rootfs), "create, mount and remove container root filesystems"},
 };
 
 /* `isola image VERB`: the docker-style long forms. */
 static const struct verb image_verbs[] = {
-    {"ls", cmd_images, NULL}, {"list", cmd_images, NULL}, {"inspect", cmd_image_inspect, NULL},
-    {"rm", cmd_rmi, NULL},    {"tag", cmd_tag, NULL},	  {"prune", cmd_prune, NULL},
-    {"pull", cmd_pull, NULL}, {"push", cmd_push, NULL},	  {"import", cmd_import, NULL},
-    {"load", cmd_load, NULL}, {"save", cmd_save, NULL},
+    {"ls", cmd_images, NULL},		{"list", cmd_images, NULL},
+    {"inspect", cmd_image_inspect, NULL}, {"rm", IMG(cmd_rmi), NULL},
+    {"tag", IMG(cmd_tag), NULL},	{"prune", IMG(cmd_prune), NULL},
+    {"pull", IMG(cmd_pull), NULL},	{"push", IMG(cmd_push), NULL},
+    {"import", IMG(cmd_import), NULL},	{"load", IMG(cmd_load), NULL},
+    {"save", IMG(cmd_save), NULL},
 };
 
 static void usage(FILE *f)
@@ -149,7 +162,7 @@ int main(int argc, char **argv)
 	    {"version", no_argument, NULL, 'v'},
 	    {0},
 	};
-	struct cli cli = {.root = getenv("ISOLA_ROOT"), .prog = "isola"};
+	struct cli cli = {.root = getenv("ISOLA_ROOT"), .prog = "isola", .argv = argv};
 	int c;
 	if (!cli.root || !*cli.root)
 		cli.root = ISOLA_DEFAULT_ROOT;

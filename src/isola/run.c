@@ -12,7 +12,9 @@
 #include "ctr.h"
 #include "isola-version.h"
 #include "monitor/monitor.h"
+#ifndef ISOLA_FRONT
 #include "regopts.h"
+#endif
 
 /* `isola create`, `run`, `start` and `attach`. */
 
@@ -20,20 +22,6 @@ int ctr_fail(const struct isola_error *err, int code)
 {
 	fprintf(stderr, "isola: %s\n", err->msg[0] ? err->msg : "unknown error");
 	return code;
-}
-
-/* Our helper programs: beside us in the build tree, else where `make install` puts them. */
-static void helper_path(const char *in_build, const char *name, char *buf, size_t size)
-{
-	ssize_t n = readlink("/proc/self/exe", buf, size - 64);
-	if (n > 0) {
-		buf[n] = 0;
-		char *slash = strrchr(buf, '/');
-		if (slash)
-			snprintf(slash, size - (size_t)(slash - buf), "/../%s", in_build);
-	}
-	if (n <= 0 || access(buf, X_OK) < 0)
-		snprintf(buf, size, "%s/%s", ISOLA_LIBEXECDIR, name);
 }
 
 int ctr_mgr_open(struct cli *cli, struct isola_mgr *m, bool quiet)
@@ -46,8 +34,8 @@ int ctr_mgr_open(struct cli *cli, struct isola_mgr *m, bool quiet)
 		root = abs;
 	}
 	static char init[4096], monitor[4096];
-	helper_path("init/isola-init", "isola-init", init, sizeof(init));
-	helper_path("monitor/isola-monitor", "isola-monitor", monitor, sizeof(monitor));
+	cli_helper_path("init/isola-init", "isola-init", init, sizeof(init));
+	cli_helper_path("monitor/isola-monitor", "isola-monitor", monitor, sizeof(monitor));
 	if (isola_mgr_open(root, cli->run, m, &err) < 0) {
 		if (!quiet)
 			ctr_fail(&err, 1);
@@ -66,6 +54,10 @@ static int create_pulling(struct cli *cli, struct isola_mgr *m, struct ctr_args 
 		return 0;
 	if (err->kind != ISOLA_ERR_NOT_FOUND || (a->pull && !strcmp(a->pull, "never")))
 		return -1;
+#ifdef ISOLA_FRONT
+	/* The registry client lives in isola-image: it runs this command again, pulling. */
+	return cli_delegate(cli);
+#else
 	fprintf(stderr, "Unable to find image '%s' locally\n", a->o.image);
 	struct regopts ro;
 	regopts_init(&ro, cli);
@@ -76,6 +68,7 @@ static int create_pulling(struct cli *cli, struct isola_mgr *m, struct ctr_args 
 	int r = isola_pull(m->store, a->o.image, &ro.o, &progress, image_id, err);
 	cli_progress_finish(&progress);
 	return r < 0 ? -1 : isola_ctr_create(m, &a->o, id, err);
+#endif
 }
 
 int cmd_create(struct cli *cli, int argc, char **argv)

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "isola-version.h"
 
 void cli_human_size(int64_t bytes, char *buf, size_t size)
 {
@@ -151,4 +153,27 @@ void cli_progress_finish(struct isola_progress_sink *sink)
 	free(st);
 	sink->data = NULL;
 	sink->fn = NULL;
+}
+
+void cli_helper_path(const char *in_build, const char *name, char *buf, size_t size)
+{
+	ssize_t n = readlink("/proc/self/exe", buf, size - 64);
+	if (n > 0) {
+		buf[n] = 0;
+		char *slash = strrchr(buf, '/');
+		if (slash)
+			snprintf(slash, size - (size_t)(slash - buf), "/../%s", in_build);
+	}
+	if (n <= 0 || access(buf, X_OK) < 0)
+		snprintf(buf, size, "%s/%s", ISOLA_LIBEXECDIR, name);
+}
+
+int cli_delegate(struct cli *cli)
+{
+	char path[4096];
+	cli_helper_path("isola/isola-image", "isola-image", path, sizeof(path));
+	fflush(stdout);
+	execv(path, cli->argv);
+	fprintf(stderr, "isola: cannot run \"%s\": %s\n", path, strerror(errno));
+	return 125;
 }
