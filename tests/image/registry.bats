@@ -55,6 +55,19 @@ teardown() {
 	[[ "$output" == *"already exists"* ]]
 }
 
+@test "isola run pulls a missing image first, as docker run" {
+	export ISOLA_RUNROOT=$TMP/run
+	run isola run --rm --tls-verify=false "$REG/busybox:multi" sh -c 'read l </etc/added; echo $l'
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Unable to find image"* ]]
+	[ "${lines[-1]}" = added ]
+	[ "$(isola images -q "$REG/busybox:multi" | wc -l)" -eq 1 ]
+	run isola run --rm --pull never --tls-verify=false "$REG/busybox:nosuch" true
+	[ "$status" -eq 125 ]
+	run isola ps -aq
+	[ -z "$output" ]
+}
+
 @test "pull through an image index picks the platform; unknown platform fails" {
 	run isola pull -q --tls-verify=false "$REG/busybox:index"
 	[ "$status" -eq 0 ]
