@@ -177,31 +177,22 @@ int cmd_export(struct cli *cli, int argc, char **argv)
 	return rc;
 }
 
-/* The mount points isola itself made are not the container's changes (docker hides them too). */
 static void print_change(char kind, const char *path, void *data)
 {
-	static const char *const ours[] = {"/proc", "/dev", "/sys", "/etc/hosts", "/etc/hostname",
-					   "/etc/resolv.conf"};
-	for (size_t i = 0; kind == 'A' && i < sizeof(ours) / sizeof(*ours); i++)
-		if (!strcmp(path, ours[i]))
-			return;
 	printf("%c %s\n", kind, path);
+}
+
+static int diff_of(struct isola_mgr *m, const char *id, void *data)
+{
+	struct isola_error err = {0};
+	return isola_rootfs_changes(m->store, id, print_change, NULL, &err) < 0 ? ctr_fail(&err, 1) : 0;
 }
 
 int cmd_diff(struct cli *cli, int argc, char **argv)
 {
 	if (argc != 2)
 		return cli_usage_error("diff: requires exactly 1 argument");
-	struct isola_mgr m;
-	if (ctr_mgr_open(cli, &m, false) < 0)
-		return 1;
-	char id[65];
-	struct isola_error err = {0};
-	int rc = ctr_resolve(&m, argv[1], id) < 0 ? 1
-		 : isola_rootfs_changes(m.store, id, print_change, NULL, &err) < 0 ? ctr_fail(&err, 1)
-										   : 0;
-	isola_mgr_close(&m);
-	return rc;
+	return ctr_on_one(cli, argv[1], diff_of, NULL);
 }
 
 int cmd_commit(struct cli *cli, int argc, char **argv)

@@ -26,6 +26,9 @@ char **ctr_strv_push(char **v, const char *s);
 
 /* The store and run root of this invocation; prints and returns -1 on failure. */
 int ctr_mgr_open(struct cli *cli, struct isola_mgr *m, bool quiet);
+/* Open the store, resolve ref, run fn on it (its return is the exit status). */
+typedef int (*ctr_one_fn)(struct isola_mgr *m, const char *id, void *data);
+int ctr_on_one(struct cli *cli, const char *ref, ctr_one_fn fn, void *data);
 /* For the verbs that take containers: resolve one, or print the error (-1). */
 int ctr_resolve(struct isola_mgr *m, const char *ref, char id[65]);
 /* Print "isola: msg" and return code. */

@@ -61,7 +61,7 @@ static uid_t proc_uid(pid_t pid)
 	return stat(path, &st) == 0 ? st.st_uid : (uid_t)-1;
 }
 
-static int top_of(struct isola_mgr *m, const char *id)
+static int top_of(struct isola_mgr *m, const char *id, void *data)
 {
 	struct isola_error err = {0};
 	pid_t *pids = NULL;
@@ -87,13 +87,7 @@ int cmd_top(struct cli *cli, int argc, char **argv)
 {
 	if (argc != 2)
 		return cli_usage_error("top: requires exactly 1 argument");
-	struct isola_mgr m;
-	char id[65];
-	if (ctr_mgr_open(cli, &m, false) < 0)
-		return 1;
-	int rc = ctr_resolve(&m, argv[1], id) < 0 ? 1 : top_of(&m, id);
-	isola_mgr_close(&m);
-	return rc;
+	return ctr_on_one(cli, argv[1], top_of, NULL);
 }
 
 static long long jget(struct json_object *o, const char *a, const char *b, const char *c)
@@ -211,7 +205,7 @@ int cmd_stats(struct cli *cli, int argc, char **argv)
 }
 
 /* lxc-info: Name, State, PID, CPU use, Memory use, I/O. */
-static int info_of(struct isola_mgr *m, const char *id)
+static int info_of(struct isola_mgr *m, const char *id, void *data)
 {
 	struct isola_error err = {0};
 	struct json_object *rec = isola_ctr_load(m, id, &err), *nm;
@@ -244,13 +238,7 @@ int cmd_info(struct cli *cli, int argc, char **argv)
 {
 	if (argc != 2)
 		return cli_usage_error("info: requires exactly 1 argument (CONTAINER)");
-	struct isola_mgr m;
-	char id[65];
-	if (ctr_mgr_open(cli, &m, false) < 0)
-		return 1;
-	int rc = ctr_resolve(&m, argv[1], id) < 0 ? 1 : info_of(&m, id);
-	isola_mgr_close(&m);
-	return rc;
+	return ctr_on_one(cli, argv[1], info_of, NULL);
 }
 
 struct ev_opts {

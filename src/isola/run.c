@@ -172,6 +172,17 @@ int cmd_run(struct cli *cli, int argc, char **argv)
 	return r;
 }
 
+int ctr_on_one(struct cli *cli, const char *ref, ctr_one_fn fn, void *data)
+{
+	struct isola_mgr m;
+	char id[65];
+	if (ctr_mgr_open(cli, &m, false) < 0)
+		return 1;
+	int rc = ctr_resolve(&m, ref, id) < 0 ? 1 : fn(&m, id, data);
+	isola_mgr_close(&m);
+	return rc;
+}
+
 int ctr_resolve(struct isola_mgr *m, const char *ref, char id[65])
 {
 	struct isola_error err = {0};

@@ -163,15 +163,13 @@ int isola_ctr_kill(struct isola_mgr *m, const char *id, int sig, struct isola_er
 	struct json_object *rec = isola_ctr_load(m, id, err);
 	if (!rec)
 		return -1;
-	pid_t pid = isola_ctr_pid(m, rec);
-	char name[256];
-	snprintf(name, sizeof(name), "%s", mgr_str(rec, "Name", "/") + 1);
-	json_object_put(rec);
-	if (pid <= 0)
-		return isola_err(err, ISOLA_ERR_STATE, 0, "container %s is not running", name);
-	int r = isola_container_kill(&m->rt, id, sig, false, err);
+	int r = isola_ctr_pid(m, rec) > 0
+		    ? isola_container_kill(&m->rt, id, sig, false, err)
+		    : isola_err(err, ISOLA_ERR_STATE, 0, "container %s is not running",
+				mgr_str(rec, "Name", "/") + 1);
 	if (r == 0)
-		mgr_event(m, id, "kill");
+		mgr_event(m, id, rec, "kill");
+	json_object_put(rec);
 	return r;
 }
 
@@ -249,7 +247,7 @@ int isola_ctr_stop(struct isola_mgr *m, const char *id, int sig, int timeout,
 	}
 	int r = await_end(m, id, 128 + SIGKILL, err);
 	if (r == 0)
-		mgr_event(m, id, "stop");
+		mgr_event(m, id, NULL, "stop");
 	return r;
 }
 
@@ -277,7 +275,7 @@ int isola_ctr_pause(struct isola_mgr *m, const char *id, bool pause, struct isol
 	isola_state_free(s);
 	if (r == 0) {
 		mgr_update_state(m, id, set_paused, &pause, NULL);
-		mgr_event(m, id, pause ? "pause" : "unpause");
+		mgr_event(m, id, NULL, pause ? "pause" : "unpause");
 	}
 	return r;
 }
@@ -329,7 +327,7 @@ static int remove_it(struct isola_mgr *m, const char *id, const char *name, bool
 	char sock[256];
 	mgr_sock_path(m, id, sock, sizeof(sock));
 	unlink(sock);
-	mgr_event(m, id, "destroy");
+	mgr_event(m, id, NULL, "destroy");
 	if (isola_rootfs_remove(m->store, id, err) < 0)
 		return -1;
 	mgr_name_drop(m, name, id);

@@ -330,12 +330,13 @@ int isola_ctr_create(struct isola_mgr *m, const struct isola_ctr_opts *o, char i
 	}
 	if (r < 0 && rec)
 		mgr_volumes_drop_anonymous(m, mgr_obj(rec, "Mounts"));
+	if (r == 0)
+		mgr_event(m, id, rec, "create");
 	json_object_put(rec);
 	if (r < 0) {
 		mgr_name_drop(m, name, id);
 		return -1;
 	}
 	snprintf(id_out, 65, "%s", id);
-	mgr_event(m, id, "create");
 	return 0;
 }

@@ -41,22 +41,14 @@ static char **env_merge(char **base, char **add)
 /* USER[:GROUP] looked up in the container's own files through /proc/PID/root. */
 static int exec_user(pid_t pid, const char *spec, struct isola_user *u, struct isola_error *err)
 {
-	char root[64], buf[256];
+	char root[64];
 	snprintf(root, sizeof(root), "/proc/%d/root", (int)pid);
 	cleanup_close int rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0)
 		return isola_err_sys(err, "open \"%s\"", root);
-	snprintf(buf, sizeof(buf), "%s", spec);
-	char *group = strchr(buf, ':');
-	if (group)
-		*group++ = 0;
-	long uid = 0, gid = 0;
-	if (mgr_lookup_id(rootfd, "/etc/passwd", buf, &uid, &gid) < 0)
-		return isola_err(err, ISOLA_ERR_INVALID, 0,
-				 "unable to find user %s: no matching entries in passwd file", buf);
-	if (group && mgr_lookup_id(rootfd, "/etc/group", group, &gid, NULL) < 0)
-		return isola_err(err, ISOLA_ERR_INVALID, 0,
-				 "unable to find group %s: no matching entries in group file", group);
+	long uid, gid;
+	if (mgr_resolve_user(rootfd, spec, &uid, &gid, err) < 0)
+		return -1;
 	u->uid = (uid_t)uid;
 	u->gid = (gid_t)gid;
 	u->additional_gids = NULL;

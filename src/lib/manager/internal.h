@@ -28,8 +28,8 @@ void mgr_sock_path(struct isola_mgr *m, const char *id, char *buf, size_t size);
 /* The OCI config.json of a record (oci.c): written to containers/<id>/bundle/. */
 int mgr_write_bundle(struct isola_mgr *m, const char *id, struct json_object *rec,
 		     struct isola_error *err);
-/* A name or numeric id in the container's passwd/group file (fields 0, 2 and 3). */
-int mgr_lookup_id(int rootfd, const char *file, const char *name, long *id, long *gid);
+/* USER[:GROUP] as docker: names from the container's /etc/passwd and /etc/group (rootfd). */
+int mgr_resolve_user(int rootfd, const char *spec, long *uid, long *gid, struct isola_error *err);
 /* security.c: seccomp and --security-opt, --ulimit, --device into the OCI config. */
 int mgr_security(struct json_object *spec, struct json_object *hc, struct isola_error *err);
 int mgr_ulimits(struct json_object *proc, struct json_object *ulimits, struct isola_error *err);
@@ -40,8 +40,9 @@ struct json_object *mgr_mounts_new(struct isola_mgr *m, char **binds, struct jso
 void mgr_volumes_drop_anonymous(struct isola_mgr *m, struct json_object *mounts);
 int mgr_volume_copyup(struct isola_mgr *m, const char *name, int rootfd, const char *dst,
 		      struct isola_error *err);
-/* Append an event (create, start, die, stop, kill, pause, unpause, destroy, rename). */
-void mgr_event(struct isola_mgr *m, const char *id, const char *action);
+/* Append an event (create, start, die, stop, kill, pause, unpause, destroy, rename);
+ * rec: the record when the caller holds it, else NULL (it is read). */
+void mgr_event(struct isola_mgr *m, const char *id, struct json_object *rec, const char *action);
 /* The record of new options (create.c). */
 struct json_object *mgr_record_new(struct isola_mgr *m, const char *id, const char *name,
 				   const struct isola_ctr_opts *o, struct json_object *image_cfg,

@@ -59,9 +59,9 @@ struct json_object *isola_ctr_stats(struct isola_mgr *m, const char *id, struct 
 
 #define EVENTS_MAX (1 << 20)
 
-void mgr_event(struct isola_mgr *m, const char *id, const char *action)
+void mgr_event(struct isola_mgr *m, const char *id, struct json_object *known, const char *action)
 {
-	struct json_object *rec = isola_ctr_load(m, id, NULL);
+	struct json_object *rec = known ? json_object_get(known) : isola_ctr_load(m, id, NULL);
 	struct json_object *e = json_object_new_object(), *attrs = json_object_new_object();
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);

@@ -100,7 +100,7 @@ static int process_caps(struct json_object *proc, struct json_object *hc, struct
 }
 
 /* Find name (or a numeric id) in the container's passwd/group file: fields 0 and 2 (and 3). */
-int mgr_lookup_id(int rootfd, const char *file, const char *name, long *id, long *gid)
+static int lookup_id(int rootfd, const char *file, const char *name, long *id, long *gid)
 {
 	char *end;
 	long v = strtol(name, &end, 10);
@@ -136,22 +136,29 @@ int mgr_lookup_id(int rootfd, const char *file, const char *name, long *id, long
 	return found < 0 && *name && !*end ? 0 : found;
 }
 
-/* USER[:GROUP] as docker: names from the container's /etc/passwd and /etc/group. */
-static int process_user(struct json_object *proc, const char *spec, int rootfd,
-			struct isola_error *err)
+int mgr_resolve_user(int rootfd, const char *spec, long *uid, long *gid, struct isola_error *err)
 {
 	char buf[256];
-	long uid = 0, gid = 0;
+	*uid = *gid = 0;
 	snprintf(buf, sizeof(buf), "%s", spec);
 	char *group = strchr(buf, ':');
 	if (group)
 		*group++ = 0;
-	if (*buf && mgr_lookup_id(rootfd, "/etc/passwd", buf, &uid, &gid) < 0)
+	if (*buf && lookup_id(rootfd, "/etc/passwd", buf, uid, gid) < 0)
 		return isola_err(err, ISOLA_ERR_INVALID, 0,
 				 "unable to find user %s: no matching entries in passwd file", buf);
-	if (group && mgr_lookup_id(rootfd, "/etc/group", group, &gid, NULL) < 0)
+	if (group && lookup_id(rootfd, "/etc/group", group, gid, NULL) < 0)
 		return isola_err(err, ISOLA_ERR_INVALID, 0,
 				 "unable to find group %s: no matching entries in group file", group);
+	return 0;
+}
+
+static int process_user(struct json_object *proc, const char *spec, int rootfd,
+			struct isola_error *err)
+{
+	long uid, gid;
+	if (mgr_resolve_user(rootfd, spec, &uid, &gid, err) < 0)
+		return -1;
 	struct json_object *u = json_object_new_object();
 	json_object_object_add(u, "uid", json_object_new_int64(uid));
 	json_object_object_add(u, "gid", json_object_new_int64(gid));

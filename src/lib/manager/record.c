@@ -252,7 +252,7 @@ int isola_ctr_rename(struct isola_mgr *m, const char *id, const char *name,
 	else
 		mgr_name_drop(m, old, id);
 	if (r == 0)
-		mgr_event(m, id, "rename");
+		mgr_event(m, id, rec, "rename");
 	json_object_put(rec);
 	return r;
 }

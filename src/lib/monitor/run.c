@@ -206,7 +206,7 @@ static int start_once(struct mon *mo, struct json_object *rec, struct isola_erro
 	}
 	mo->pid = pid;
 	int r = mgr_update_state(mo->m, mo->id, set_running, &mo->pid, err);
-	mgr_event(mo->m, mo->id, "start");
+	mgr_event(mo->m, mo->id, rec, "start");
 	return r;
 }
 
@@ -367,7 +367,7 @@ static int run_once(struct mon *mo, int *code, struct isola_error *err)
 	mgr_path(mo->m, mo->id, "bundle/rootfs", rootfs, sizeof(rootfs));
 	isola_rootfs_umount(rootfs, NULL);
 	mgr_update_state(mo->m, mo->id, mgr_state_exited, code, NULL);
-	mgr_event(mo->m, mo->id, "die");
+	mgr_event(mo->m, mo->id, NULL, "die");
 	return 0;
 }
 

@@ -34,19 +34,6 @@ static la_ssize_t to_blob(struct archive *a, void *data, const void *buf, size_t
 	return (la_ssize_t)len;
 }
 
-static bool ours(const char *rel, const struct stat *st)
-{
-	static const char *const dirs[] = {"proc", "dev", "sys"};
-	static const char *const files[] = {"etc/hosts", "etc/hostname", "etc/resolv.conf"};
-	for (size_t i = 0; i < 3; i++) {
-		if (S_ISDIR(st->st_mode) && !strcmp(rel, dirs[i]))
-			return true;
-		if (S_ISREG(st->st_mode) && st->st_size == 0 && !strcmp(rel, files[i]))
-			return true;
-	}
-	return false;
-}
-
 static int header(struct archive *a, const char *name, const struct stat *st, const char *link)
 {
 	struct archive_entry *e = archive_entry_new();
@@ -80,7 +67,7 @@ static int entry(struct archive *a, int dirfd, const char *prefix, const char *n
 	char rel[8192], link[4096];
 	struct stat st;
 	snprintf(rel, sizeof(rel), "%s%s", prefix, name);
-	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0 || ours(rel, &st))
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0 || isola_rootfs_stub(rel, &st))
 		return 0;
 	if (S_ISCHR(st.st_mode) && st.st_rdev == 0) { /* overlayfs whiteout */
 		char wh[8300];

@@ -256,6 +256,19 @@ int isola_rootfs_clone(struct isola_store *s, const char *src, const char *dst,
 
 /* ---- changes: the container's own files against its image (docker diff) ---- */
 
+bool isola_rootfs_stub(const char *rel, const struct stat *st)
+{
+	static const char *const dirs[] = {"proc", "dev", "sys"};
+	static const char *const files[] = {"etc/hosts", "etc/hostname", "etc/resolv.conf"};
+	for (size_t i = 0; i < 3; i++) {
+		if (S_ISDIR(st->st_mode) && !strcmp(rel, dirs[i]))
+			return true;
+		if (S_ISREG(st->st_mode) && st->st_size == 0 && !strcmp(rel, files[i]))
+			return true;
+	}
+	return false;
+}
+
 struct changes {
 	char **lower; /* layer dirs, base first */
 	size_t n;
@@ -288,7 +301,8 @@ static int walk_upper(const struct changes *c, int dirfd, const char *prefix,
 		char rel[8192];
 		struct stat st;
 		snprintf(rel, sizeof(rel), "%s/%s", prefix, e->d_name);
-		if (fstatat(dirfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		if (fstatat(dirfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+		    isola_rootfs_stub(rel + 1, &st))
 			continue;
 		/* overlayfs marks a deletion with a 0/0 character device */
 		bool whiteout = S_ISCHR(st.st_mode) && st.st_rdev == 0;

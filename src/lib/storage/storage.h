@@ -55,6 +55,13 @@ int isola_rootfs_clone(struct isola_store *s, const char *src, const char *dst,
  * before children. overlay only.
  */
 typedef void (*isola_change_fn)(char kind, const char *path, void *data);
+/*
+ * The mount points the runtime made in the upper dir (empty /proc, /dev, /sys,
+ * /etc/hosts, /etc/hostname, /etc/resolv.conf): not the container's changes,
+ * left out of diff and commit. rel has no leading "/".
+ */
+struct stat;
+bool isola_rootfs_stub(const char *rel, const struct stat *st);
 int isola_rootfs_changes(struct isola_store *s, const char *id, isola_change_fn fn, void *data,
 			 struct isola_error *err);
 
