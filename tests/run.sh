@@ -3,7 +3,7 @@
 # Run isola's test suites and print "N passed, N failed, N skipped".
 #
 #   tests/run.sh                  every suite
-#   tests/run.sh integration      one suite (unit, integration, security, cgroup, image, engines, fuzz)
+#   tests/run.sh integration      one suite (unit, integration, security, cgroup, image, manager, net, engines, fuzz)
 #   tests/run.sh tests/integration/run.bats   one bats file
 #
 # Environment:
@@ -31,7 +31,7 @@ export ISOLA="${ISOLA:-$ISOLA_BUILD/src/isola/isola}"
 export PATH="$ISOLA_BUILD/tests/helpers:$PATH"
 
 suites=("$@")
-[ ${#suites[@]} -eq 0 ] && suites=(unit integration security cgroup image manager engines fuzz)
+[ ${#suites[@]} -eq 0 ] && suites=(unit integration security cgroup image manager net engines fuzz)
 
 log=$(mktemp /tmp/isola-test.XXXXXX)
 trap 'rm -f "$log"' EXIT
@@ -69,6 +69,7 @@ for s in "${suites[@]}"; do
 	unit) run_unit ;;
 	# The fuzzers are their own clang build with their own sanitizer settings.
 	fuzz) ASAN_OPTIONS="$user_asan" UBSAN_OPTIONS="$user_ubsan" "$top/tests/fuzz/run.sh" ;;
+	*net/*.bats) "$top/tests/net/run.sh" "$(realpath "$s")" ;; # never outside its own netns
 	*.bats) run_bats "$s" ;;
 	*)
 		if [ -x "$top/tests/$s/run.sh" ]; then
