@@ -69,7 +69,8 @@ for s in "${suites[@]}"; do
 	unit) run_unit ;;
 	# The fuzzers are their own clang build with their own sanitizer settings.
 	fuzz) ASAN_OPTIONS="$user_asan" UBSAN_OPTIONS="$user_ubsan" "$top/tests/fuzz/run.sh" ;;
-	*net/*.bats) "$top/tests/net/run.sh" "$(realpath "$s")" ;; # never outside its own netns
+	*net/*.bats | *manager/*.bats) # never outside a netns of their own
+		"$top/tests/net/run.sh" "$(realpath "$s")" ;;
 	*.bats) run_bats "$s" ;;
 	*)
 		if [ -x "$top/tests/$s/run.sh" ]; then

@@ -14,6 +14,7 @@ enum {
 	O_STOP_TIMEOUT, O_DETACH_KEYS, O_SIG_PROXY, O_TMPFS, O_READ_ONLY, O_MEMORY_SWAP,
 	O_CPUS, O_CPUSET, O_PIDS, O_ULIMIT, O_DEVICE, O_CAP_ADD, O_CAP_DROP, O_PRIVILEGED,
 	O_SECURITY_OPT, O_RESTART, O_NETWORK, O_LOG_OPT, O_PULL, O_TLS, O_MOUNT,
+	O_IP, O_IP6, O_MAC, O_ALIAS, O_DNS, O_DNS_SEARCH, O_DNS_OPT, O_ADD_HOST,
 };
 
 static const struct option long_opts[] = {
@@ -53,6 +54,17 @@ static const struct option long_opts[] = {
     {"restart", required_argument, NULL, O_RESTART},
     {"network", required_argument, NULL, O_NETWORK},
     {"net", required_argument, NULL, O_NETWORK},
+    {"ip", required_argument, NULL, O_IP},
+    {"ip6", required_argument, NULL, O_IP6},
+    {"mac-address", required_argument, NULL, O_MAC},
+    {"network-alias", required_argument, NULL, O_ALIAS},
+    {"net-alias", required_argument, NULL, O_ALIAS},
+    {"dns", required_argument, NULL, O_DNS},
+    {"dns-search", required_argument, NULL, O_DNS_SEARCH},
+    {"dns-option", required_argument, NULL, O_DNS_OPT},
+    {"add-host", required_argument, NULL, O_ADD_HOST},
+    {"publish", required_argument, NULL, 'p'},
+    {"publish-all", no_argument, NULL, 'P'},
     {"log-opt", required_argument, NULL, O_LOG_OPT},
     {"pull", required_argument, NULL, O_PULL},
     {"tls-verify", required_argument, NULL, O_TLS},
@@ -202,6 +214,26 @@ static int log_opt(struct ctr_args *a, const char *kv)
 	return cli_usage_error("unknown --log-opt \"%s\" (max-size, max-file)", kv);
 }
 
+/* --network a,b or repeated --network: joined in order (eth0, eth1, ...). */
+static int network_opt(struct ctr_args *a, const char *arg)
+{
+	char buf[1024];
+	snprintf(buf, sizeof(buf), "%s", arg);
+	for (char *save = NULL, *n = strtok_r(buf, ",", &save); n; n = strtok_r(NULL, ",", &save))
+		a->o.networks = ctr_strv_push(a->o.networks, n);
+	return 0;
+}
+
+/* docker's --add-host NAME:IP (IPv6 addresses keep their colons). */
+static int add_host_opt(struct ctr_args *a, const char *arg)
+{
+	const char *colon = strchr(arg, ':');
+	if (!colon || colon == arg || !colon[1])
+		return cli_usage_error("invalid --add-host \"%s\": want NAME:IP", arg);
+	a->o.extra_hosts = ctr_strv_push(a->o.extra_hosts, arg);
+	return 0;
+}
+
 static int opt_more(struct ctr_args *a, int c, const char *arg)
 {
 	switch (c) {
@@ -218,7 +250,17 @@ static int opt_more(struct ctr_args *a, int c, const char *arg)
 	case O_PRIVILEGED: a->o.privileged = true; return 0;
 	case O_SECURITY_OPT: a->o.security_opt = ctr_strv_push(a->o.security_opt, arg); return 0;
 	case O_RESTART: a->o.restart = arg; return 0;
-	case O_NETWORK: a->o.network = arg; return 0;
+	case O_NETWORK: return network_opt(a, arg);
+	case O_IP: a->o.ip = arg; return 0;
+	case O_IP6: a->o.ip6 = arg; return 0;
+	case O_MAC: a->o.mac = arg; return 0;
+	case O_ALIAS: a->o.aliases = ctr_strv_push(a->o.aliases, arg); return 0;
+	case O_DNS: a->o.dns = ctr_strv_push(a->o.dns, arg); return 0;
+	case O_DNS_SEARCH: a->o.dns_search = ctr_strv_push(a->o.dns_search, arg); return 0;
+	case O_DNS_OPT: a->o.dns_options = ctr_strv_push(a->o.dns_options, arg); return 0;
+	case O_ADD_HOST: return add_host_opt(a, arg);
+	case 'p': a->o.publish = ctr_strv_push(a->o.publish, arg); return 0;
+	case 'P': a->o.publish_all = true; return 0;
 	case O_LOG_OPT: return log_opt(a, arg);
 	case O_PULL: a->pull = arg; return 0;
 	case O_TLS: a->tls_verify = strcmp(arg, "false") != 0; return 0;
@@ -274,7 +316,7 @@ int ctr_args_parse(struct ctr_args *a, int argc, char **argv, bool run)
 	a->o.stop_timeout = -1;
 	a->sig_proxy = true;
 	a->tls_verify = true;
-	while ((c = getopt_long(argc, argv, "+ditse:w:u:h:l:v:m:c:", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+ditse:w:u:h:l:v:m:c:p:P", long_opts, NULL)) != -1) {
 		if (c == 'H') {
 			printf("usage: isola %s [OPTIONS] IMAGE [COMMAND [ARG...]]\n"
 			       "(docker's options; see docs/isola.md)\n",
@@ -305,7 +347,9 @@ void ctr_args_release(struct ctr_args *a)
 {
 	char **lists[] = {a->o.cmd,	a->o.entrypoint, a->o.env,     a->o.labels,
 			  a->o.binds,	a->o.tmpfs,	 a->o.cap_add, a->o.cap_drop,
-			  a->o.devices, a->o.ulimits,	 a->o.security_opt};
+			  a->o.devices, a->o.ulimits,	 a->o.security_opt, a->o.networks,
+			  a->o.aliases, a->o.publish,	 a->o.dns,	a->o.dns_search,
+			  a->o.dns_options, a->o.extra_hosts};
 	for (size_t i = 0; i < sizeof(lists) / sizeof(*lists); i++) {
 		for (char **p = lists[i]; p && *p; p++)
 			free(*p);

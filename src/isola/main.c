@@ -55,6 +55,8 @@ static const struct verb verbs[] = {
     {"export", IMG(cmd_export), "a container's root filesystem as a tar"},
     {"config", cmd_config, "show or (stopped) edit a container's configuration"},
     {"volume", cmd_volume, "create|ls|inspect|rm|prune named volumes"},
+    {"network", cmd_network, "create|ls|inspect|rm|prune|connect|disconnect networks"},
+    {"port", cmd_port, "list a container's published ports"},
     {"pull", IMG(cmd_pull), "pull an image from a registry"},
     {"push", IMG(cmd_push), "push an image to a registry"},
     {"images", cmd_images, "list images"},

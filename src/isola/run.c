@@ -33,8 +33,9 @@ int ctr_mgr_open(struct cli *cli, struct isola_mgr *m, bool quiet)
 		snprintf(abs, sizeof(abs), "%s/%s", cwd, root);
 		root = abs;
 	}
-	static char init[4096], monitor[4096];
+	static char init[4096], monitor[4096], net[4096];
 	cli_helper_path("init/isola-init", "isola-init", init, sizeof(init));
+	cli_helper_path("net/isola-net", "isola-net", net, sizeof(net));
 	cli_helper_path("monitor/isola-monitor", "isola-monitor", monitor, sizeof(monitor));
 	if (isola_mgr_open(root, cli->run, m, &err) < 0) {
 		if (!quiet)
@@ -43,6 +44,7 @@ int ctr_mgr_open(struct cli *cli, struct isola_mgr *m, bool quiet)
 	}
 	m->init_path = init;
 	m->monitor_path = monitor;
+	m->net_path = net;
 	return 0;
 }
 

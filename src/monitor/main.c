@@ -5,7 +5,7 @@
  * space of its own (statically linked: no shared libraries to map) and
  * nothing of the command that started it but the fds it was handed:
  *
- *   isola-monitor STORE RUNROOT ID ATTACH_FD REPORT_FD INIT_PATH
+ *   isola-monitor STORE RUNROOT ID ATTACH_FD REPORT_FD INIT_PATH NET_PATH
  *
  * ATTACH_FD is -1 or a first attach client; REPORT_FD gets "started" or the
  * error (see src/lib/monitor/monitor.c). Not meant to be run by hand.
@@ -19,7 +19,7 @@
 
 int main(int argc, char **argv)
 {
-	if (argc != 7) {
+	if (argc != 8) {
 		fputs("isola-monitor: started by isola, not by hand\n", stderr);
 		return 2;
 	}
@@ -31,6 +31,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	m.init_path = *argv[6] ? argv[6] : NULL;
+	m.net_path = *argv[7] ? argv[7] : NULL;
 	isola_monitor_main(&m, argv[3], atoi(argv[4]), report);
 	return 0;
 }

@@ -57,12 +57,12 @@ teardown() {
 
 @test "isola run pulls a missing image first, as docker run" {
 	export ISOLA_RUNROOT=$TMP/run
-	run isola run --rm --tls-verify=false "$REG/busybox:multi" sh -c 'read l </etc/added; echo $l'
+	run isola run --rm --network none --tls-verify=false "$REG/busybox:multi" sh -c 'read l </etc/added; echo $l'
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"Unable to find image"* ]]
 	[ "${lines[-1]}" = added ]
 	[ "$(isola images -q "$REG/busybox:multi" | wc -l)" -eq 1 ]
-	run isola run --rm --pull never --tls-verify=false "$REG/busybox:nosuch" true
+	run isola run --rm --network none --pull never --tls-verify=false "$REG/busybox:nosuch" true
 	[ "$status" -eq 125 ]
 	run isola ps -aq
 	[ -z "$output" ]

@@ -12,7 +12,8 @@ mgr_setup() {
 	mkdir -p "$src/bin" "$src/etc" "$src/root" "$src/home/user"
 	cp "$(command -v busybox)" "$src/bin/busybox"
 	for app in sh echo cat ls sleep id hostname ps true false env pwd printenv kill \
-		head wc seq yes touch mkdir rm stat grep tty test unshare ulimit; do
+		head wc seq yes touch mkdir rm stat grep tty test unshare ulimit \
+		ip ping ping6 wget httpd nc route; do
 		ln -s busybox "$src/bin/$app"
 	done
 	chmod 700 "$src/root"

@@ -283,6 +283,13 @@ int isola_ctr_pause(struct isola_mgr *m, const char *id, bool pause, struct isol
 static int remove_it(struct isola_mgr *m, const char *id, const char *name, bool live, bool force,
 		     struct isola_error *err);
 
+/* Published ports whose NAT rules a killed monitor may have left. */
+static bool has_ports(struct json_object *rec)
+{
+	struct json_object *p = mgr_obj(mgr_obj(rec, "NetworkSettings"), "Ports");
+	return p && json_object_object_length(p) > 0;
+}
+
 int isola_ctr_remove(struct isola_mgr *m, const char *id, bool force, bool volumes,
 		     struct isola_error *err)
 {
@@ -296,8 +303,13 @@ int isola_ctr_remove(struct isola_mgr *m, const char *id, bool force, bool volum
 	snprintf(name, sizeof(name), "%s", mgr_str(rec, "Name", "/") + 1);
 	bool live = is_live(isola_ctr_status(m, rec)) &&
 		    (pid_t)mgr_int(mgr_obj(rec, "State"), "MonitorPid", 0) != getpid();
+	bool ports = has_ports(rec);
 	json_object_put(rec);
 	int r = remove_it(m, id, name, live, force, err);
+	if (r == 0 && ports)
+		mgr_net_helper(m, "down", id, -1, NULL);
+	if (r == 0)
+		mgr_net_release(m, id);
 	if (r == 0 && mounts)
 		mgr_volumes_drop_anonymous(m, mounts);
 	json_object_put(mounts);

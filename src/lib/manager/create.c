@@ -155,8 +155,6 @@ static struct json_object *hostconfig_json(const struct isola_ctr_opts *o, struc
 	struct json_object *hc = json_object_new_object(), *log = json_object_new_object(),
 			   *lc = json_object_new_object();
 	json_object_object_add(hc, "Binds", strv_json(o->binds));
-	json_object_object_add(hc, "NetworkMode",
-			       json_object_new_string(o->network ? o->network : "none"));
 	json_object_object_add(hc, "AutoRemove", json_object_new_boolean(o->auto_remove));
 	json_object_object_add(hc, "CapAdd", strv_json(o->cap_add));
 	json_object_object_add(hc, "CapDrop", strv_json(o->cap_drop));
@@ -309,6 +307,11 @@ int isola_ctr_create(struct isola_mgr *m, const struct isola_ctr_opts *o, char i
 		return -1;
 	}
 	rec = mgr_record_new(m, id, name, o, img, image_id, err);
+	if (rec && mgr_net_plan(m, id, o, rec, err) < 0) {
+		mgr_net_release(m, id);
+		json_object_put(rec);
+		rec = NULL;
+	}
 	struct json_object *mounts = rec ? mgr_mounts_new(m, o->binds, mgr_obj(img, "Volumes"), err)
 					 : NULL;
 	json_object_put(img);
@@ -330,6 +333,8 @@ int isola_ctr_create(struct isola_mgr *m, const struct isola_ctr_opts *o, char i
 	}
 	if (r < 0 && rec)
 		mgr_volumes_drop_anonymous(m, mgr_obj(rec, "Mounts"));
+	if (r < 0)
+		mgr_net_release(m, id);
 	if (r == 0)
 		mgr_event(m, id, rec, "create");
 	json_object_put(rec);

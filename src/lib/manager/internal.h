@@ -48,6 +48,23 @@ struct json_object *mgr_record_new(struct isola_mgr *m, const char *id, const ch
 				   const struct isola_ctr_opts *o, struct json_object *image_cfg,
 				   const char *image_id, struct isola_error *err);
 
+/* net.c: networks of a record (leases at create, kept until rm), /etc/hosts, resolv.conf. */
+int mgr_net_plan(struct isola_mgr *m, const char *id, const struct isola_ctr_opts *o,
+		 struct json_object *rec, struct isola_error *err);
+void mgr_net_release(struct isola_mgr *m, const char *id);
+bool mgr_net_joined(struct json_object *rec);
+char *mgr_net_hosts_text(struct isola_mgr *m, const char *id, struct json_object *rec);
+char *mgr_net_resolv_text(struct json_object *rec);
+/* The hosts files of the running containers sharing a user network with rec. */
+void mgr_net_hosts_refresh(struct isola_mgr *m, const char *id, struct json_object *rec);
+/* Run isola-net VERB ID (up, down), waiting; netns_fd >= 0 is passed as fd 3. */
+int mgr_net_helper(struct isola_mgr *m, const char *verb, const char *id, int netns_fd,
+		   struct isola_error *err);
+/* ports.c: -p into HostConfig.PortBindings; at start, the host ports bound and held
+ * (fds), NetworkSettings.Ports filled in rec. */
+int mgr_ports_parse(char *const *publish, struct json_object *hc, struct isola_error *err);
+int mgr_ports_bind(struct json_object *rec, int **fds, size_t *nfds, struct isola_error *err);
+
 /* Atomic; durable: fsync'd too (what the user configured). State changes are not:
  * after a crash the liveness checks correct a stale State anyway. */
 int mgr_save(struct isola_mgr *m, const char *id, struct json_object *rec, bool durable,

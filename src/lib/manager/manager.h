@@ -36,6 +36,7 @@ struct isola_mgr {
 	struct isola_rt rt; /* rt.root = rt_root */
 	const char *init_path;	  /* isola-init for --init, set by the caller */
 	const char *monitor_path; /* isola-monitor to exec; NULL: the monitor runs in a fork */
+	const char *net_path;	  /* isola-net (network set-up), set by the caller */
 };
 
 int isola_mgr_open(const char *root, const char *run, struct isola_mgr *m, struct isola_error *err);
@@ -58,7 +59,11 @@ struct isola_ctr_opts {
 	char **devices; /* HOST[:CONTAINER[:PERMS]] */
 	char **ulimits; /* NAME=SOFT[:HARD] */
 	char **security_opt;
-	const char *workdir, *user, *hostname, *network;
+	const char *workdir, *user, *hostname;
+	char **networks; /* --network, in order (eth0 first); NULL: the default network */
+	const char *ip, *ip6, *mac; /* for the first network */
+	char **aliases, **publish, **dns, **dns_search, **dns_options, **extra_hosts;
+	bool publish_all;
 	const char *stop_signal;
 	int stop_timeout; /* -1: default 10 */
 	const char *restart; /* no|always|on-failure[:N]|unless-stopped */

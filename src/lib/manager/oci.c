@@ -281,38 +281,27 @@ static void add_tmpfs(struct json_object *mounts, struct json_object *tmpfs)
 static int add_etc_files(struct isola_mgr *m, const char *id, struct json_object *mounts,
 			 struct json_object *rec, struct isola_error *err)
 {
-	struct json_object *cfg = mgr_obj(rec, "Config");
-	const char *host = mgr_str(cfg, "Hostname", "");
-	bool hostnet = !strcmp(mgr_str(mgr_obj(rec, "HostConfig"), "NetworkMode", ""), "host");
-	char text[1024], path[4096];
-	cleanup_free char *resolv = NULL;
 	static const char *const opts[] = {"rbind", "rprivate", NULL};
-	snprintf(text, sizeof(text), "%s\n", host);
-	struct {
-		const char *name;
-		const char *data;
-	} files[3] = {{"hostname", NULL}, {"hosts", NULL}, {"resolv.conf", NULL}};
-	files[0].data = strdup(text);
-	snprintf(text, sizeof(text),
-		 "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.1.1\t%s\n",
-		 host);
-	files[1].data = strdup(text);
-	if (!hostnet || isola_read_file_at(AT_FDCWD, "/etc/resolv.conf", &resolv, NULL, NULL) < 0)
-		resolv = strdup("");
-	files[2].data = resolv;
+	static const char *const names[3] = {"hostname", "hosts", "resolv.conf"};
+	char *data[3] = {NULL, NULL, NULL}, path[4096];
+	if (asprintf(&data[0], "%s\n", mgr_str(mgr_obj(rec, "Config"), "Hostname", "")) < 0)
+		data[0] = NULL;
+	data[1] = mgr_net_hosts_text(m, id, rec);
+	data[2] = mgr_net_resolv_text(rec);
 	int r = 0;
 	for (int i = 0; i < 3 && r == 0; i++) {
 		char rel[256], dst[64];
-		snprintf(rel, sizeof(rel), "containers/%s/%s", id, files[i].name);
-		r = isola_write_file_atomic(m->store->rootfd, rel, files[i].data ? files[i].data : "",
-					    files[i].data ? strlen(files[i].data) : 0, 0644, false, err);
-		mgr_path(m, id, files[i].name, path, sizeof(path));
-		snprintf(dst, sizeof(dst), "/etc/%s", files[i].name);
+		snprintf(rel, sizeof(rel), "containers/%s/%s", id, names[i]);
+		r = !data[i] ? isola_err(err, ISOLA_ERR_SYSTEM, ENOMEM, "/etc/%s", names[i])
+			     : isola_write_file_atomic(m->store->rootfd, rel, data[i], strlen(data[i]),
+						       0644, false, err);
+		mgr_path(m, id, names[i], path, sizeof(path));
+		snprintf(dst, sizeof(dst), "/etc/%s", names[i]);
 		if (r == 0)
 			json_object_array_add(mounts, mount_json(dst, "bind", path, opts, NULL));
 	}
-	free((char *)files[0].data);
-	free((char *)files[1].data);
+	for (int i = 0; i < 3; i++)
+		free(data[i]);
 	return r;
 }
 
@@ -386,15 +375,51 @@ static void resources_json(struct json_object *lo, struct json_object *hc)
 	}
 }
 
-static int linux_json(const char *id, struct json_object *spec, struct json_object *rec,
-		      struct isola_error *err)
+/*
+ * The network namespace: the host's for "host"; for networks, the one the
+ * monitor's helper made and set up (it creates the container from inside
+ * it, so the config names none); another container's for "container:ID";
+ * a new empty one (loopback only) for "none".
+ */
+static int net_ns(struct isola_mgr *m, struct json_object *lo, struct json_object *rec,
+		  struct isola_error *err)
+{
+	const char *mode = mgr_str(mgr_obj(rec, "HostConfig"), "NetworkMode", "");
+	if (!strcmp(mode, "host") || mgr_net_joined(rec)) {
+		ns_drop(lo, "network");
+		return 0;
+	}
+	if (strncmp(mode, "container:", 10) != 0)
+		return 0;
+	struct json_object *other = isola_ctr_load(m, mode + 10, err);
+	const char *st = other ? isola_ctr_status(m, other) : "";
+	pid_t pid = (pid_t)mgr_int(mgr_obj(other, "State"), "Pid", 0);
+	json_object_put(other);
+	if (!other)
+		return isola_err_prefix(err, "network container");
+	if (strcmp(st, "running") != 0 || pid <= 0)
+		return isola_err(err, ISOLA_ERR_STATE, 0, "network container %.12s is not running",
+				 mode + 10);
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", pid);
+	struct json_object *nss = mgr_obj(lo, "namespaces");
+	for (size_t i = 0; i < json_object_array_length(nss); i++) {
+		struct json_object *n = json_object_array_get_idx(nss, i);
+		if (!strcmp(mgr_str(n, "type", ""), "network"))
+			json_object_object_add(n, "path", json_object_new_string(path));
+	}
+	return 0;
+}
+
+static int linux_json(struct isola_mgr *m, const char *id, struct json_object *spec,
+		      struct json_object *rec, struct isola_error *err)
 {
 	struct json_object *lo = mgr_obj(spec, "linux"), *hc = mgr_obj(rec, "HostConfig");
 	char cg[128];
 	snprintf(cg, sizeof(cg), "/isola-%s", id);
 	json_object_object_add(lo, "cgroupsPath", sv(cg));
-	if (!strcmp(mgr_str(hc, "NetworkMode", ""), "host"))
-		ns_drop(lo, "network");
+	if (net_ns(m, lo, rec, err) < 0)
+		return -1;
 	if (mgr_bool(hc, "Privileged")) {
 		json_object_object_del(lo, "maskedPaths");
 		json_object_object_del(lo, "readonlyPaths");
@@ -426,7 +451,7 @@ int mgr_write_bundle(struct isola_mgr *m, const char *id, struct json_object *re
 	if (r == 0)
 		r = mounts_json(m, id, spec, rec, rootfd, err);
 	if (r == 0)
-		r = linux_json(id, spec, rec, err);
+		r = linux_json(m, id, spec, rec, err);
 	if (r == 0) {
 		size_t len;
 		const char *out = json_object_to_json_string_length(

@@ -139,7 +139,8 @@ static void exec_monitor(struct isola_mgr *m, const char *id, int attach_fd, int
 	if ((attach_fd >= 0 && fcntl(attach_fd, F_SETFD, 0) < 0) || fcntl(report_fd, F_SETFD, 0) < 0)
 		return;
 	char *argv[] = {(char *)"isola-monitor", m->store->root, m->run, (char *)id, afd, rfd,
-			(char *)(m->init_path ? m->init_path : ""), NULL};
+			(char *)(m->init_path ? m->init_path : ""),
+			(char *)(m->net_path ? m->net_path : ""), NULL};
 	char *envp[16] = {(char *)"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"};
 	size_t n = 1;
 	extern char **environ;

@@ -121,7 +121,9 @@ static void helper_main(struct mon *mo, struct json_object *rec, struct stdio_pl
 	mgr_path(mo->m, mo->id, "bundle/rootfs", rootfs, sizeof(rootfs));
 	struct helper_result res = {0, 0};
 	pid_t pid = 0;
-	if (isola_rootfs_mount(mo->m->store, mo->id, rootfs, &err) == 0) {
+	int host_ns = -1;
+	if (mon_net_enter(mo, rec, &host_ns, &err) == 0 &&
+	    isola_rootfs_mount(mo->m->store, mo->id, rootfs, &err) == 0) {
 		struct isola_create_opts o = {.id = mo->id, .bundle = bundle, .start = true,
 					      .console_fd = mo->tty ? p->console[1] : -1};
 		for (int fd = 0; fd < 3; fd++)
@@ -132,6 +134,8 @@ static void helper_main(struct mon *mo, struct json_object *rec, struct stdio_pl
 			pid = 0;
 		}
 	}
+	if (pid <= 0)
+		mon_net_abort(mo, host_ns);
 	res.pid = pid;
 	res.kind = pid > 0 ? 0 : err.kind ? err.kind : ISOLA_ERR_SYSTEM;
 	struct iovec iov[2] = {{&res, sizeof(res)}, {err.msg, pid > 0 ? 0 : strlen(err.msg)}};
@@ -184,7 +188,8 @@ static int start_once(struct mon *mo, struct json_object *rec, struct isola_erro
 {
 	struct stdio_plan p;
 	mo->tty = mgr_bool(mgr_obj(rec, "Config"), "Tty");
-	if (stdio_prepare(mo, mgr_bool(mgr_obj(rec, "Config"), "OpenStdin"), &p, err) < 0)
+	if (mon_net_ports(mo, rec, err) < 0 ||
+	    stdio_prepare(mo, mgr_bool(mgr_obj(rec, "Config"), "OpenStdin"), &p, err) < 0)
 		return -1;
 	pid_t pid = spawn(mo, rec, &p, err);
 	if (pid > 0 && mo->tty) {
@@ -202,11 +207,14 @@ static int start_once(struct mon *mo, struct json_object *rec, struct isola_erro
 		close_fd(&mo->in);
 		close_fd(&mo->out);
 		close_fd(&mo->err);
+		mon_net_release(mo);
 		return -1;
 	}
 	mo->pid = pid;
 	int r = mgr_update_state(mo->m, mo->id, set_running, &mo->pid, err);
 	mgr_event(mo->m, mo->id, rec, "start");
+	if (mgr_net_joined(rec))
+		mgr_net_hosts_refresh(mo->m, mo->id, rec);
 	return r;
 }
 
@@ -367,6 +375,7 @@ static int run_once(struct mon *mo, int *code, struct isola_error *err)
 	mgr_path(mo->m, mo->id, "bundle/rootfs", rootfs, sizeof(rootfs));
 	isola_rootfs_umount(rootfs, NULL);
 	mgr_update_state(mo->m, mo->id, mgr_state_exited, code, NULL);
+	mon_net_exited(mo);
 	mgr_event(mo->m, mo->id, NULL, "die");
 	return 0;
 }
