@@ -163,6 +163,9 @@ struct isola_network {
 	struct isola_prefix subnet4, subnet6;  /* family 0: none */
 	struct isola_addr gateway4, gateway6;  /* first address by default */
 	struct isola_prefix range4, range6;    /* --ip-range: where dynamic leases come from */
+	/* Input of isola_network_create only: "KEY=VALUE" strings, NULL-terminated
+	 * (load leaves it NULL; the labels are in isola_network_json's output). */
+	char *const *labels;
 };
 
 struct isola_netstore; /* an open ROOT/networks */
