@@ -27,13 +27,6 @@
 
 #define CTR_NETNS_FD 3
 
-struct up {
-	struct isola_mgr m;
-	struct isola_netstore *s;
-	struct isola_nl *host, *ctr;
-	const char *id;
-};
-
 static int parse_mac(const char *s, uint8_t mac[6])
 {
 	unsigned v[6];
@@ -58,7 +51,7 @@ static int write_sysctl_once(const char *key, struct isola_error *err)
 
 /* The network's bridge, its gateway addresses, forwarding and NAT: made
  * when missing, checked each time (two starts may race to make it). */
-static int ensure_bridge(struct up *u, const struct isola_network *n, struct isola_error *err)
+static int ensure_bridge(struct net_ctx *u, const struct isola_network *n, struct isola_error *err)
 {
 	struct isola_error e2 = {0};
 	struct isola_link_opts o = {.name = n->device, .mtu = n->mtu, .netns_fd = -1};
@@ -86,11 +79,11 @@ static int ensure_bridge(struct up *u, const struct isola_network *n, struct iso
 
 /* The container's end of one network: a veth on the bridge, or a
  * macvlan/ipvlan on the parent, created in the container's netns. */
-static int make_link(struct up *u, const struct isola_network *n, const char *ifname, int idx,
+static int make_link(struct net_ctx *u, const struct isola_network *n, const char *ifname, int idx,
 		     const uint8_t *mac, struct isola_error *err)
 {
 	struct isola_link_opts c = {.name = ifname, .mtu = n->mtu, .mac = mac,
-				    .netns_fd = CTR_NETNS_FD};
+				    .netns_fd = u->ctr_fd};
 	if (!strcmp(n->driver, "macvlan"))
 		return isola_link_add_macvlan(u->host, &c, n->device, *n->mode ? n->mode : "bridge", err);
 	if (!strcmp(n->driver, "ipvlan")) {
@@ -117,14 +110,16 @@ static int addr_of(struct json_object *e, const char *key, struct isola_addr *a)
 	return *s ? isola_addr_parse(s, a, NULL) : -1;
 }
 
-static int join(struct up *u, const char *name, struct json_object *e, int idx,
-		struct isola_error *err)
+int net_join(struct net_ctx *u, const char *name, struct json_object *e, int idx,
+	     struct isola_error *err)
 {
 	struct isola_network n;
 	if (isola_network_load(u->s, name, &n, err) < 0)
 		return -1;
 	char ifname[16];
-	snprintf(ifname, sizeof(ifname), "eth%d", idx);
+	snprintf(ifname, sizeof(ifname), "%s", mgr_str(e, "IfName", ""));
+	if (!*ifname)
+		snprintf(ifname, sizeof(ifname), "eth%d", idx);
 	uint8_t mac[6];
 	bool has_mac = parse_mac(mgr_str(e, "MacAddress", ""), mac) == 0;
 	if (make_link(u, &n, ifname, idx, has_mac ? mac : NULL, err) < 0)
@@ -146,7 +141,7 @@ static int join(struct up *u, const char *name, struct json_object *e, int idx,
 }
 
 /* NetworkSettings.Ports (what the monitor bound) as DNAT to the first network's address. */
-static int publish(struct up *u, struct json_object *rec, struct isola_error *err)
+static int publish(struct net_ctx *u, struct json_object *rec, struct isola_error *err)
 {
 	struct json_object *ns = mgr_obj(rec, "NetworkSettings");
 	struct isola_addr ctr = {0};
@@ -178,7 +173,7 @@ static int publish(struct up *u, struct json_object *rec, struct isola_error *er
 	return n ? isola_nft_ports_add(p, n, err) : 0;
 }
 
-static int up(struct up *u, struct isola_error *err)
+static int up(struct net_ctx *u, struct isola_error *err)
 {
 	struct json_object *rec = isola_ctr_load(&u->m, u->id, err);
 	if (!rec)
@@ -187,7 +182,7 @@ static int up(struct up *u, struct isola_error *err)
 	json_object_object_foreach(mgr_obj(mgr_obj(rec, "NetworkSettings"), "Networks"), name, e)
 	{
 		if (r == 0)
-			r = join(u, name, e, idx++, err);
+			r = net_join(u, name, e, idx++, err);
 	}
 	if (r == 0)
 		r = isola_link_set_up(u->ctr, "lo", true, err);
@@ -198,7 +193,7 @@ static int up(struct up *u, struct isola_error *err)
 }
 
 /* id's addresses on every network (its leases). *out malloc'ed. */
-static int my_addrs(struct up *u, struct isola_addr **out, size_t *n, struct isola_error *err)
+static int my_addrs(struct net_ctx *u, struct isola_addr **out, size_t *n, struct isola_error *err)
 {
 	struct isola_network *nets = NULL;
 	size_t nn = 0;
@@ -226,7 +221,7 @@ static int my_addrs(struct up *u, struct isola_addr **out, size_t *n, struct iso
 }
 
 /* The DNAT of every published port that points at one of id's addresses. */
-static int down(struct up *u, struct isola_error *err)
+static int down(struct net_ctx *u, struct isola_error *err)
 {
 	struct isola_addr *mine = NULL;
 	struct isola_nft_port *p = NULL;
@@ -257,7 +252,7 @@ int net_updown_main(int argc, char **argv)
 		return 2;
 	}
 	struct isola_error err = {0};
-	struct up u = {.id = argv[4]};
+	struct net_ctx u = {.id = argv[4], .ctr_fd = CTR_NETNS_FD};
 	bool is_up = !strcmp(argv[1], "up");
 	int r = isola_mgr_open(argv[2], argv[3], &u.m, &err);
 	if (r == 0 && !(u.s = isola_netstore_open(argv[2], &err)))

@@ -206,3 +206,26 @@ ip_of() {
 	"$ISOLA" rm -f a b c d >/dev/null
 	ip link del isoladum1
 }
+
+@test "network connect and disconnect a running container: the link and the names follow at once" {
+	isola_ok network create net2
+	isola_ok run -d --name a bb sleep 1000
+	isola_ok run -d --name b --network net2 bb sleep 1000
+	run "$ISOLA" exec b ping -c1 -W1 a
+	[ "$status" -ne 0 ]
+	isola_ok network connect --alias db net2 a
+	run "$ISOLA" exec a ip -o -4 addr show eth1
+	[[ $output == *"$(ip_of a net2)/24"* ]]
+	isola_ok exec b ping -c1 -W2 a
+	isola_ok exec b ping -c1 -W2 db
+	run "$ISOLA" network connect net2 a
+	[ "$status" -eq 125 ]
+	isola_ok network disconnect net2 a
+	run "$ISOLA" exec a ip -o link show eth1
+	[ "$status" -ne 0 ]
+	run "$ISOLA" exec b ping -c1 -W1 a
+	[ "$status" -ne 0 ]
+	run "$ISOLA" network rm net2
+	[ "$status" -ne 0 ]
+	[[ $output == *"in use"* ]]
+}

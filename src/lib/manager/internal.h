@@ -52,10 +52,17 @@ struct json_object *mgr_record_new(struct isola_mgr *m, const char *id, const ch
 int mgr_net_plan(struct isola_mgr *m, const char *id, const struct isola_ctr_opts *o,
 		 struct json_object *rec, struct isola_error *err);
 void mgr_net_release(struct isola_mgr *m, const char *id);
+/* network connect/disconnect: lease and entry into rec (not saved), or both away. */
+int mgr_net_join(struct isola_mgr *m, const char *id, const char *net, const char *ip,
+		 const char *ip6, char *const *aliases, struct json_object *rec,
+		 struct isola_error *err);
+int mgr_net_leave(struct isola_mgr *m, const char *id, const char *net, struct json_object *rec,
+		  struct isola_error *err);
 bool mgr_net_joined(struct json_object *rec);
 char *mgr_net_hosts_text(struct isola_mgr *m, const char *id, struct json_object *rec);
 char *mgr_net_resolv_text(struct json_object *rec);
-/* The hosts files of the running containers sharing a user network with rec. */
+/* The hosts files of the running containers sharing a user network with rec, and
+ * rec's own when it runs. */
 void mgr_net_hosts_refresh(struct isola_mgr *m, const char *id, struct json_object *rec);
 /* Run isola-net VERB ID (up, down), waiting; netns_fd >= 0 is passed as fd 3. */
 int mgr_net_helper(struct isola_mgr *m, const char *verb, const char *id, int netns_fd,

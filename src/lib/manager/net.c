@@ -105,6 +105,22 @@ static int lease_family(struct isola_netstore *s, const struct isola_network *n,
 }
 
 /* One network joined: its leases and the record's entry. */
+/* The first ethN no network of the container uses yet. */
+static void free_ifname(struct json_object *nets, char out[16])
+{
+	for (int i = 0; i < 100; i++) {
+		snprintf(out, 16, "eth%d", i);
+		bool used = false;
+		json_object_object_foreach(nets, k, e)
+		{
+			(void)k;
+			used |= !strcmp(mgr_str(e, "IfName", ""), out);
+		}
+		if (!used)
+			return;
+	}
+}
+
 static int join_one(struct isola_netstore *s, const char *id, const char *name,
 		    const struct join_req *q, struct json_object *nets, struct isola_error *err)
 {
@@ -124,8 +140,11 @@ static int join_one(struct isola_netstore *s, const char *id, const char *name,
 	if (n.subnet6.addr.family && lease_family(s, &n, id, AF_INET6, q->ip6, &a6, err) < 0)
 		return isola_err_prefix(err, "network %s", n.name);
 	struct json_object *e = json_object_new_object(), *ipam = json_object_new_object();
+	char ifname[16];
+	free_ifname(nets, ifname);
 	json_object_object_add(nets, n.name, e);
 	put_str(e, "NetworkID", n.id);
+	put_str(e, "IfName", ifname);
 	put_str(e, "Driver", n.driver);
 	put_str(e, "IPAddress", a4.family ? isola_addr_str(&a4, buf, sizeof(buf)) : "");
 	json_object_object_add(e, "IPPrefixLen", json_object_new_int(a4.family ? n.subnet4.len : 0));
@@ -205,6 +224,49 @@ int mgr_net_plan(struct isola_mgr *m, const char *id, const struct isola_ctr_opt
 	}
 	if (r < 0)
 		isola_ipam_release(s, NULL, id, NULL);
+	isola_netstore_close(s);
+	return r;
+}
+
+int mgr_net_join(struct isola_mgr *m, const char *id, const char *net, const char *ip,
+		 const char *ip6, char *const *aliases, struct json_object *rec,
+		 struct isola_error *err)
+{
+	struct json_object *ns = mgr_obj(rec, "NetworkSettings");
+	struct json_object *nets = mgr_obj(ns, "Networks");
+	const char *mode = mgr_str(mgr_obj(rec, "HostConfig"), "NetworkMode", "");
+	if (!nets || is_special(mode))
+		return isola_err(err, ISOLA_ERR_INVALID, 0,
+				 "container %.12s is in network mode \"%s\": it joins no networks", id,
+				 mode);
+	if (mgr_obj(nets, net_name(net)))
+		return isola_err(err, ISOLA_ERR_EXISTS, 0, "container %.12s is already on network %s",
+				 id, net_name(net));
+	struct isola_netstore *s = isola_netstore_open(m->store->root, err);
+	if (!s)
+		return -1;
+	struct join_req q = {ip, ip6, NULL, aliases};
+	int r = join_one(s, id, net_name(net), &q, nets, err);
+	isola_netstore_close(s);
+	return r;
+}
+
+int mgr_net_leave(struct isola_mgr *m, const char *id, const char *net, struct json_object *rec,
+		  struct isola_error *err)
+{
+	struct json_object *nets = mgr_obj(mgr_obj(rec, "NetworkSettings"), "Networks");
+	struct isola_network n;
+	struct isola_netstore *s = isola_netstore_open(m->store->root, err);
+	if (!s)
+		return -1;
+	int r = isola_network_load(s, net_name(net), &n, err);
+	if (r == 0 && !mgr_obj(nets, n.name))
+		r = isola_err(err, ISOLA_ERR_NOT_FOUND, 0, "container %.12s is not on network %s", id,
+			      n.name);
+	if (r == 0)
+		r = isola_ipam_release(s, &n, id, err);
+	if (r == 0)
+		json_object_object_del(nets, n.name);
 	isola_netstore_close(s);
 	return r;
 }
@@ -378,6 +440,8 @@ out:
 void mgr_net_hosts_refresh(struct isola_mgr *m, const char *id, struct json_object *rec)
 {
 	each_peer(m, id, rec, rewrite_hosts, NULL);
+	if (!strcmp(isola_ctr_status(m, rec), "running"))
+		rewrite_hosts(m, NULL, rec, NULL);
 }
 
 int mgr_net_helper(struct isola_mgr *m, const char *verb, const char *id, int netns_fd,
