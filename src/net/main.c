@@ -1,10 +1,81 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* isola-net: the `isola network` verbs, and `up`/`down` for the monitor. */
+/*
+ * isola-net (libexec): the `isola network` verbs, and `up`/`down` for the
+ * monitor. The front `isola` runs `isola-net network ARGS...` for
+ * `isola network ARGS...`: this program links libnftables and libmnl, which
+ * the static front must not carry.
+ */
+#include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "image/store.h"
+#include "isola-version.h"
+#include "netcli.h"
+
+int net_fail(const struct isola_error *err)
+{
+	fprintf(stderr, "isola: %s\n", err->msg[0] ? err->msg : "unknown error");
+	return 125;
+}
+
+int net_usage(const char *fmt, ...)
+{
+	va_list ap;
+	fputs("isola: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return 125;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: isola-net [--root DIR] network create|ls|inspect|rm|prune ARGS...\n"
+		   "\nThe store is --root, else $ISOLA_ROOT, else " ISOLA_DEFAULT_ROOT ".\n");
+}
 
 int main(int argc, char **argv)
 {
-	(void)argc;
-	fprintf(stderr, "isola-net: not yet: %s\n", argv[0]);
-	return 125;
+	static const struct option opts[] = {
+	    {"root", required_argument, NULL, 'r'},
+	    {"runroot", required_argument, NULL, 'R'},
+	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'v'},
+	    {0},
+	};
+	struct netcli cli = {.root = getenv("ISOLA_ROOT")};
+	int c;
+	if (!cli.root || !*cli.root)
+		cli.root = ISOLA_DEFAULT_ROOT;
+	while ((c = getopt_long(argc, argv, "+hv", opts, NULL)) != -1) {
+		switch (c) {
+		case 'r':
+			cli.root = optarg;
+			break;
+		case 'R':
+			break; /* accepted as isola does; the network store needs no run root */
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'v':
+			printf("isola-net version %s (commit %s)\n", ISOLA_VERSION, ISOLA_COMMIT);
+			return 0;
+		default:
+			usage(stderr);
+			return 125;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return 125;
+	}
+	int first = optind;
+	optind = 0; /* each verb parses its own options from its argv[0] */
+	if (!strcmp(argv[first], "network"))
+		return cmd_network(&cli, argc - first, argv + first);
+	return net_usage("unknown command \"%s\"", argv[first]);
 }
