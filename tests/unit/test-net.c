@@ -293,6 +293,14 @@ TEST(network_range_ipv6_and_options)
 	CHECK_STR(isola_addr_str(&a, buf, sizeof(buf)), "192.168.50.128");
 	CHECK(isola_ipam_lease(s, &m, "c1", AF_INET6, NULL, &a, &err) == 0);
 	CHECK(a.family == AF_INET6 && a.bytes[15] == 2);
+	/* family 0 is IPv4; the same owner again gets the same addresses */
+	CHECK(isola_ipam_lease(s, &m, "c1", 0, NULL, &a, &err) == 0);
+	CHECK_STR(isola_addr_str(&a, buf, sizeof(buf)), "192.168.50.128");
+	struct isola_addr none = {0};
+	CHECK(isola_ipam_lease(s, &m, "c1", AF_INET6, &none, &a, &err) == 0);
+	CHECK(a.family == AF_INET6 && a.bytes[15] == 2);
+	CHECK(isola_ipam_lease(s, &m, "c2", AF_INET6, NULL, &a, &err) == 0);
+	CHECK(a.family == AF_INET6 && a.bytes[15] == 3);
 	char *json = isola_network_json(s, &m, &err);
 	CHECK_CONTAINS(json, "\"IPRange\": \"192.168.50.128/25\"");
 	CHECK_CONTAINS(json, "\"IPv4Address\": \"192.168.50.128/24\"");

@@ -259,6 +259,8 @@ int isola_ipam_lease(struct isola_netstore *s, const struct isola_network *net,
 	struct lease_ctx c = {.s = s, .net = net, .owner = owner, .dirfd = -1};
 	if (want && want->family)
 		family = want->family;
+	else if (family != AF_INET6)
+		family = AF_INET;
 	c.subnet = family == AF_INET6 ? &net->subnet6 : &net->subnet4;
 	c.gw = family == AF_INET6 ? &net->gateway6 : &net->gateway4;
 	if (!owner[0] || strlen(owner) > 64 || strchr(owner, '\n'))
