@@ -430,6 +430,41 @@ TEST(ensure_default_twice)
 	store_done(s);
 }
 
+/* Two processes make the default network at once: one network, one id. */
+TEST(ensure_default_race)
+{
+	struct isola_netstore *s = store();
+	struct isola_error err = {0};
+	int fds[2];
+	CHECK(pipe(fds) == 0);
+	for (int p = 0; p < 2; p++) {
+		fflush(stdout);
+		if (fork() == 0) {
+			isola_netstore_close(s); /* the parent's */
+			struct isola_netstore *cs = isola_netstore_open(tmproot, NULL);
+			struct isola_network n;
+			int bad = !cs || isola_network_ensure_default(cs, &n, NULL) < 0 ||
+				  write(fds[1], n.id, 64) != 64;
+			isola_netstore_close(cs);
+			_exit(bad);
+		}
+	}
+	close(fds[1]);
+	char ids[2][65] = {{0}};
+	for (int p = 0; p < 2; p++) {
+		int st = -1;
+		CHECK(wait(&st) > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0);
+		CHECK(read(fds[0], ids[p], 64) == 64);
+	}
+	close(fds[0]);
+	CHECK_STR(ids[0], ids[1]);
+	struct isola_network *all = NULL;
+	size_t cnt = 0;
+	CHECK(isola_network_list(s, &all, &cnt, &err) == 0 && cnt == 1);
+	free(all);
+	store_done(s);
+}
+
 /* Two processes take 50 leases each at once: never the same address. */
 TEST(ipam_concurrent_leases)
 {
@@ -439,17 +474,20 @@ TEST(ipam_concurrent_leases)
 	CHECK(isola_network_create(s, &n, &err) == 0);
 	pid_t pids[2];
 	for (int p = 0; p < 2; p++) {
+		fflush(stdout);
 		pids[p] = fork();
 		if (pids[p] == 0) {
+			isola_netstore_close(s); /* the parent's */
 			struct isola_netstore *cs = isola_netstore_open(tmproot, NULL);
 			char owner[16];
 			struct isola_addr a;
-			for (int i = 0; i < 50; i++) {
+			int bad = !cs;
+			for (int i = 0; i < 50 && !bad; i++) {
 				snprintf(owner, sizeof(owner), "p%d-%d", p, i);
-				if (!cs || isola_ipam_lease(cs, &n, owner, AF_INET, NULL, &a, NULL) < 0)
-					_exit(1);
+				bad = isola_ipam_lease(cs, &n, owner, AF_INET, NULL, &a, NULL) < 0;
 			}
-			_exit(0);
+			isola_netstore_close(cs);
+			_exit(bad);
 		}
 	}
 	for (int p = 0; p < 2; p++) {
