@@ -32,6 +32,15 @@ int net_usage(const char *fmt, ...)
 	return 125;
 }
 
+int net_bad_flag(const char *verb, char **argv)
+{
+	/* getopt is quiet (opterr = 0): one "isola: " line, as every error. */
+	const char *arg = optind > 0 ? argv[optind - 1] : "";
+	if (optopt && arg[0] == '-' && arg[1] != '-')
+		return net_usage("%s: unknown flag or missing value: -%c", verb, optopt);
+	return net_usage("%s: unknown flag or missing value: %s", verb, arg);
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: isola-net [--root DIR] network create|ls|inspect|rm|prune ARGS...\n"
@@ -49,6 +58,7 @@ int main(int argc, char **argv)
 	};
 	struct netcli cli = {.root = getenv("ISOLA_ROOT")};
 	int c;
+	opterr = 0;
 	if (!cli.root || !*cli.root)
 		cli.root = ISOLA_DEFAULT_ROOT;
 	while ((c = getopt_long(argc, argv, "+hv", opts, NULL)) != -1) {
@@ -65,8 +75,7 @@ int main(int argc, char **argv)
 			printf("isola-net version %s (commit %s)\n", ISOLA_VERSION, ISOLA_COMMIT);
 			return 0;
 		default:
-			usage(stderr);
-			return 125;
+			return net_bad_flag("isola-net", argv);
 		}
 	}
 	if (optind >= argc) {

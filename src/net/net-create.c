@@ -91,7 +91,7 @@ static int parse_flags(struct create_args *a, int argc, char **argv)
 		else if (c == 'l')
 			a->labels[a->nlabels++] = optarg;
 		else
-			return 125;
+			return net_bad_flag("network create", argv);
 	}
 	return r;
 }

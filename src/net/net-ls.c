@@ -126,10 +126,12 @@ static int parse_ls(struct ls_args *a, int argc, char **argv)
 			a->no_trunc = true;
 		else if (c == 'F')
 			a->format = optarg;
-		else if (c == 'f' && check_filter(optarg) == 0)
+		else if (c == 'f' && check_filter(optarg) != 0)
+			return 125;
+		else if (c == 'f')
 			a->filters[a->nfilters++] = optarg;
 		else
-			return 125;
+			return net_bad_flag("network ls", argv);
 	}
 	if (optind < argc)
 		return net_usage("network ls: no arguments expected");

@@ -12,6 +12,8 @@ struct netcli {
 /* Print "isola: msg" on stderr; returns 125, the status of isola's own errors. */
 int net_fail(const struct isola_error *err);
 int net_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* After getopt returned '?' or ':': says which flag; returns 125. */
+int net_bad_flag(const char *verb, char **argv);
 
 struct isola_netstore;
 /* The verbs of `isola network` (network.c, net-create.c). */

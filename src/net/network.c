@@ -32,7 +32,7 @@ static int net_inspect(struct isola_netstore *s, int argc, char **argv)
 	int c, rc = 0;
 	while ((c = getopt_long(argc, argv, "+f:", opts, NULL)) != -1) {
 		if (c != 'f')
-			return 125;
+			return net_bad_flag("network inspect", argv);
 		format = optarg;
 	}
 	if (optind >= argc)
@@ -68,7 +68,7 @@ static int net_rm(struct isola_netstore *s, int argc, char **argv)
 	int c, rc = 0;
 	while ((c = getopt(argc, argv, "+f")) != -1) {
 		if (c != 'f')
-			return 125;
+			return net_bad_flag("network rm", argv);
 	}
 	if (optind >= argc)
 		return net_usage("network rm: requires at least 1 argument");
@@ -102,7 +102,7 @@ static int net_prune(struct isola_netstore *s, int argc, char **argv)
 	int c;
 	while ((c = getopt_long(argc, argv, "+f", opts, NULL)) != -1) {
 		if (c != 'f')
-			return 125;
+			return net_bad_flag("network prune", argv);
 		force = true;
 	}
 	if (!force && !confirm("custom networks not used by at least one container"))

@@ -116,6 +116,10 @@ lease() {
 	net_fails 'unknown option "foo=1"' create -o foo=1 x
 	net_fails 'invalid mtu "9"' create -o mtu=9 x
 	net_fails 'requires exactly 1 argument' create
+	net_fails 'network create: unknown flag or missing value: --frob' create --frob x
+	net_fails 'network create: unknown flag or missing value: --subnet' create --subnet
+	net_fails 'at most one IPv4 and one IPv6 --subnet' create --subnet 10.12.0.0/16 --subnet 10.13.0.0/16 x
+	net_fails 'option parent is for the macvlan and ipvlan drivers' create -o parent=eth0 x
 	run net ls -q
 	[ "${#lines[@]}" -eq 2 ] # isola and taken
 	[ ! -e "$ROOT/networks/x.json" ]
