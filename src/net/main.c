@@ -67,7 +67,8 @@ int main(int argc, char **argv)
 			cli.root = optarg;
 			break;
 		case 'R':
-			break; /* accepted as isola does; the network store needs no run root */
+			setenv("ISOLA_RUNROOT", optarg, 1); /* for connect, as the front passes it */
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -82,6 +83,8 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 125;
 	}
+	/* The verbs that open the manager's store read it from the environment. */
+	setenv("ISOLA_ROOT", cli.root, 1);
 	int first = optind;
 	optind = 0; /* each verb parses its own options from its argv[0] */
 	if (!strcmp(argv[first], "network"))
