@@ -67,7 +67,8 @@ int main(int argc, char **argv)
 			cli.root = optarg;
 			break;
 		case 'R':
-			setenv("ISOLA_RUNROOT", optarg, 1); /* for connect, as the front passes it */
+			setenv("ISOLA_RUNROOT", optarg,
+			       1); /* for connect, as the front passes it */
 			break;
 		case 'h':
 			usage(stdout);

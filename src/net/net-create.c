@@ -66,10 +66,14 @@ static int push(const char **v, int *n, const char *flag, const char *val)
 static int parse_flags(struct create_args *a, int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"subnet", required_argument, NULL, 's'},	{"gateway", required_argument, NULL, 'g'},
-	    {"ip-range", required_argument, NULL, 'r'}, {"internal", no_argument, NULL, 'i'},
-	    {"ipv6", no_argument, NULL, '6'},		{"driver", required_argument, NULL, 'd'},
-	    {"opt", required_argument, NULL, 'o'},	{"label", required_argument, NULL, 'l'},
+	    {"subnet", required_argument, NULL, 's'},
+	    {"gateway", required_argument, NULL, 'g'},
+	    {"ip-range", required_argument, NULL, 'r'},
+	    {"internal", no_argument, NULL, 'i'},
+	    {"ipv6", no_argument, NULL, '6'},
+	    {"driver", required_argument, NULL, 'd'},
+	    {"opt", required_argument, NULL, 'o'},
+	    {"label", required_argument, NULL, 'l'},
 	    {0},
 	};
 	int c, r = 0;

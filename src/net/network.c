@@ -65,10 +65,13 @@ static int net_inspect(struct isola_netstore *s, int argc, char **argv)
 /* Each name, as docker prints them; an error on one does not stop the rest. */
 static int net_rm(struct isola_netstore *s, int argc, char **argv)
 {
+	static const struct option opts[] = {{"force", no_argument, NULL, 'f'}, {0}};
+	bool force = false;
 	int c, rc = 0;
-	while ((c = getopt(argc, argv, "+f")) != -1) {
+	while ((c = getopt_long(argc, argv, "+f", opts, NULL)) != -1) {
 		if (c != 'f')
 			return net_bad_flag("network rm", argv);
+		force = true;
 	}
 	if (optind >= argc)
 		return net_usage("network rm: requires at least 1 argument");
@@ -77,7 +80,9 @@ static int net_rm(struct isola_netstore *s, int argc, char **argv)
 		struct isola_network n;
 		if (isola_network_load(s, argv[i], &n, &err) < 0 ||
 		    isola_network_remove(s, n.name, &err) < 0) {
-			rc = net_fail(&err);
+			/* docker's -f: a network that does not exist is not an error */
+			if (!force || err.kind != ISOLA_ERR_NOT_FOUND)
+				rc = net_fail(&err);
 			continue;
 		}
 		net_teardown(&n);
@@ -89,7 +94,8 @@ static int net_rm(struct isola_netstore *s, int argc, char **argv)
 static bool confirm(const char *what)
 {
 	char line[64];
-	fprintf(stdout, "WARNING! This will remove all %s.\nAre you sure you want to continue? [y/N] ",
+	fprintf(stdout,
+		"WARNING! This will remove all %s.\nAre you sure you want to continue? [y/N] ",
 		what);
 	fflush(stdout);
 	return fgets(line, sizeof(line), stdin) && (line[0] == 'y' || line[0] == 'Y');
@@ -133,9 +139,9 @@ int cmd_network(struct netcli *cli, int argc, char **argv)
 	static const struct {
 		const char *name;
 		int (*fn)(struct isola_netstore *, int, char **);
-	} subs[] = {{"create", net_create},   {"ls", net_ls},	       {"list", net_ls},
-		    {"inspect", net_inspect}, {"rm", net_rm},	       {"remove", net_rm},
-		    {"prune", net_prune},     {"connect", not_yet},    {"disconnect", not_yet}};
+	} subs[] = {{"create", net_create},   {"ls", net_ls},	    {"list", net_ls},
+		    {"inspect", net_inspect}, {"rm", net_rm},	    {"remove", net_rm},
+		    {"prune", net_prune},     {"connect", not_yet}, {"disconnect", not_yet}};
 	if (argc < 2)
 		return net_usage("network: missing subcommand (create, ls, inspect, rm, prune)");
 	for (size_t i = 0; i < sizeof(subs) / sizeof(*subs); i++) {

@@ -163,6 +163,8 @@ lease() {
 	[[ "$output" == *"isola: network nosuch not found"* ]]
 	echo "$output" | grep -v '^isola:' | jq -e 'length == 1 and .[0].Name == "web"'
 	net_fails 'network nosuch not found' rm nosuch
+	run net rm -f nosuch
+	[ "$status" -eq 0 ] && [ "$output" = "" ]
 }
 
 @test "network inspect: Containers from the leases" {

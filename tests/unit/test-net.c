@@ -49,9 +49,10 @@ TEST(addr_parse_good)
 
 TEST(addr_parse_bad)
 {
-	const char *bad[] = {"", "10.0.0", "10.0.0.256", "10.0.0.1 ", " 10.0.0.1", "010.0.0.1",
-			     "0x0a.0.0.1", "10.0.0.1/24", "fd00:::1", "fe80::1%eth0", "junk",
-			     "1:2:3:4:5:6:7:8:9", "10.0.0.-1"};
+	const char *bad[] = {"",	  "10.0.0",	  "10.0.0.256", "10.0.0.1 ",
+			     " 10.0.0.1", "010.0.0.1",	  "0x0a.0.0.1", "10.0.0.1/24",
+			     "fd00:::1",  "fe80::1%eth0", "junk",	"1:2:3:4:5:6:7:8:9",
+			     "10.0.0.-1"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct isola_addr a;
 		struct isola_error err = {0};
@@ -94,15 +95,14 @@ TEST(prefix_parse_bad)
 	CHECK_CONTAINS(pfx(""), "expected ADDRESS/LENGTH");
 }
 
-static struct isola_prefix P(const char *s)
-{
+static struct isola_prefix P(const char *s) {
 	struct isola_prefix p = {0};
 	isola_prefix_parse(s, &p, NULL);
 	return p;
 }
 
-static struct isola_addr A(const char *s)
-{
+static struct isola_addr
+A(const char *s) {
 	struct isola_addr a = {0};
 	isola_addr_parse(s, &a, NULL);
 	return a;
