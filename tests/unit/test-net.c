@@ -49,9 +49,10 @@ TEST(addr_parse_good)
 
 TEST(addr_parse_bad)
 {
-	const char *bad[] = {"", "10.0.0", "10.0.0.256", "10.0.0.1 ", " 10.0.0.1", "010.0.0.1",
-			     "0x0a.0.0.1", "10.0.0.1/24", "fd00:::1", "fe80::1%eth0", "junk",
-			     "1:2:3:4:5:6:7:8:9", "10.0.0.-1"};
+	const char *bad[] = {"",	  "10.0.0",	  "10.0.0.256", "10.0.0.1 ",
+			     " 10.0.0.1", "010.0.0.1",	  "0x0a.0.0.1", "10.0.0.1/24",
+			     "fd00:::1",  "fe80::1%eth0", "junk",	"1:2:3:4:5:6:7:8:9",
+			     "10.0.0.-1"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct isola_addr a;
 		struct isola_error err = {0};
@@ -94,15 +95,14 @@ TEST(prefix_parse_bad)
 	CHECK_CONTAINS(pfx(""), "expected ADDRESS/LENGTH");
 }
 
-static struct isola_prefix P(const char *s)
-{
+static struct isola_prefix P(const char *s) {
 	struct isola_prefix p = {0};
 	isola_prefix_parse(s, &p, NULL);
 	return p;
 }
 
-static struct isola_addr A(const char *s)
-{
+static struct isola_addr
+A(const char *s) {
 	struct isola_addr a = {0};
 	isola_addr_parse(s, &a, NULL);
 	return a;
@@ -293,6 +293,14 @@ TEST(network_range_ipv6_and_options)
 	CHECK_STR(isola_addr_str(&a, buf, sizeof(buf)), "192.168.50.128");
 	CHECK(isola_ipam_lease(s, &m, "c1", AF_INET6, NULL, &a, &err) == 0);
 	CHECK(a.family == AF_INET6 && a.bytes[15] == 2);
+	/* family 0 is IPv4; the same owner again gets the same addresses */
+	CHECK(isola_ipam_lease(s, &m, "c1", 0, NULL, &a, &err) == 0);
+	CHECK_STR(isola_addr_str(&a, buf, sizeof(buf)), "192.168.50.128");
+	struct isola_addr none = {0};
+	CHECK(isola_ipam_lease(s, &m, "c1", AF_INET6, &none, &a, &err) == 0);
+	CHECK(a.family == AF_INET6 && a.bytes[15] == 2);
+	CHECK(isola_ipam_lease(s, &m, "c2", AF_INET6, NULL, &a, &err) == 0);
+	CHECK(a.family == AF_INET6 && a.bytes[15] == 3);
 	char *json = isola_network_json(s, &m, &err);
 	CHECK_CONTAINS(json, "\"IPRange\": \"192.168.50.128/25\"");
 	CHECK_CONTAINS(json, "\"IPv4Address\": \"192.168.50.128/24\"");
@@ -422,6 +430,41 @@ TEST(ensure_default_twice)
 	store_done(s);
 }
 
+/* Two processes make the default network at once: one network, one id. */
+TEST(ensure_default_race)
+{
+	struct isola_netstore *s = store();
+	struct isola_error err = {0};
+	int fds[2];
+	CHECK(pipe(fds) == 0);
+	for (int p = 0; p < 2; p++) {
+		fflush(stdout);
+		if (fork() == 0) {
+			isola_netstore_close(s); /* the parent's */
+			struct isola_netstore *cs = isola_netstore_open(tmproot, NULL);
+			struct isola_network n;
+			int bad = !cs || isola_network_ensure_default(cs, &n, NULL) < 0 ||
+				  write(fds[1], n.id, 64) != 64;
+			isola_netstore_close(cs);
+			_exit(bad);
+		}
+	}
+	close(fds[1]);
+	char ids[2][65] = {{0}};
+	for (int p = 0; p < 2; p++) {
+		int st = -1;
+		CHECK(wait(&st) > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0);
+		CHECK(read(fds[0], ids[p], 64) == 64);
+	}
+	close(fds[0]);
+	CHECK_STR(ids[0], ids[1]);
+	struct isola_network *all = NULL;
+	size_t cnt = 0;
+	CHECK(isola_network_list(s, &all, &cnt, &err) == 0 && cnt == 1);
+	free(all);
+	store_done(s);
+}
+
 /* Two processes take 50 leases each at once: never the same address. */
 TEST(ipam_concurrent_leases)
 {
@@ -431,17 +474,20 @@ TEST(ipam_concurrent_leases)
 	CHECK(isola_network_create(s, &n, &err) == 0);
 	pid_t pids[2];
 	for (int p = 0; p < 2; p++) {
+		fflush(stdout);
 		pids[p] = fork();
 		if (pids[p] == 0) {
+			isola_netstore_close(s); /* the parent's */
 			struct isola_netstore *cs = isola_netstore_open(tmproot, NULL);
 			char owner[16];
 			struct isola_addr a;
-			for (int i = 0; i < 50; i++) {
+			int bad = !cs;
+			for (int i = 0; i < 50 && !bad; i++) {
 				snprintf(owner, sizeof(owner), "p%d-%d", p, i);
-				if (!cs || isola_ipam_lease(cs, &n, owner, AF_INET, NULL, &a, NULL) < 0)
-					_exit(1);
+				bad = isola_ipam_lease(cs, &n, owner, AF_INET, NULL, &a, NULL) < 0;
 			}
-			_exit(0);
+			isola_netstore_close(cs);
+			_exit(bad);
 		}
 	}
 	for (int p = 0; p < 2; p++) {

@@ -101,7 +101,7 @@ static int lease_family(struct isola_netstore *s, const struct isola_network *n,
 	if (want && w.family != family)
 		return isola_err(err, ISOLA_ERR_INVALID, 0, "\"%s\" is not an IPv%d address", want,
 				 family == AF_INET ? 4 : 6);
-	return isola_ipam_lease(s, n, id, want ? family : 0, want ? &w : NULL, got, err) < 0 ? -1 : 0;
+	return isola_ipam_lease(s, n, id, family, want ? &w : NULL, got, err) < 0 ? -1 : 0;
 }
 
 /* One network joined: its leases and the record's entry. */

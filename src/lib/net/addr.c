@@ -63,7 +63,8 @@ int isola_prefix_parse(const char *s, struct isola_prefix *p, struct isola_error
 				 "invalid subnet \"%s\": expected ADDRESS/LENGTH", s ? s : "");
 	snprintf(buf, sizeof(buf), "%.*s", (int)(slash - s), s);
 	if (isola_addr_parse(buf, &p->addr, NULL) < 0)
-		return isola_err(err, ISOLA_ERR_INVALID, 0, "invalid subnet \"%s\": bad address", s);
+		return isola_err(err, ISOLA_ERR_INVALID, 0, "invalid subnet \"%s\": bad address",
+				 s);
 	/* strtoull would skip blanks: digits only, and no "024". */
 	if (!isdigit((unsigned char)slash[1]) || (slash[1] == '0' && slash[2]) ||
 	    isola_parse_u64(slash + 1, &len) < 0 ||

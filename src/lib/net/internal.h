@@ -30,7 +30,7 @@ struct json_object *net_to_json(const struct isola_network *n);
 int net_from_json(struct json_object *o, struct isola_network *n);
 
 /* Address arithmetic on the host part: bits of an address as a big number. */
-int net_addr_bits(int family);                  /* 32 or 128 */
+int net_addr_bits(int family); /* 32 or 128 */
 int net_addr_cmp(const struct isola_addr *a, const struct isola_addr *b);
 /* a + off (wraps within the address space). */
 void net_addr_add(struct isola_addr *a, uint64_t off);

@@ -149,8 +149,7 @@ static int take(struct lease_ctx *c, const struct isola_addr *a, struct isola_er
 	return 0;
 }
 
-static int lease_wanted(struct lease_ctx *c, const struct isola_addr *want,
-			struct isola_error *err)
+static int lease_wanted(struct lease_ctx *c, const struct isola_addr *want, struct isola_error *err)
 {
 	char a[INET6_ADDRSTRLEN], p[INET6_ADDRSTRLEN + 8];
 	isola_addr_str(want, a, sizeof(a));
@@ -178,6 +177,14 @@ static void last_name(int family, char buf[8])
 	snprintf(buf, 8, "%s", family == AF_INET ? "last4" : "last6");
 }
 
+/* The address after a in range, wrapping around to its start. */
+static void next_in(const struct isola_prefix *range, struct isola_addr *a)
+{
+	net_addr_add(a, 1);
+	if (!isola_prefix_contains(range, a))
+		*a = range->addr;
+}
+
 /* Where to start: after the last address given, when it is in the range. */
 static void first_candidate(struct lease_ctx *c, const struct isola_prefix *range,
 			    struct isola_addr *a)
@@ -190,13 +197,10 @@ static void first_candidate(struct lease_ctx *c, const struct isola_prefix *rang
 		text[n] = '\0';
 		text[strcspn(text, "\n")] = '\0';
 	}
-	if (n > 0 && isola_addr_parse(text, a, NULL) == 0 && isola_prefix_contains(range, a)) {
-		net_addr_add(a, 1);
-		if (!isola_prefix_contains(range, a))
-			*a = range->addr;
-	} else {
+	if (n > 0 && isola_addr_parse(text, a, NULL) == 0 && isola_prefix_contains(range, a))
+		next_in(range, a);
+	else
 		*a = range->addr;
-	}
 }
 
 static int lease_next(struct lease_ctx *c, struct isola_addr *out, struct isola_error *err)
@@ -210,16 +214,14 @@ static int lease_next(struct lease_ctx *c, struct isola_addr *out, struct isola_
 	uint64_t size = net_prefix_size(range), limit = c->n + 4 < size ? c->n + 4 : size;
 	struct isola_addr a;
 	first_candidate(c, range, &a);
-	for (uint64_t i = 0; i < limit; i++) {
-		if (i && (net_addr_add(&a, 1), !isola_prefix_contains(range, &a)))
-			a = range->addr;
+	for (uint64_t i = 0; i < limit; i++, next_in(range, &a)) {
 		if (is_reserved(c->subnet, c->gw, &a) || find_addr(c->v, c->n, &a))
 			continue;
 		int r = take(c, &a, err);
 		if (r < 0)
 			return -1;
 		if (r > 0)
-			continue;
+			continue; /* a lease file without an owner yet (a crash): skip it */
 		char name[8], text[INET6_ADDRSTRLEN];
 		last_name(a.family, name);
 		isola_addr_str(&a, text, sizeof(text));
@@ -252,13 +254,15 @@ static int lease_locked(struct lease_ctx *c, int family, const struct isola_addr
 	return lease_next(c, out, err);
 }
 
-int isola_ipam_lease(struct isola_netstore *s, const struct isola_network *net,
-		     const char *owner, int family, const struct isola_addr *want,
-		     struct isola_addr *out, struct isola_error *err)
+int isola_ipam_lease(struct isola_netstore *s, const struct isola_network *net, const char *owner,
+		     int family, const struct isola_addr *want, struct isola_addr *out,
+		     struct isola_error *err)
 {
 	struct lease_ctx c = {.s = s, .net = net, .owner = owner, .dirfd = -1};
 	if (want && want->family)
 		family = want->family;
+	else if (family != AF_INET6)
+		family = AF_INET;
 	c.subnet = family == AF_INET6 ? &net->subnet6 : &net->subnet4;
 	c.gw = family == AF_INET6 ? &net->gateway6 : &net->gateway4;
 	if (!owner[0] || strlen(owner) > 64 || strchr(owner, '\n'))
@@ -282,8 +286,8 @@ int isola_ipam_lease(struct isola_netstore *s, const struct isola_network *net,
 	return r;
 }
 
-static int release_on(struct isola_netstore *s, const struct isola_network *net,
-		      const char *owner, struct isola_error *err)
+static int release_on(struct isola_netstore *s, const struct isola_network *net, const char *owner,
+		      struct isola_error *err)
 {
 	cleanup_free struct isola_lease *v = NULL;
 	size_t n = 0;
@@ -301,8 +305,8 @@ static int release_on(struct isola_netstore *s, const struct isola_network *net,
 	return 0;
 }
 
-int isola_ipam_release(struct isola_netstore *s, const struct isola_network *net,
-		       const char *owner, struct isola_error *err)
+int isola_ipam_release(struct isola_netstore *s, const struct isola_network *net, const char *owner,
+		       struct isola_error *err)
 {
 	cleanup_free struct isola_network *all = NULL;
 	size_t n = 0;

@@ -196,10 +196,12 @@ char *isola_network_json(struct isola_netstore *s, const struct isola_network *n
 
 /* A lease: container `owner` holds address `addr` on network `net`. Leases
  * are files (atomic with O_EXCL, under the store lock) and survive crashes;
- * they go only by isola_ipam_release. want family 0: the next free address
- * of the range (never the network, gateway or broadcast address); else that
- * address, ISOLA_ERR_INVALID outside the subnet, ISOLA_ERR_EXISTS if taken
- * by another owner. The same owner asking again gets its own lease back. */
+ * they go only by isola_ipam_release. want NULL or want->family 0: the next
+ * free address of the range of `family` (AF_INET6: the IPv6 subnet; AF_INET
+ * or 0: the IPv4 one), never the network, gateway or broadcast address; else
+ * that address (its own family; `family` is ignored), ISOLA_ERR_INVALID
+ * outside the subnet, ISOLA_ERR_EXISTS if taken by another owner. The same
+ * owner asking again gets its own lease back. */
 int isola_ipam_lease(struct isola_netstore *s, const struct isola_network *net,
 		     const char *owner, int family, const struct isola_addr *want,
 		     struct isola_addr *out, struct isola_error *err);

@@ -84,18 +84,22 @@ static int pool_subnet6(struct isola_prefix *out, const struct isola_network *al
 
 static int check_driver(struct isola_network *n, struct isola_error *err)
 {
-	static const char *const modes[][5] = {
-	    {"bridge", NULL},
-	    {"macvlan", "bridge", "private", "vepa", "passthru"},
-	    {"ipvlan", "l2", "l3", "l3s", NULL},
+	static const struct {
+		const char *driver, *modes[5]; /* modes[0]: the kernel's default */
+	} drivers[] = {
+	    {"bridge", {NULL}},
+	    {"macvlan", {"bridge", "private", "vepa", "passthru", NULL}},
+	    {"ipvlan", {"l2", "l3", "l3s", NULL}},
 	};
 	if (!n->driver[0])
 		snprintf(n->driver, sizeof(n->driver), "bridge");
-	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
-		if (strcmp(n->driver, modes[i][0]))
+	for (size_t i = 0; i < sizeof(drivers) / sizeof(drivers[0]); i++) {
+		if (strcmp(n->driver, drivers[i].driver))
 			continue;
-		for (size_t k = 1; !n->mode[0] || (k < 5 && modes[i][k]); k++) {
-			if (!n->mode[0] || !strcmp(n->mode, modes[i][k]))
+		if (!n->mode[0])
+			return 0;
+		for (const char *const *m = drivers[i].modes; *m; m++) {
+			if (!strcmp(n->mode, *m))
 				return 0;
 		}
 		return isola_err(err, ISOLA_ERR_INVALID, 0, "invalid mode \"%s\" for driver %s",
@@ -151,10 +155,9 @@ static int check_family(const struct isola_prefix *subnet, const struct isola_ad
 	net_prefix_last(subnet, &last);
 	if (!isola_prefix_contains(subnet, gw) || !net_addr_cmp(gw, &subnet->addr) ||
 	    (family == AF_INET && !net_addr_cmp(gw, &last)))
-		return isola_err(err, ISOLA_ERR_INVALID, 0,
-				 "gateway %s is not a host address of subnet %s",
-				 isola_addr_str(gw, a, sizeof(a)),
-				 isola_prefix_str(subnet, b, sizeof(b)));
+		return isola_err(
+		    err, ISOLA_ERR_INVALID, 0, "gateway %s is not a host address of subnet %s",
+		    isola_addr_str(gw, a, sizeof(a)), isola_prefix_str(subnet, b, sizeof(b)));
 	if (range->addr.family &&
 	    (!isola_prefix_contains(subnet, &range->addr) || range->len < subnet->len))
 		return isola_err(err, ISOLA_ERR_INVALID, 0, "ip-range %s is not in subnet %s",
@@ -211,8 +214,7 @@ static int write_network(struct isola_netstore *s, const struct isola_network *n
 	return r;
 }
 
-static int create_locked(struct isola_netstore *s, struct isola_network *n,
-			 struct isola_error *err)
+static int create_locked(struct isola_netstore *s, struct isola_network *n, struct isola_error *err)
 {
 	cleanup_free struct isola_network *all = NULL;
 	size_t cnt = 0;
@@ -230,12 +232,11 @@ static int create_locked(struct isola_netstore *s, struct isola_network *n,
 
 static bool reserved(const char *name)
 {
-	return !strcmp(name, ISOLA_NET_DEFAULT) || !strcmp(name, "host") ||
-	       !strcmp(name, "none") || !strcmp(name, "bridge") || !strcmp(name, "default");
+	return !strcmp(name, ISOLA_NET_DEFAULT) || !strcmp(name, "host") || !strcmp(name, "none") ||
+	       !strcmp(name, "bridge") || !strcmp(name, "default");
 }
 
-int isola_network_create(struct isola_netstore *s, struct isola_network *n,
-			 struct isola_error *err)
+int isola_network_create(struct isola_netstore *s, struct isola_network *n, struct isola_error *err)
 {
 	if (net_name_check(n->name, err) < 0)
 		return -1;
@@ -259,9 +260,8 @@ int isola_network_ensure_default(struct isola_netstore *s, struct isola_network 
 		return 0;
 	if (lerr.kind != ISOLA_ERR_NOT_FOUND)
 		return isola_err(err, lerr.kind, lerr.errnum, "%s", lerr.msg);
-	*n = (struct isola_network){.name = ISOLA_NET_DEFAULT,
-				    .driver = "bridge",
-				    .device = ISOLA_NET_DEFAULT_BRIDGE};
+	*n = (struct isola_network){
+	    .name = ISOLA_NET_DEFAULT, .driver = "bridge", .device = ISOLA_NET_DEFAULT_BRIDGE};
 	isola_prefix_parse("10.87.0.0/16", &n->subnet4, NULL);
 	isola_addr_parse("10.87.0.1", &n->gateway4, NULL);
 	if (create_locked(s, n, err) < 0)

@@ -102,7 +102,8 @@ struct json_object *net_to_json(const struct isola_network *n)
 static const char *jstr(struct json_object *o, const char *key)
 {
 	struct json_object *v;
-	if (!o || !json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
+	if (!o || !json_object_object_get_ex(o, key, &v) ||
+	    !json_object_is_type(v, json_type_string))
 		return "";
 	return json_object_get_string(v);
 }
@@ -189,7 +190,8 @@ char *isola_network_json(struct isola_netstore *s, const struct isola_network *n
 	struct json_object *o = json_tokener_parse(text), *ctrs = json_object_new_object();
 	if (!o) {
 		json_object_put(ctrs);
-		isola_err(err, ISOLA_ERR_INVALID, 0, "network \"%s\": corrupt \"%s\"", n->name, path);
+		isola_err(err, ISOLA_ERR_INVALID, 0, "network \"%s\": corrupt \"%s\"", n->name,
+			  path);
 		return NULL;
 	}
 	add_leases(ctrs, n, leases, nl);
