@@ -257,6 +257,10 @@ vlan_ping() { # KIND MODE
 	run nl master tdup0 nosuchbridge
 	assert_failure 1
 	assert_output --partial '"nosuchbridge" does not exist [not found]'
+	nl veth tvh3 tvp3 -
+	run nl hairpin tvh3 on
+	assert_failure 1
+	assert_output --partial 'link "tvh3" is not a bridge port [invalid]'
 	run nl mac nosuchlink
 	assert_failure 1
 	assert_output --partial '"nosuchlink" does not exist [not found]'

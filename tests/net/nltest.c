@@ -24,8 +24,8 @@
 
 static const char *kind_name(int kind)
 {
-	static const char *const names[] = {"none",     "system", "invalid",     "not found",
-					    "exists",   "unsupported", "busy", "state"};
+	static const char *const names[] = {"none",   "system",	     "invalid", "not found",
+					    "exists", "unsupported", "busy",	"state"};
 	return kind >= 0 && kind < 8 ? names[kind] : "?";
 }
 
@@ -43,15 +43,14 @@ static int count_fds(void)
 
 static int usage(void)
 {
-	fprintf(stderr,
-		"usage: nltest [-n NETNS_PATH | -N FD] CMD ARGS...\n"
-		"  bridge NAME [MTU] | dummy NAME [MTU]\n"
-		"  veth HOST PEER PID|- [MTU [PEER_MAC]]\n"
-		"  macvlan|ipvlan NAME PARENT MODE|- [PID]\n"
-		"  del NAME | up NAME | down NAME | index NAME | mac NAME\n"
-		"  master NAME MASTER|- | hairpin NAME on|off\n"
-		"  addr IF ADDR/LEN | route DST/LEN|default GW|- IF | routes\n"
-		"  sysctl KEY VALUE\n");
+	fprintf(stderr, "usage: nltest [-n NETNS_PATH | -N FD] CMD ARGS...\n"
+			"  bridge NAME [MTU] | dummy NAME [MTU]\n"
+			"  veth HOST PEER PID|- [MTU [PEER_MAC]]\n"
+			"  macvlan|ipvlan NAME PARENT MODE|- [PID]\n"
+			"  del NAME | up NAME | down NAME | index NAME | mac NAME\n"
+			"  master NAME MASTER|- | hairpin NAME on|off\n"
+			"  addr IF ADDR/LEN | route DST/LEN|default GW|- IF | routes\n"
+			"  sysctl KEY VALUE\n");
 	return -2;
 }
 

@@ -58,8 +58,7 @@ int isola_addr_add(struct isola_nl *nl, const char *ifname, const struct isola_a
 	struct ifaddrmsg *ifa;
 	int index;
 
-	if (check_addr(a, prefixlen, err) < 0 ||
-	    (index = isola_nl_index_of(nl, ifname, err)) < 0)
+	if (check_addr(a, prefixlen, err) < 0 || (index = isola_nl_index_of(nl, ifname, err)) < 0)
 		return isola_err_prefix(err, "add address");
 	h = isola_nl_msg(nl, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL);
 	ifa = mnl_nlmsg_put_extra_header(h, sizeof(*ifa));
@@ -129,16 +128,20 @@ int isola_route_add(struct isola_nl *nl, const struct isola_prefix *dst,
 	return 0;
 }
 
+struct route_ent {
+	struct isola_prefix p;
+	int oif;
+};
+
+struct link_name {
+	int index;
+	char name[IFNAMSIZ];
+};
+
 struct route_list {
-	struct route_ent {
-		struct isola_prefix p;
-		int oif;
-	} *v;
+	struct route_ent *v;
 	size_t n, cap;
-	struct link_name {
-		int index;
-		char name[IFNAMSIZ];
-	} *links;
+	struct link_name *links;
 	size_t nlinks, linkcap;
 	struct isola_error *err;
 };
@@ -168,7 +171,8 @@ static int link_name_cb(const struct nlmsghdr *h, void *data)
 		return MNL_CB_ERROR;
 	l->links[l->nlinks].index = ifi->ifi_index;
 	l->links[l->nlinks].name[0] = '\0';
-	mnl_attr_for_each(a, h, sizeof(*ifi)) {
+	mnl_attr_for_each(a, h, sizeof(*ifi))
+	{
 		if (mnl_attr_get_type(a) == IFLA_IFNAME &&
 		    mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0)
 			snprintf(l->links[l->nlinks].name, IFNAMSIZ, "%s", mnl_attr_get_str(a));
@@ -198,7 +202,8 @@ static int route_cb(const struct nlmsghdr *h, void *data)
 
 	if (h->nlmsg_type != RTM_NEWROUTE || !route_wanted(rt))
 		return MNL_CB_OK;
-	mnl_attr_for_each(a, h, sizeof(*rt)) {
+	mnl_attr_for_each(a, h, sizeof(*rt))
+	{
 		uint16_t t = mnl_attr_get_type(a);
 		size_t len = mnl_attr_get_payload_len(a);
 		/* Table ids above 255 only fit in RTA_TABLE. */
@@ -244,8 +249,8 @@ static const char *link_name(const struct route_list *l, int index)
 	return "";
 }
 
-int isola_route_each(struct isola_nl *nl, int (*fn)(void *data, const struct isola_prefix *p,
-						    const char *ifname),
+int isola_route_each(struct isola_nl *nl,
+		     int (*fn)(void *data, const struct isola_prefix *p, const char *ifname),
 		     void *data, struct isola_error *err)
 {
 	struct route_list l = {.err = err};

@@ -37,8 +37,8 @@ static void put_link_opts(struct nlmsghdr *h, const struct isola_link_opts *o)
 		mnl_attr_put_u32(h, IFLA_NET_NS_FD, (uint32_t)o->netns_fd);
 }
 
-static struct nlmsghdr *link_msg(struct isola_nl *nl, uint16_t type, uint16_t flags,
-				 int family, int index)
+static struct nlmsghdr *link_msg(struct isola_nl *nl, uint16_t type, uint16_t flags, int family,
+				 int index)
 {
 	struct nlmsghdr *h = isola_nl_msg(nl, type, flags);
 	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(h, sizeof(*ifi));
@@ -121,18 +121,18 @@ struct mode_name {
 };
 
 static const struct mode_name macvlan_modes[] = {
-	{"bridge", MACVLAN_MODE_BRIDGE},
-	{"private", MACVLAN_MODE_PRIVATE},
-	{"vepa", MACVLAN_MODE_VEPA},
-	{"passthru", MACVLAN_MODE_PASSTHRU},
-	{NULL, 0},
+    {"bridge", MACVLAN_MODE_BRIDGE},
+    {"private", MACVLAN_MODE_PRIVATE},
+    {"vepa", MACVLAN_MODE_VEPA},
+    {"passthru", MACVLAN_MODE_PASSTHRU},
+    {NULL, 0},
 };
 
 static const struct mode_name ipvlan_modes[] = {
-	{"l2", IPVLAN_MODE_L2},
-	{"l3", IPVLAN_MODE_L3},
-	{"l3s", IPVLAN_MODE_L3S},
-	{NULL, 0},
+    {"l2", IPVLAN_MODE_L2},
+    {"l3", IPVLAN_MODE_L3},
+    {"l3s", IPVLAN_MODE_L3S},
+    {NULL, 0},
 };
 
 /* NULL or "": the first (docker's default: bridge, l2). */
@@ -147,9 +147,8 @@ static int mode_lookup(const struct mode_name *m, const char *kind, const char *
 	return isola_err(err, ISOLA_ERR_INVALID, 0, "unknown %s mode \"%s\"", kind, mode);
 }
 
-static int add_on_parent(struct isola_nl *nl, const struct isola_link_opts *o,
-			 const char *parent, const char *kind, const char *mode,
-			 struct isola_error *err)
+static int add_on_parent(struct isola_nl *nl, const struct isola_link_opts *o, const char *parent,
+			 const char *kind, const char *mode, struct isola_error *err)
 {
 	bool mac = !strcmp(kind, "macvlan");
 	int m = mode_lookup(mac ? macvlan_modes : ipvlan_modes, kind, mode, err), parent_index;
@@ -171,14 +170,14 @@ static int add_on_parent(struct isola_nl *nl, const struct isola_link_opts *o,
 	return newlink_send(nl, h, li, kind, o->name, err);
 }
 
-int isola_link_add_macvlan(struct isola_nl *nl, const struct isola_link_opts *o,
-			   const char *parent, const char *mode, struct isola_error *err)
+int isola_link_add_macvlan(struct isola_nl *nl, const struct isola_link_opts *o, const char *parent,
+			   const char *mode, struct isola_error *err)
 {
 	return add_on_parent(nl, o, parent, "macvlan", mode, err);
 }
 
-int isola_link_add_ipvlan(struct isola_nl *nl, const struct isola_link_opts *o,
-			  const char *parent, const char *mode, struct isola_error *err)
+int isola_link_add_ipvlan(struct isola_nl *nl, const struct isola_link_opts *o, const char *parent,
+			  const char *mode, struct isola_error *err)
 {
 	return add_on_parent(nl, o, parent, "ipvlan", mode, err);
 }
@@ -241,8 +240,7 @@ int isola_link_set_master(struct isola_nl *nl, const char *name, const char *mas
 	return 0;
 }
 
-int isola_link_set_hairpin(struct isola_nl *nl, const char *name, bool on,
-			   struct isola_error *err)
+int isola_link_set_hairpin(struct isola_nl *nl, const char *name, bool on, struct isola_error *err)
 {
 	struct nlmsghdr *h;
 	struct nlattr *pi;
@@ -257,10 +255,12 @@ int isola_link_set_hairpin(struct isola_nl *nl, const char *name, bool on,
 	pi->nla_type |= NLA_F_NESTED;
 	mnl_attr_put_u8(h, IFLA_BRPORT_MODE, on ? 1 : 0);
 	mnl_attr_nest_end(h, pi);
-	if (isola_nl_talk(nl, h, NULL, NULL, err) < 0)
-		return isola_err_prefix(err, "set hairpin %s on bridge port \"%s\"",
-					on ? "on" : "off", name);
-	return 0;
+	if (isola_nl_talk(nl, h, NULL, NULL, err) == 0)
+		return 0;
+	/* The request goes to the port's master: none, no bridge. */
+	if (err && err->errnum == EOPNOTSUPP)
+		isola_err(err, ISOLA_ERR_INVALID, 0, "link \"%s\" is not a bridge port", name);
+	return isola_err_prefix(err, "set hairpin %s", on ? "on" : "off");
 }
 
 struct link_found {
@@ -277,7 +277,8 @@ static int link_found_cb(const struct nlmsghdr *h, void *data)
 	if (h->nlmsg_type != RTM_NEWLINK)
 		return MNL_CB_OK;
 	f->index = ifi->ifi_index;
-	mnl_attr_for_each(a, h, sizeof(*ifi)) {
+	mnl_attr_for_each(a, h, sizeof(*ifi))
+	{
 		if (mnl_attr_get_type(a) == IFLA_ADDRESS && mnl_attr_get_payload_len(a) == 6) {
 			memcpy(f->mac, mnl_attr_get_payload(a), 6);
 			f->has_mac = true;
@@ -332,8 +333,7 @@ int isola_link_get_mac(struct isola_nl *nl, const char *name, uint8_t mac[6],
 	if (link_get(nl, name, &f, err) < 0)
 		return link_err(err, name, "get mac address");
 	if (!f.has_mac)
-		return isola_err(err, ISOLA_ERR_INVALID, 0, "link \"%s\" has no mac address",
-				 name);
+		return isola_err(err, ISOLA_ERR_INVALID, 0, "link \"%s\" has no mac address", name);
 	memcpy(mac, f.mac, 6);
 	return 0;
 }
