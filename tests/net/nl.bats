@@ -261,6 +261,11 @@ vlan_ping() { # KIND MODE
 	run nl hairpin tvh3 on
 	assert_failure 1
 	assert_output --partial 'link "tvh3" is not a bridge port [invalid]'
+	# The kernel's extended ack message reaches the user, errno last.
+	nl up tvh3
+	run nl route 10.1.0.0/16 10.2.0.1 tvh3
+	assert_failure 1
+	assert_output --partial 'add route via "tvh3": Nexthop has invalid gateway: Network is unreachable'
 	run nl mac nosuchlink
 	assert_failure 1
 	assert_output --partial '"nosuchlink" does not exist [not found]'
