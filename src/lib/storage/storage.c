@@ -58,7 +58,7 @@ static void record_release(struct record *r)
 	*r = (struct record){0};
 }
 
-static int record_save(int cdirfd, const struct record *r, struct isola_error *err)
+static int record_save(int cdirfd, const struct record *r, bool durable, struct isola_error *err)
 {
 	struct json_object *o = json_object_new_object(), *arr = json_object_new_array();
 	json_object_object_add(o, "driver", json_object_new_string(r->driver->name));
@@ -68,7 +68,7 @@ static int record_save(int cdirfd, const struct record *r, struct isola_error *e
 	json_object_object_add(o, "layers", arr);
 	size_t len;
 	const char *text = json_object_to_json_string_length(o, JSON_C_TO_STRING_PLAIN, &len);
-	int ret = isola_write_file_atomic(cdirfd, "rootfs.json", text, len, 0600, true, err);
+	int ret = isola_write_file_atomic(cdirfd, "rootfs.json", text, len, 0600, durable, err);
 	json_object_put(o);
 	return ret;
 }
@@ -158,18 +158,19 @@ static int image_record(struct isola_store *s, const char *ref, struct record *r
 	return i < 0 ? -1 : 0;
 }
 
-static int create_in(struct isola_store *s, int cdirfd, struct record *r, struct isola_error *err)
+static int create_in(struct isola_store *s, int cdirfd, struct record *r, bool durable,
+		     struct isola_error *err)
 {
 	cleanup_strv char **paths = layer_paths(s, r->layers, r->n, err);
 	if (!paths)
 		return -1;
 	if (r->driver->create(cdirfd, paths, r->n, err) < 0)
 		return -1;
-	return record_save(cdirfd, r, err);
+	return record_save(cdirfd, r, durable, err);
 }
 
 int isola_rootfs_create(struct isola_store *s, const char *image_ref, const char *id,
-			const char *driver, struct isola_error *err)
+			const char *driver, bool durable, struct isola_error *err)
 {
 	struct record r = {0};
 	char name[256];
@@ -185,7 +186,7 @@ int isola_rootfs_create(struct isola_store *s, const char *image_ref, const char
 				 "create container storage \"%s\"", id);
 	}
 	cleanup_close int cdirfd = open_container(s, id, err);
-	int ret = cdirfd < 0 ? -1 : create_in(s, cdirfd, &r, err);
+	int ret = cdirfd < 0 ? -1 : create_in(s, cdirfd, &r, durable, err);
 	if (ret < 0) {
 		struct isola_error ignored;
 		isola_rmtree_at(s->rootfd, name, &ignored);
@@ -245,7 +246,7 @@ int isola_rootfs_clone(struct isola_store *s, const char *src, const char *dst,
 	cleanup_close int dfd = open_container(s, dst, err);
 	int ret = dfd < 0 ? -1 : r.driver->clone(sfd, dfd, err);
 	if (ret == 0)
-		ret = record_save(dfd, &r, err);
+		ret = record_save(dfd, &r, true, err);
 	if (ret < 0) {
 		struct isola_error ignored;
 		isola_rmtree_at(s->rootfd, name, &ignored);

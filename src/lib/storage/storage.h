@@ -10,7 +10,7 @@
  * prune reads to keep the layers it uses.
  *
  * Typical use by the container verbs:
- *   isola_rootfs_create(store, "busybox", "c1", NULL, err);
+ *   isola_rootfs_create(store, "busybox", "c1", NULL, true, err);
  *   isola_rootfs_mount(store, "c1", "/run/.../rootfs", err);   (at start)
  *   isola_rootfs_umount("/run/.../rootfs", err);               (at stop)
  *   isola_rootfs_remove(store, "c1", err);                     (at rm)
@@ -39,8 +39,13 @@ extern const struct isola_storage_driver isola_storage_dir;
 /* By name; NULL picks overlay when the kernel has it, else dir. */
 const struct isola_storage_driver *isola_storage_driver(const char *name, struct isola_error *err);
 
+/*
+ * durable: fsync the record (rootfs.json) and its directory. A container that
+ * cannot outlive a reboot (docker's --rm) skips it: the rename alone keeps
+ * the record whole for every reader while the host is up.
+ */
 int isola_rootfs_create(struct isola_store *s, const char *image_ref, const char *id,
-			const char *driver, struct isola_error *err);
+			const char *driver, bool durable, struct isola_error *err);
 int isola_rootfs_mount(struct isola_store *s, const char *id, const char *target,
 		       struct isola_error *err);
 int isola_rootfs_umount(const char *target, struct isola_error *err);
