@@ -42,22 +42,10 @@ int mgr_update_state(struct isola_mgr *m, const char *id, mgr_state_fn fn, void 
 
 bool mgr_pid_alive(pid_t pid, unsigned long long start)
 {
-	char path[64], buf[512];
 	if (pid <= 0)
 		return false;
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return false;
-	buf[n] = 0;
-	const char *p = strrchr(buf, ')');
-	if (!p || p[1] != ' ' || p[2] == 'Z' || p[2] == 'X')
-		return false; /* a zombie monitor is a dead one */
-	return start == 0 || isola_pid_start_time(pid) == start;
+	unsigned long long now = isola_pid_start_time(pid); /* 0: gone, or a zombie */
+	return now != 0 && (start == 0 || now == start);
 }
 
 static bool monitor_alive(struct json_object *rec)
@@ -84,6 +72,14 @@ const char *isola_ctr_status(struct isola_mgr *m, struct json_object *rec)
 	const char *id = mgr_str(rec, "Id", "");
 	if (strcmp(recorded, "running") && strcmp(recorded, "paused") &&
 	    strcmp(recorded, "restarting"))
+		return recorded;
+	/*
+	 * The monitor is the init's parent and records its exit: while it lives,
+	 * running and paused are true (one read of /proc, where the runtime's view
+	 * costs its state, its cgroup file and the freezer). Without it (SIGKILLed,
+	 * or a reboot) the runtime decides.
+	 */
+	if (strcmp(recorded, "restarting") && monitor_alive(rec))
 		return recorded;
 	enum isola_status st = runtime_status(m, id, NULL);
 	if (st == ISOLA_STATUS_RUNNING)
