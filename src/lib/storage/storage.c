@@ -50,6 +50,7 @@ struct record {
 	char image[ISOLA_DIGEST_MAX];
 	char **layers; /* chain ids, NULL-terminated */
 	size_t n;
+	bool scratch; /* created not durable: see isola_rootfs_create */
 };
 
 static void record_release(struct record *r)
@@ -58,7 +59,7 @@ static void record_release(struct record *r)
 	*r = (struct record){0};
 }
 
-static int record_save(int cdirfd, const struct record *r, bool durable, struct isola_error *err)
+static int record_save(int cdirfd, const struct record *r, struct isola_error *err)
 {
 	struct json_object *o = json_object_new_object(), *arr = json_object_new_array();
 	json_object_object_add(o, "driver", json_object_new_string(r->driver->name));
@@ -66,9 +67,12 @@ static int record_save(int cdirfd, const struct record *r, bool durable, struct 
 	for (size_t i = 0; i < r->n; i++)
 		json_object_array_add(arr, json_object_new_string(r->layers[i]));
 	json_object_object_add(o, "layers", arr);
+	if (r->scratch)
+		json_object_object_add(o, "scratch", json_object_new_boolean(1));
 	size_t len;
 	const char *text = json_object_to_json_string_length(o, JSON_C_TO_STRING_PLAIN, &len);
-	int ret = isola_write_file_atomic(cdirfd, "rootfs.json", text, len, 0600, durable, err);
+	int ret = isola_write_file_atomic(cdirfd, "rootfs.json", text, len, 0600, !r->scratch,
+					  err);
 	json_object_put(o);
 	return ret;
 }
@@ -84,6 +88,7 @@ static int record_parse(struct json_object *o, struct record *r, struct isola_er
 	    !json_object_is_type(arr, json_type_array))
 		return isola_err(err, ISOLA_ERR_INVALID, 0, "rootfs.json: invalid");
 	snprintf(r->image, sizeof(r->image), "%s", json_object_get_string(v));
+	r->scratch = json_object_object_get_ex(o, "scratch", &v) && json_object_get_boolean(v);
 	r->n = json_object_array_length(arr);
 	r->layers = calloc(r->n + 1, sizeof(char *));
 	for (size_t i = 0; r->layers && i < r->n; i++)
@@ -158,15 +163,14 @@ static int image_record(struct isola_store *s, const char *ref, struct record *r
 	return i < 0 ? -1 : 0;
 }
 
-static int create_in(struct isola_store *s, int cdirfd, struct record *r, bool durable,
-		     struct isola_error *err)
+static int create_in(struct isola_store *s, int cdirfd, struct record *r, struct isola_error *err)
 {
 	cleanup_strv char **paths = layer_paths(s, r->layers, r->n, err);
 	if (!paths)
 		return -1;
 	if (r->driver->create(cdirfd, paths, r->n, err) < 0)
 		return -1;
-	return record_save(cdirfd, r, durable, err);
+	return record_save(cdirfd, r, err);
 }
 
 int isola_rootfs_create(struct isola_store *s, const char *image_ref, const char *id,
@@ -179,6 +183,7 @@ int isola_rootfs_create(struct isola_store *s, const char *image_ref, const char
 		record_release(&r);
 		return -1;
 	}
+	r.scratch = !durable;
 	snprintf(name, sizeof(name), "containers/%s", id);
 	if (mkdirat(s->rootfd, name, 0700) < 0) {
 		record_release(&r);
@@ -186,7 +191,7 @@ int isola_rootfs_create(struct isola_store *s, const char *image_ref, const char
 				 "create container storage \"%s\"", id);
 	}
 	cleanup_close int cdirfd = open_container(s, id, err);
-	int ret = cdirfd < 0 ? -1 : create_in(s, cdirfd, &r, durable, err);
+	int ret = cdirfd < 0 ? -1 : create_in(s, cdirfd, &r, err);
 	if (ret < 0) {
 		struct isola_error ignored;
 		isola_rmtree_at(s->rootfd, name, &ignored);
@@ -205,7 +210,7 @@ int isola_rootfs_mount(struct isola_store *s, const char *id, const char *target
 		return -1;
 	snprintf(cdir, sizeof(cdir), "%s/containers/%s", s->root, id);
 	cleanup_strv char **paths = layer_paths(s, r.layers, r.n, err);
-	int ret = paths ? r.driver->mount(cdirfd, cdir, paths, r.n, target, err) : -1;
+	int ret = paths ? r.driver->mount(cdirfd, cdir, paths, r.n, target, r.scratch, err) : -1;
 	record_release(&r);
 	return ret < 0 ? isola_err_prefix(err, "mount rootfs of \"%s\"", id) : 0;
 }
@@ -244,9 +249,10 @@ int isola_rootfs_clone(struct isola_store *s, const char *src, const char *dst,
 				 "create container storage \"%s\"", dst);
 	}
 	cleanup_close int dfd = open_container(s, dst, err);
+	r.scratch = false; /* a copy is kept: durable whatever its source was */
 	int ret = dfd < 0 ? -1 : r.driver->clone(sfd, dfd, err);
 	if (ret == 0)
-		ret = record_save(dfd, &r, true, err);
+		ret = record_save(dfd, &r, err);
 	if (ret < 0) {
 		struct isola_error ignored;
 		isola_rmtree_at(s->rootfd, name, &ignored);
