@@ -156,9 +156,7 @@ static pid_t spawn(struct mon *mo, struct json_object *rec, struct stdio_plan *p
 	struct iovec iov[2] = {{&res, sizeof(res)}, {msg, sizeof(msg) - 1}};
 	ssize_t n = helper > 0 ? readv(rp[0], iov, 2) : -1;
 	close(rp[0]);
-	if (helper > 0)
-		while (waitpid(helper, NULL, 0) < 0 && errno == EINTR)
-			;
+	/* Not waited for here (it is still exiting): the SIGCHLD loop reaps it. */
 	if (n < (ssize_t)sizeof(res))
 		return isola_err(err, ISOLA_ERR_SYSTEM, 0, "start: the helper died");
 	if (res.pid > 0)
@@ -169,12 +167,20 @@ static pid_t spawn(struct mon *mo, struct json_object *rec, struct stdio_plan *p
 
 static void set_running(struct json_object *st, struct json_object *rec, void *data)
 {
+	struct mon *mo = data;
 	char now[64];
 	mgr_now(now, sizeof(now));
+	if (mo->report_fd >= 0) { /* the first start: who we are, in the same write */
+		pid_t self = getpid();
+		json_object_object_add(st, "MonitorPid", json_object_new_int(self));
+		json_object_object_add(st, "MonitorStart",
+				       json_object_new_int64((int64_t)isola_pid_start_time(self)));
+		json_object_object_del(st, "StopRequested");
+	}
 	json_object_object_add(st, "Status", json_object_new_string("running"));
 	json_object_object_add(st, "Running", json_object_new_boolean(1));
 	json_object_object_add(st, "Restarting", json_object_new_boolean(0));
-	json_object_object_add(st, "Pid", json_object_new_int(*(pid_t *)data));
+	json_object_object_add(st, "Pid", json_object_new_int(mo->pid));
 	json_object_object_add(st, "ExitCode", json_object_new_int(0));
 	json_object_object_add(st, "Error", json_object_new_string(""));
 	json_object_object_add(st, "StartedAt", json_object_new_string(now));
@@ -205,7 +211,7 @@ static int start_once(struct mon *mo, struct json_object *rec, struct isola_erro
 		return -1;
 	}
 	mo->pid = pid;
-	int r = mgr_update_state(mo->m, mo->id, set_running, &mo->pid, err);
+	int r = mgr_update_state(mo->m, mo->id, set_running, mo, err);
 	mgr_event(mo->m, mo->id, rec, "start");
 	return r;
 }
