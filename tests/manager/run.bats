@@ -23,6 +23,27 @@ teardown() {
 	[ ! -e "$ISOLA_ROOT/names/once" ]
 }
 
+@test "run --rm: a scratch root (volatile overlay, records not fsynced); a kept container's is durable" {
+	# the container sees its root's mount options
+	run "$ISOLA" run --rm bb sh -c 'grep " / / " /proc/self/mountinfo'
+	[ "$status" -eq 0 ]
+	[[ "$output" == *overlay*volatile* ]]
+	run "$ISOLA" run --name kept bb sh -c 'grep " / / " /proc/self/mountinfo'
+	[ "$status" -eq 0 ]
+	[[ "$output" == *overlay* ]]
+	[[ "$output" != *volatile* ]]
+	# and it starts again: the upper dir was never volatile
+	isola_ok start -a kept
+	# a --rm container started twice remounts its volatile root (the mark is cleared)
+	isola_ok create --rm --name twice bb true
+	id=$("$ISOLA" inspect --format '{{.Id}}' twice)
+	jq -e '.scratch == true' "$ISOLA_ROOT/containers/$id/rootfs.json"
+	run strace -f -e trace=fsync,fdatasync,syncfs "$ISOLA" run --rm bb true
+	[ "$status" -eq 0 ]
+	[[ "$output" != *fsync* ]]
+	[[ "$output" != *syncfs* ]]
+}
+
 @test "run: stdout and stderr stay apart" {
 	run bash -c '"$ISOLA" run --rm bb sh -c "echo to-out; echo to-err >&2" 2>/dev/null'
 	[ "$output" = to-out ]
