@@ -277,10 +277,16 @@ int isola_ctr_pause(struct isola_mgr *m, const char *id, bool pause, struct isol
 }
 
 static int remove_it(struct isola_mgr *m, const char *id, const char *name, bool live, bool force,
-		     struct isola_error *err);
+		     char *trash, size_t tsize, struct isola_error *err);
 
 int isola_ctr_remove(struct isola_mgr *m, const char *id, bool force, bool volumes,
 		     struct isola_error *err)
+{
+	return mgr_ctr_remove(m, id, force, volumes, NULL, 0, err);
+}
+
+int mgr_ctr_remove(struct isola_mgr *m, const char *id, bool force, bool volumes, char *trash,
+		   size_t tsize, struct isola_error *err)
 {
 	struct json_object *rec = isola_ctr_load(m, id, err);
 	if (!rec)
@@ -293,7 +299,7 @@ int isola_ctr_remove(struct isola_mgr *m, const char *id, bool force, bool volum
 	bool live = is_live(isola_ctr_status(m, rec)) &&
 		    (pid_t)mgr_int(mgr_obj(rec, "State"), "MonitorPid", 0) != getpid();
 	json_object_put(rec);
-	int r = remove_it(m, id, name, live, force, err);
+	int r = remove_it(m, id, name, live, force, trash, tsize, err);
 	if (r == 0 && mounts)
 		mgr_volumes_drop_anonymous(m, mounts);
 	json_object_put(mounts);
@@ -301,7 +307,7 @@ int isola_ctr_remove(struct isola_mgr *m, const char *id, bool force, bool volum
 }
 
 static int remove_it(struct isola_mgr *m, const char *id, const char *name, bool live, bool force,
-		     struct isola_error *err)
+		     char *trash, size_t tsize, struct isola_error *err)
 {
 	if (live && !force)
 		return isola_err(err, ISOLA_ERR_STATE, 0,
@@ -324,7 +330,8 @@ static int remove_it(struct isola_mgr *m, const char *id, const char *name, bool
 	mgr_sock_path(m, id, sock, sizeof(sock));
 	unlink(sock);
 	mgr_event(m, id, NULL, "destroy");
-	if (isola_rootfs_remove(m->store, id, err) < 0)
+	if ((trash ? isola_rootfs_retire(m->store, id, trash, tsize, err)
+		   : isola_rootfs_remove(m->store, id, err)) < 0)
 		return -1;
 	mgr_name_drop(m, name, id);
 	return 0;

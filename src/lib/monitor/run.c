@@ -19,6 +19,7 @@
 
 #include "core/fdpass.h"
 #include "core/util.h"
+#include "image/fsutil.h"
 #include "manager/internal.h"
 #include "monitor/internal.h"
 #include "storage/storage.h"
@@ -472,10 +473,19 @@ void mon_finish(struct mon *mo, int code)
 	struct json_object *rec = isola_ctr_load(mo->m, mo->id, NULL);
 	bool autorm = mgr_bool(mgr_obj(rec, "HostConfig"), "AutoRemove");
 	json_object_put(rec);
-	/* Removed before the exit code goes out: `run --rm` returns with nothing left. */
+	/*
+	 * Removed before the exit code goes out: `run --rm` returns with no record,
+	 * name, runtime state, cgroup or mount left. Only the deletion of the files
+	 * (a rename into the store's tmp/ took them away) comes after: on a disk
+	 * mounted with discard it is the longest part of the teardown.
+	 */
+	char trash[128] = "";
 	if (autorm)
-		isola_ctr_remove(mo->m, mo->id, true, true, NULL);
+		mgr_ctr_remove(mo->m, mo->id, true, true, trash, sizeof(trash), NULL);
 	broadcast(mo, ISOLA_FRAME_EXIT, &c, sizeof(c));
 	for (int i = 0; i < MON_MAX_CLIENTS; i++)
 		close_fd(&mo->clients[i]);
+	struct isola_error ignored;
+	if (trash[0])
+		isola_rmtree_at(mo->m->store->rootfd, trash, &ignored);
 }

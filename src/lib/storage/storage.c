@@ -234,6 +234,21 @@ int isola_rootfs_remove(struct isola_store *s, const char *id, struct isola_erro
 	return isola_rmtree_at(s->rootfd, name, err);
 }
 
+int isola_rootfs_retire(struct isola_store *s, const char *id, char *trash, size_t size,
+			struct isola_error *err)
+{
+	char name[256];
+	cleanup_close int cdirfd = open_container(s, id, err);
+	if (cdirfd < 0)
+		return -1;
+	snprintf(name, sizeof(name), "containers/%s", id);
+	snprintf(trash, size, "tmp/rm-%s", id);
+	if (renameat(s->rootfd, name, s->rootfd, trash) == 0)
+		return 0;
+	trash[0] = '\0';
+	return isola_rmtree_at(s->rootfd, name, err);
+}
+
 int isola_rootfs_clone(struct isola_store *s, const char *src, const char *dst,
 		       struct isola_error *err)
 {

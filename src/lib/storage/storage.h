@@ -54,6 +54,14 @@ int isola_rootfs_mount(struct isola_store *s, const char *id, const char *target
 		       struct isola_error *err);
 int isola_rootfs_umount(const char *target, struct isola_error *err);
 int isola_rootfs_remove(struct isola_store *s, const char *id, struct isola_error *err);
+/*
+ * Remove later: containers/<id> renamed into the store's tmp/ (one rename, so
+ * the container is gone for every reader at once), its name written to trash
+ * for isola_rmtree_at(s->rootfd, trash) when the caller has time. A trash
+ * left by a crash is swept by prune. Falls back to removing now (trash "").
+ */
+int isola_rootfs_retire(struct isola_store *s, const char *id, char *trash, size_t size,
+			struct isola_error *err);
 /* A snapshot: a new container dst with a copy of src's private data and the same image. */
 int isola_rootfs_clone(struct isola_store *s, const char *src, const char *dst,
 		       struct isola_error *err);
