@@ -21,6 +21,12 @@ teardown() {
 	[ -z "$output" ]
 	[ -z "$(ls "$ISOLA_ROOT/containers")" ]
 	[ ! -e "$ISOLA_ROOT/names/once" ]
+	# the files went into the store's tmp/, which the monitor empties after the exit code
+	wait_for tmp_empty
+}
+
+tmp_empty() {
+	[ -z "$(ls -A "$ISOLA_ROOT/tmp")" ]
 }
 
 @test "run --rm: a scratch root (volatile overlay, records not fsynced); a kept container's is durable" {
