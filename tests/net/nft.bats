@@ -41,7 +41,7 @@ serve() {
 	local log="$BATS_TEST_TMPDIR/serve.$1.$2.$3"
 	nsenter -t "$1" -n python3 "$ECHO" serve "$2" "$3" "$4" "${5:-0.0.0.0}" >"$log" 2>&1 &
 	echo $! >>"$BATS_TEST_TMPDIR/pids"
-	for _ in $(seq 50); do
+	for _ in $(seq 100); do
 		grep -q ready "$log" && return 0
 		sleep 0.1
 	done
