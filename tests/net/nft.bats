@@ -210,6 +210,20 @@ net_add() {
 	assert_output 'out 192.0.2.1'
 }
 
+@test "nft: containers can't reach the host's 127.0.0.1 through route_localnet" {
+	serve "$$" udp 7000 host 127.0.0.1
+	# c1 routes 127.0.0.1 to the gateway, as a hostile container can.
+	nsenter -t "$c1" -n sh -ec 'sysctl -qw net.ipv4.conf.all.route_localnet=1
+		ip route del local 127.0.0.0/8 dev lo table local
+		ip route del local 127.0.0.1 dev lo table local
+		ip route add 127.0.0.1/32 via 10.88.0.1 dev eth0'
+	net_add
+	run ask "$c1" udp 127.0.0.1 7000
+	assert_failure
+	run cat "$BATS_TEST_TMPDIR/serve.$$.udp.7000"
+	assert_output 'ready'
+}
+
 @test "nft: --internal: no way out, no way in, the bridge still works" {
 	net_add --internal
 	nsenter -t "$OUT" -n ip route add 10.88.0.0/24 via 192.0.2.1

@@ -22,6 +22,11 @@
  *                      its own loopback)
  *   chain forward      filter, per internal network: drop what crosses the
  *                      bridge's boundary either way
+ *   chain guard        filter/raw, per network: drop what comes in by the bridge
+ *                      for 127.0.0.0/8. route_localnet=1 on the bridge (needed
+ *                      for 127.0.0.1 publishing) also lets the kernel accept such
+ *                      packets from the bridge, so containers could reach the
+ *                      host's loopback-only services (CVE-2020-8558's hole)
  *
  * A network's rules carry the bridge's name as comment: that is how
  * network_add replaces them (idempotent) and network_del finds them, in one
@@ -64,8 +69,13 @@ const char isola_nft_preamble[] =
 	"add chain inet isola postrouting { type nat hook postrouting priority srcnat;"
 	" policy accept; }\n"
 	"add chain inet isola forward { type filter hook forward priority filter;"
+	" policy accept; }\n"
+	"add chain inet isola guard { type filter hook prerouting priority raw;"
 	" policy accept; }\n";
 
+/* libnftables opens its netlink socket (and /etc/iproute2 files) without
+ * CLOEXEC: each call makes and frees its own context, and isola-net runs no
+ * other thread and forks nothing in between, so no fd can leak. */
 struct nft_ctx *isola_nft_ctx(struct isola_error *err)
 {
 	struct nft_ctx *ctx = nft_ctx_new(NFT_CTX_DEFAULT);
@@ -212,6 +222,8 @@ static void network_rules(FILE *f, const struct isola_nft_net *n)
 		fprintf(f, "add rule inet isola postrouting ct status dnat oifname \"%s\""
 			   " ip6 saddr %s masquerade comment \"%s\"\n", b, s, b);
 	}
+	fprintf(f, "add rule inet isola guard iifname \"%s\" ip daddr 127.0.0.0/8 drop"
+		   " comment \"%s\"\n", b, b);
 	if (n->internal) {
 		fprintf(f, "add rule inet isola forward iifname \"%s\" oifname != \"%s\" drop"
 			   " comment \"%s\"\n", b, b, b);
