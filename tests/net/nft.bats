@@ -41,7 +41,7 @@ serve() {
 	local log="$BATS_TEST_TMPDIR/serve.$1.$2.$3"
 	nsenter -t "$1" -n python3 "$ECHO" serve "$2" "$3" "$4" "${5:-0.0.0.0}" >"$log" 2>&1 &
 	echo $! >>"$BATS_TEST_TMPDIR/pids"
-	for _ in $(seq 50); do
+	for _ in $(seq 100); do
 		grep -q ready "$log" && return 0
 		sleep 0.1
 	done
@@ -208,6 +208,20 @@ net_add() {
 	run ask "$c1" tcp 192.0.2.2 9000
 	assert_success
 	assert_output 'out 192.0.2.1'
+}
+
+@test "nft: containers can't reach the host's 127.0.0.1 through route_localnet" {
+	serve "$$" udp 7000 host 127.0.0.1
+	# c1 routes 127.0.0.1 to the gateway, as a hostile container can.
+	nsenter -t "$c1" -n sh -ec 'sysctl -qw net.ipv4.conf.all.route_localnet=1
+		ip route del local 127.0.0.0/8 dev lo table local
+		ip route del local 127.0.0.1 dev lo table local
+		ip route add 127.0.0.1/32 via 10.88.0.1 dev eth0'
+	net_add
+	run ask "$c1" udp 127.0.0.1 7000
+	assert_failure
+	run cat "$BATS_TEST_TMPDIR/serve.$$.udp.7000"
+	assert_output 'ready'
 }
 
 @test "nft: --internal: no way out, no way in, the bridge still works" {

@@ -60,8 +60,9 @@ static int port_spec(int argc, char **argv, struct isola_nft_port *p)
 	if (n != 4 && n != 5)
 		return -1;
 	memset(p, 0, sizeof(*p));
-	p->proto = strcmp(argv[0], "tcp") == 0 ? IPPROTO_TCP :
-		   strcmp(argv[0], "udp") == 0 ? IPPROTO_UDP : atoi(argv[0]);
+	p->proto = strcmp(argv[0], "tcp") == 0	 ? IPPROTO_TCP
+		   : strcmp(argv[0], "udp") == 0 ? IPPROTO_UDP
+						 : atoi(argv[0]);
 	int i = 1;
 	if (n == 5 && addr(argv[i++], &p->host_ip) < 0)
 		return -1;
@@ -79,7 +80,8 @@ static int ports(int argc, char **argv, int del)
 	for (int i = 0; i < argc && n < 64; n++) {
 		int used = port_spec(argc - i, argv + i, &p[n]);
 		if (used < 0)
-			return die("usage: port-add|port-del PROTO [HOSTIP] HOSTPORT CTRIP CTRPORT");
+			return die(
+			    "usage: port-add|port-del PROTO [HOSTIP] HOSTPORT CTRIP CTRPORT");
 		i += used + 1;
 	}
 	int rc = del ? isola_nft_ports_del(p, n, &err) : isola_nft_ports_add(p, n, &err);

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # Test peer for tests/net/*.bats: a server that answers every TCP connection
 # or UDP datagram with "NAME PEER-ADDRESS", so a test sees both who answered
-# and which source address the server saw (DNAT and masquerade at once).
+# and which source address the server saw (DNAT and masquerade at once); it
+# logs "got PEER-ADDRESS" for each on stdout, for what gets in but can't answer.
 #   peer-echo.py serve tcp|udp PORT NAME [BIND]
 #   peer-echo.py ask tcp|udp HOST PORT       prints the answer; exit 1 on none
 import socket
@@ -21,10 +22,12 @@ def serve(proto, port, name, bind):
     while True:
         if proto == "tcp":
             c, peer = s.accept()
+            print(f"got {peer[0]}", flush=True)
             c.sendall(f"{name} {peer[0]}\n".encode())
             c.close()
         else:
             _, peer = s.recvfrom(512)
+            print(f"got {peer[0]}", flush=True)
             s.sendto(f"{name} {peer[0]}\n".encode(), peer)
 
 

@@ -32,8 +32,10 @@ static const char *proto_name(int proto)
 
 static int addr_eq(const struct isola_addr *a, const struct isola_addr *b)
 {
-	return a->family == b->family &&
-	       memcmp(a->bytes, b->bytes, a->family == AF_INET ? 4 : a->family ? 16 : 0) == 0;
+	return a->family == b->family && memcmp(a->bytes, b->bytes,
+						a->family == AF_INET ? 4
+						: a->family	     ? 16
+								     : 0) == 0;
 }
 
 static int key_eq(const struct isola_nft_port *a, const struct isola_nft_port *b)
@@ -114,7 +116,9 @@ static int parse_elem(const char *name, struct json_object *el, struct isola_nft
 		return 0;
 	}
 	const char *proto = json_object_get_string(json_object_array_get_idx(k, i++));
-	p->proto = strcmp(proto, "tcp") == 0 ? IPPROTO_TCP : strcmp(proto, "udp") == 0 ? IPPROTO_UDP : 0;
+	p->proto = strcmp(proto, "tcp") == 0   ? IPPROTO_TCP
+		   : strcmp(proto, "udp") == 0 ? IPPROTO_UDP
+					       : 0;
 	p->host_port = (uint16_t)json_object_get_int(json_object_array_get_idx(k, i));
 	p->ctr_ip.family = fam;
 	if (inet_pton(fam, json_object_get_string(json_object_array_get_idx(v, 0)),
@@ -162,7 +166,8 @@ static int ports_list(struct nft_ctx *ctx, struct isola_nft_port **out, size_t *
 			free(*out);
 			*out = NULL;
 			*n = 0;
-			return isola_err(err, ISOLA_ERR_SYSTEM, ENOMEM, "nftables: published ports");
+			return isola_err(err, ISOLA_ERR_SYSTEM, ENOMEM,
+					 "nftables: published ports");
 		}
 	}
 	json_object_put(list);
@@ -192,10 +197,12 @@ static int conflict(struct nft_ctx *ctx, const struct isola_nft_port *p, size_t 
 		for (size_t j = 0; j < nh; j++)
 			if (key_eq(&p[i], &have[j]) && !port_eq(&p[i], &have[j])) {
 				char s[80], a[INET6_ADDRSTRLEN];
-				inet_ntop(have[j].ctr_ip.family, have[j].ctr_ip.bytes, a, sizeof(a));
+				inet_ntop(have[j].ctr_ip.family, have[j].ctr_ip.bytes, a,
+					  sizeof(a));
 				return isola_err(err, ISOLA_ERR_EXISTS, 0,
 						 "%s is already published to %s port %u",
-						 port_str(&p[i], s, sizeof(s)), a, have[j].ctr_port);
+						 port_str(&p[i], s, sizeof(s)), a,
+						 have[j].ctr_port);
 			}
 	return -1;
 }

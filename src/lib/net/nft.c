@@ -22,6 +22,11 @@
  *                      its own loopback)
  *   chain forward      filter, per internal network: drop what crosses the
  *                      bridge's boundary either way
+ *   chain guard        filter/raw, per network: drop what comes in by the bridge
+ *                      for 127.0.0.0/8. route_localnet=1 on the bridge (needed
+ *                      for 127.0.0.1 publishing) also lets the kernel accept such
+ *                      packets from the bridge, so containers could reach the
+ *                      host's loopback-only services (CVE-2020-8558's hole)
  *
  * A network's rules carry the bridge's name as comment: that is how
  * network_add replaces them (idempotent) and network_del finds them, in one
@@ -40,32 +45,37 @@
 
 /* "output" has no symbolic dstnat priority in nft 1.0.6: -100 is dstnat. */
 const char isola_nft_preamble[] =
-	"add table inet isola\n"
-	"add map inet isola ports4 { type ipv4_addr . inet_proto . inet_service :"
-	" ipv4_addr . inet_service; }\n"
-	"add map inet isola ports4any { type inet_proto . inet_service :"
-	" ipv4_addr . inet_service; }\n"
-	"add map inet isola ports6 { type ipv6_addr . inet_proto . inet_service :"
-	" ipv6_addr . inet_service; }\n"
-	"add map inet isola ports6any { type inet_proto . inet_service :"
-	" ipv6_addr . inet_service; }\n"
-	"add chain inet isola publish\n"
-	"flush chain inet isola publish\n"
-	"add rule inet isola publish dnat ip to ip daddr . meta l4proto . th dport map @ports4\n"
-	"add rule inet isola publish dnat ip to meta l4proto . th dport map @ports4any\n"
-	"add rule inet isola publish dnat ip6 to ip6 daddr . meta l4proto . th dport map @ports6\n"
-	"add rule inet isola publish dnat ip6 to meta l4proto . th dport map @ports6any\n"
-	"add chain inet isola prerouting { type nat hook prerouting priority dstnat; policy accept; }\n"
-	"flush chain inet isola prerouting\n"
-	"add rule inet isola prerouting fib daddr type local jump publish\n"
-	"add chain inet isola output { type nat hook output priority -100; policy accept; }\n"
-	"flush chain inet isola output\n"
-	"add rule inet isola output fib daddr type local jump publish\n"
-	"add chain inet isola postrouting { type nat hook postrouting priority srcnat;"
-	" policy accept; }\n"
-	"add chain inet isola forward { type filter hook forward priority filter;"
-	" policy accept; }\n";
+    "add table inet isola\n"
+    "add map inet isola ports4 { type ipv4_addr . inet_proto . inet_service :"
+    " ipv4_addr . inet_service; }\n"
+    "add map inet isola ports4any { type inet_proto . inet_service :"
+    " ipv4_addr . inet_service; }\n"
+    "add map inet isola ports6 { type ipv6_addr . inet_proto . inet_service :"
+    " ipv6_addr . inet_service; }\n"
+    "add map inet isola ports6any { type inet_proto . inet_service :"
+    " ipv6_addr . inet_service; }\n"
+    "add chain inet isola publish\n"
+    "flush chain inet isola publish\n"
+    "add rule inet isola publish dnat ip to ip daddr . meta l4proto . th dport map @ports4\n"
+    "add rule inet isola publish dnat ip to meta l4proto . th dport map @ports4any\n"
+    "add rule inet isola publish dnat ip6 to ip6 daddr . meta l4proto . th dport map @ports6\n"
+    "add rule inet isola publish dnat ip6 to meta l4proto . th dport map @ports6any\n"
+    "add chain inet isola prerouting { type nat hook prerouting priority dstnat; policy accept; }\n"
+    "flush chain inet isola prerouting\n"
+    "add rule inet isola prerouting fib daddr type local jump publish\n"
+    "add chain inet isola output { type nat hook output priority -100; policy accept; }\n"
+    "flush chain inet isola output\n"
+    "add rule inet isola output fib daddr type local jump publish\n"
+    "add chain inet isola postrouting { type nat hook postrouting priority srcnat;"
+    " policy accept; }\n"
+    "add chain inet isola forward { type filter hook forward priority filter;"
+    " policy accept; }\n"
+    "add chain inet isola guard { type filter hook prerouting priority raw;"
+    " policy accept; }\n";
 
+/* libnftables opens its netlink socket (and /etc/iproute2 files) without
+ * CLOEXEC: each call makes and frees its own context, and isola-net runs no
+ * other thread and forks nothing in between, so no fd can leak. */
 struct nft_ctx *isola_nft_ctx(struct isola_error *err)
 {
 	struct nft_ctx *ctx = nft_ctx_new(NFT_CTX_DEFAULT);
@@ -199,24 +209,40 @@ static void network_rules(FILE *f, const struct isola_nft_net *n)
 	if (n->v4.addr.family == AF_INET) {
 		pfx_str(&n->v4, s, sizeof(s));
 		if (!n->internal)
-			fprintf(f, "add rule inet isola postrouting ip saddr %s oifname != \"%s\""
-				   " masquerade comment \"%s\"\n", s, b, b);
-		fprintf(f, "add rule inet isola postrouting ct status dnat oifname \"%s\""
-			   " ip saddr { %s, 127.0.0.0/8 } masquerade comment \"%s\"\n", b, s, b);
+			fprintf(f,
+				"add rule inet isola postrouting ip saddr %s oifname != \"%s\""
+				" masquerade comment \"%s\"\n",
+				s, b, b);
+		fprintf(f,
+			"add rule inet isola postrouting ct status dnat oifname \"%s\""
+			" ip saddr { %s, 127.0.0.0/8 } masquerade comment \"%s\"\n",
+			b, s, b);
 	}
 	if (n->v6.addr.family == AF_INET6) {
 		pfx_str(&n->v6, s, sizeof(s));
 		if (!n->internal)
-			fprintf(f, "add rule inet isola postrouting ip6 saddr %s oifname != \"%s\""
-				   " masquerade comment \"%s\"\n", s, b, b);
-		fprintf(f, "add rule inet isola postrouting ct status dnat oifname \"%s\""
-			   " ip6 saddr %s masquerade comment \"%s\"\n", b, s, b);
+			fprintf(f,
+				"add rule inet isola postrouting ip6 saddr %s oifname != \"%s\""
+				" masquerade comment \"%s\"\n",
+				s, b, b);
+		fprintf(f,
+			"add rule inet isola postrouting ct status dnat oifname \"%s\""
+			" ip6 saddr %s masquerade comment \"%s\"\n",
+			b, s, b);
 	}
+	fprintf(f,
+		"add rule inet isola guard iifname \"%s\" ip daddr 127.0.0.0/8 drop"
+		" comment \"%s\"\n",
+		b, b);
 	if (n->internal) {
-		fprintf(f, "add rule inet isola forward iifname \"%s\" oifname != \"%s\" drop"
-			   " comment \"%s\"\n", b, b, b);
-		fprintf(f, "add rule inet isola forward oifname \"%s\" iifname != \"%s\" drop"
-			   " comment \"%s\"\n", b, b, b);
+		fprintf(f,
+			"add rule inet isola forward iifname \"%s\" oifname != \"%s\" drop"
+			" comment \"%s\"\n",
+			b, b, b);
+		fprintf(f,
+			"add rule inet isola forward oifname \"%s\" iifname != \"%s\" drop"
+			" comment \"%s\"\n",
+			b, b, b);
 	}
 }
 
