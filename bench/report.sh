@@ -174,8 +174,8 @@ report_all() {
 		if [[ -s $OUT/manager.md ]]; then
 			echo
 			echo "Manager (issue 12): isola = \`$ISOLA_CLI\`; podman ${MGR_PMVER:-?} with" \
-				"\`--runtime /usr/bin/crun\` or isola-runtime, \`--network none\` (isola's" \
-				"default), private store; docker only when a daemon answers. The last" \
+				"\`--runtime /usr/bin/crun\` or isola-runtime; both managers with" \
+				"\`--network none\`, private store; docker only when a daemon answers. The last" \
 				"column is \`isola-runtime run\` of the bench bundle: the floor of \`run --rm\`" \
 				"(\"x fl\"). Containers run busybox from the same rootfs; \`ps -a\` lists" \
 				"${MGR_N:-100} running detached \`sleep\` containers; the monitor is measured" \
