@@ -185,7 +185,7 @@ net_ready() {
 net_evidence() {
 	{
 		echo "# bench netns $(readlink /proc/self/ns/net), run.sh started in $ISOLABENCH_HOSTNET"
-		ip -br link
+		ip -d link
 		ip -br addr
 		nft list ruleset
 	} >"$OUT/net-netns.txt" 2>&1
