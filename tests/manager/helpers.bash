@@ -34,6 +34,8 @@ mgr_teardown() {
 		[ -f "$f" ] || continue
 		"$ISOLA" rm -f "$(jq -r .Id "$f")" >/dev/null 2>&1
 	done
+	# user networks: their bridges would outlive the store in this file's netns
+	[ -d "$ISOLA_ROOT/networks" ] && "$ISOLA" network prune -f >/dev/null 2>&1
 	# a runtime state the manager lost track of, and its cgroups
 	for f in "$ISOLA_RUNROOT"/runtime/*; do
 		[ -d "$f" ] || continue

@@ -209,6 +209,15 @@ static bool settled(struct isola_mgr *m, const char *id)
 	return r;
 }
 
+/* The monitor has finished too (its network teardown, its last writes). */
+static bool monitor_gone(struct isola_mgr *m, const char *id)
+{
+	struct json_object *rec = isola_ctr_load(m, id, NULL);
+	bool r = !rec || !monitor_alive(rec);
+	json_object_put(rec);
+	return r;
+}
+
 /* After the init is gone: the monitor records the end; without one, we do. */
 static int await_end(struct isola_mgr *m, const char *id, int code, struct isola_error *err)
 {
@@ -329,6 +338,7 @@ static int remove_it(struct isola_mgr *m, const char *id, const char *name, bool
 		isola_container_kill(&m->rt, id, SIGKILL, true, NULL);
 		wait_until(m, id, 10000, init_gone);
 		wait_until(m, id, 10000, settled);
+		wait_until(m, id, 5000, monitor_gone);
 	}
 	struct isola_error derr = {0};
 	if (isola_container_delete(&m->rt, id, true, &derr) < 0 && derr.kind != ISOLA_ERR_NOT_FOUND)

@@ -127,6 +127,8 @@ static int join_one(struct isola_netstore *s, const char *id, const char *name,
 	struct isola_network n;
 	int r = !strcmp(name, ISOLA_NET_DEFAULT) ? isola_network_ensure_default(s, &n, err)
 						 : isola_network_load(s, name, &n, err);
+	if (r < 0 && err->kind == ISOLA_ERR_NOT_FOUND)
+		err->kind = ISOLA_ERR_INVALID; /* not the image: `run` must not pull */
 	if (r < 0)
 		return -1;
 	struct isola_addr a4 = {0}, a6 = {0};

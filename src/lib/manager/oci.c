@@ -375,20 +375,34 @@ static void resources_json(struct json_object *lo, struct json_object *hc)
 	}
 }
 
+static int ns_path(struct json_object *lo, const char *type, const char *path)
+{
+	struct json_object *nss = mgr_obj(lo, "namespaces");
+	for (size_t i = 0; i < json_object_array_length(nss); i++) {
+		struct json_object *n = json_object_array_get_idx(nss, i);
+		if (!strcmp(mgr_str(n, "type", ""), type))
+			json_object_object_add(n, "path", json_object_new_string(path));
+	}
+	return 0;
+}
+
 /*
  * The network namespace: the host's for "host"; for networks, the one the
- * monitor's helper made and set up (it creates the container from inside
- * it, so the config names none); another container's for "container:ID";
- * a new empty one (loopback only) for "none".
+ * monitor's helper made, set up and creates the container from (named by
+ * path, so that exec joins the init's like every namespace of the config);
+ * another container's for "container:ID"; a new one (loopback only) for
+ * "none".
  */
 static int net_ns(struct isola_mgr *m, struct json_object *lo, struct json_object *rec,
 		  struct isola_error *err)
 {
 	const char *mode = mgr_str(mgr_obj(rec, "HostConfig"), "NetworkMode", "");
-	if (!strcmp(mode, "host") || mgr_net_joined(rec)) {
+	if (!strcmp(mode, "host")) {
 		ns_drop(lo, "network");
 		return 0;
 	}
+	if (mgr_net_joined(rec))
+		return ns_path(lo, "network", "/proc/self/ns/net"); /* the helper's: see above */
 	if (strncmp(mode, "container:", 10) != 0)
 		return 0;
 	struct json_object *other = isola_ctr_load(m, mode + 10, err);
@@ -402,13 +416,7 @@ static int net_ns(struct isola_mgr *m, struct json_object *lo, struct json_objec
 				 mode + 10);
 	char path[64];
 	snprintf(path, sizeof(path), "/proc/%d/ns/net", pid);
-	struct json_object *nss = mgr_obj(lo, "namespaces");
-	for (size_t i = 0; i < json_object_array_length(nss); i++) {
-		struct json_object *n = json_object_array_get_idx(nss, i);
-		if (!strcmp(mgr_str(n, "type", ""), "network"))
-			json_object_object_add(n, "path", json_object_new_string(path));
-	}
-	return 0;
+	return ns_path(lo, "network", path);
 }
 
 static int linux_json(struct isola_mgr *m, const char *id, struct json_object *spec,
