@@ -210,36 +210,53 @@ static void add_fancy(struct json_object *row, struct isola_mgr *m, struct json_
 	json_object_object_add(row, "IPv4", json_object_new_string("-"));
 }
 
+struct ps_walk {
+	struct isola_mgr *m;
+	const struct ps_opts *o;
+	struct json_object *rows;
+};
+
+static int ps_one(const char *id, struct json_object *rec, void *data)
+{
+	struct ps_walk *w = data;
+	const char *status = isola_ctr_status(w->m, rec);
+	bool live = !strcmp(status, "running") || !strcmp(status, "paused") ||
+		    !strcmp(status, "restarting");
+	if ((w->o->all || live || w->o->filters) && matches(rec, status, w->o->filters)) {
+		struct json_object *row = row_json(rec, status, w->o->no_trunc);
+		if (w->o->fancy)
+			add_fancy(row, w->m, rec, status);
+		/* the sort key, dropped before printing */
+		char key[160];
+		snprintf(key, sizeof(key), "%s %s", get_str(rec, "Created", ""), id);
+		json_object_object_add(row, "_key", json_object_new_string(key));
+		json_object_array_add(w->rows, row);
+	}
+	return 0;
+}
+
+/* Newest first, as docker. */
+static int newest_first(const void *a, const void *b)
+{
+	struct json_object *const *x = a, *const *y = b;
+	return strcmp(get_str(*y, "_key", ""), get_str(*x, "_key", ""));
+}
+
+/* Each record is read and parsed once and dropped at once: a list of parsed
+ * records would cost a page fault per 4 KiB of json-c objects. */
 static int ps_list(struct isola_mgr *m, const struct ps_opts *o)
 {
 	struct isola_error err = {0};
-	char **ids = NULL;
-	if (isola_ctr_list(m, &ids, &err) < 0)
+	struct ps_walk w = {.m = m, .o = o, .rows = json_object_new_array()};
+	if (isola_ctr_foreach(m, ps_one, &w, &err) < 0) {
+		json_object_put(w.rows);
 		return ctr_fail(&err, 1);
-	size_t n = 0;
-	while (ids[n])
-		n++;
-	struct json_object *rows = json_object_new_array();
-	for (size_t i = n; i-- > 0;) { /* newest first, as docker */
-		struct json_object *rec = isola_ctr_load(m, ids[i], NULL);
-		if (!rec)
-			continue;
-		const char *status = isola_ctr_status(m, rec);
-		bool live = !strcmp(status, "running") || !strcmp(status, "paused") ||
-			    !strcmp(status, "restarting");
-		if ((o->all || live || o->filters) && matches(rec, status, o->filters)) {
-			struct json_object *row = row_json(rec, status, o->no_trunc);
-			if (o->fancy)
-				add_fancy(row, m, rec, status);
-			json_object_array_add(rows, row);
-		}
-		json_object_put(rec);
 	}
-	print_rows(rows, o);
-	json_object_put(rows);
-	for (size_t i = 0; i < n; i++)
-		free(ids[i]);
-	free(ids);
+	json_object_array_sort(w.rows, newest_first);
+	for (size_t i = 0; i < json_object_array_length(w.rows); i++)
+		json_object_object_del(json_object_array_get_idx(w.rows, i), "_key");
+	print_rows(w.rows, o);
+	json_object_put(w.rows);
 	return 0;
 }
 

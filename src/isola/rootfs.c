@@ -20,7 +20,7 @@ static int run(struct isola_store *s, const char *sub, int argc, char **argv, co
 	       struct isola_error *err)
 {
 	if (!strcmp(sub, "create") && argc == 2)
-		return isola_rootfs_create(s, argv[0], argv[1], driver, err);
+		return isola_rootfs_create(s, argv[0], argv[1], driver, true, err);
 	if (!strcmp(sub, "mount") && argc == 2)
 		return isola_rootfs_mount(s, argv[0], argv[1], err);
 	if (!strcmp(sub, "umount") && argc == 1)

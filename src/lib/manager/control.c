@@ -42,22 +42,10 @@ int mgr_update_state(struct isola_mgr *m, const char *id, mgr_state_fn fn, void 
 
 bool mgr_pid_alive(pid_t pid, unsigned long long start)
 {
-	char path[64], buf[512];
 	if (pid <= 0)
 		return false;
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return false;
-	buf[n] = 0;
-	const char *p = strrchr(buf, ')');
-	if (!p || p[1] != ' ' || p[2] == 'Z' || p[2] == 'X')
-		return false; /* a zombie monitor is a dead one */
-	return start == 0 || isola_pid_start_time(pid) == start;
+	unsigned long long now = isola_pid_start_time(pid); /* 0: gone, or a zombie */
+	return now != 0 && (start == 0 || now == start);
 }
 
 static bool monitor_alive(struct json_object *rec)
@@ -84,6 +72,14 @@ const char *isola_ctr_status(struct isola_mgr *m, struct json_object *rec)
 	const char *id = mgr_str(rec, "Id", "");
 	if (strcmp(recorded, "running") && strcmp(recorded, "paused") &&
 	    strcmp(recorded, "restarting"))
+		return recorded;
+	/*
+	 * The monitor is the init's parent and records its exit: while it lives,
+	 * running and paused are true (one read of /proc, where the runtime's view
+	 * costs its state, its cgroup file and the freezer). Without it (SIGKILLed,
+	 * or a reboot) the runtime decides.
+	 */
+	if (strcmp(recorded, "restarting") && monitor_alive(rec))
 		return recorded;
 	enum isola_status st = runtime_status(m, id, NULL);
 	if (st == ISOLA_STATUS_RUNNING)
@@ -290,7 +286,7 @@ int isola_ctr_pause(struct isola_mgr *m, const char *id, bool pause, struct isol
 }
 
 static int remove_it(struct isola_mgr *m, const char *id, const char *name, bool live, bool force,
-		     struct isola_error *err);
+		     char *trash, size_t tsize, struct isola_error *err);
 
 /* Published ports whose NAT rules a killed monitor may have left. */
 static bool has_ports(struct json_object *rec)
@@ -301,6 +297,12 @@ static bool has_ports(struct json_object *rec)
 
 int isola_ctr_remove(struct isola_mgr *m, const char *id, bool force, bool volumes,
 		     struct isola_error *err)
+{
+	return mgr_ctr_remove(m, id, force, volumes, NULL, 0, err);
+}
+
+int mgr_ctr_remove(struct isola_mgr *m, const char *id, bool force, bool volumes, char *trash,
+		   size_t tsize, struct isola_error *err)
 {
 	struct json_object *rec = isola_ctr_load(m, id, err);
 	if (!rec)
@@ -314,7 +316,7 @@ int isola_ctr_remove(struct isola_mgr *m, const char *id, bool force, bool volum
 		    (pid_t)mgr_int(mgr_obj(rec, "State"), "MonitorPid", 0) != getpid();
 	bool ports = has_ports(rec);
 	json_object_put(rec);
-	int r = remove_it(m, id, name, live, force, err);
+	int r = remove_it(m, id, name, live, force, trash, tsize, err);
 	if (r == 0 && ports)
 		mgr_net_helper(m, "down", id, -1, NULL);
 	if (r == 0)
@@ -326,7 +328,7 @@ int isola_ctr_remove(struct isola_mgr *m, const char *id, bool force, bool volum
 }
 
 static int remove_it(struct isola_mgr *m, const char *id, const char *name, bool live, bool force,
-		     struct isola_error *err)
+		     char *trash, size_t tsize, struct isola_error *err)
 {
 	if (live && !force)
 		return isola_err(err, ISOLA_ERR_STATE, 0,
@@ -350,7 +352,8 @@ static int remove_it(struct isola_mgr *m, const char *id, const char *name, bool
 	mgr_sock_path(m, id, sock, sizeof(sock));
 	unlink(sock);
 	mgr_event(m, id, NULL, "destroy");
-	if (isola_rootfs_remove(m->store, id, err) < 0)
+	if ((trash ? isola_rootfs_retire(m->store, id, trash, tsize, err)
+		   : isola_rootfs_remove(m->store, id, err)) < 0)
 		return -1;
 	mgr_name_drop(m, name, id);
 	return 0;

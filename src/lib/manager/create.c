@@ -321,12 +321,14 @@ int isola_ctr_create(struct isola_mgr *m, const struct isola_ctr_opts *o, char i
 	} else {
 		json_object_object_add(rec, "Mounts", mounts);
 	}
-	int r = rec ? isola_rootfs_create(m->store, image_id, id, NULL, err) : -1;
+	/* --rm: the container cannot outlive the host, so its records need no fsync */
+	bool durable = !o->auto_remove;
+	int r = rec ? isola_rootfs_create(m->store, image_id, id, NULL, durable, err) : -1;
 	if (r == 0) {
 		char dir[128];
 		snprintf(dir, sizeof(dir), "containers/%s/bundle/rootfs", id);
 		if (isola_mkdirs_at(m->store->rootfd, dir, 0700, err) < 0 ||
-		    isola_ctr_save(m, id, rec, err) < 0) {
+		    mgr_save(m, id, rec, durable, err) < 0) {
 			isola_rootfs_remove(m->store, id, NULL);
 			r = -1;
 		}

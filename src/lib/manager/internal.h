@@ -83,6 +83,10 @@ int mgr_update_state(struct isola_mgr *m, const char *id, mgr_state_fn fn, void 
 void mgr_now(char *buf, size_t size);
 /* A mgr_state_fn: exited now with the exit code *(int *)data. */
 void mgr_state_exited(struct json_object *st, struct json_object *rec, void *data);
+/* isola_ctr_remove; with trash, the storage is only moved aside (isola_rootfs_retire):
+ * the caller deletes trash ("" when it was removed at once) later. */
+int mgr_ctr_remove(struct isola_mgr *m, const char *id, bool force, bool volumes, char *trash,
+		   size_t tsize, struct isola_error *err);
 /* Whether the pid with this start time (0: any) is alive. */
 bool mgr_pid_alive(pid_t pid, unsigned long long start);
 

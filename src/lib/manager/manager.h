@@ -90,6 +90,10 @@ int isola_ctr_save(struct isola_mgr *m, const char *id, struct json_object *rec,
 		   struct isola_error *err);
 /* Ids of every container, NULL-terminated, sorted by creation time. */
 int isola_ctr_list(struct isola_mgr *m, char ***ids, struct isola_error *err);
+/* Each record in directory order, read once; rec is valid during the call only.
+ * fn returns -1 to stop (out of memory). */
+typedef int (*isola_ctr_fn)(const char *id, struct json_object *rec, void *data);
+int isola_ctr_foreach(struct isola_mgr *m, isola_ctr_fn fn, void *data, struct isola_error *err);
 
 /* The live status: created, running, paused, restarting, exited, dead. */
 const char *isola_ctr_status(struct isola_mgr *m, struct json_object *rec);

@@ -163,6 +163,51 @@ int mgr_save(struct isola_mgr *m, const char *id, struct json_object *rec, bool 
 	return isola_write_file_atomic(m->store->rootfd, path, text, len, 0600, durable, err);
 }
 
+int isola_ctr_foreach(struct isola_mgr *m, isola_ctr_fn fn, void *data, struct isola_error *err)
+{
+	int fd = openat(m->store->rootfd, "containers", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT)
+		return 0;
+	cleanup_closedir DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	if (!d)
+		return isola_err_sys(err, "open containers/");
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (!is_hex_id(e->d_name))
+			continue;
+		struct json_object *rec = isola_ctr_load(m, e->d_name, NULL);
+		if (!rec)
+			continue; /* a rootfs of `isola rootfs`, or a create in progress */
+		int r = fn(e->d_name, rec, data);
+		json_object_put(rec);
+		if (r < 0)
+			return isola_err(err, ISOLA_ERR_SYSTEM, ENOMEM, "list containers");
+	}
+	return 0;
+}
+
+struct id_list {
+	char **v;
+	size_t n, cap;
+};
+
+static int add_id(const char *id, struct json_object *rec, void *data)
+{
+	struct id_list *l = data;
+	if (l->n == l->cap) {
+		char **nv = realloc(l->v, ((l->cap = l->cap ? 2 * l->cap : 16) + 1) * sizeof(char *));
+		if (!nv)
+			return -1;
+		l->v = nv;
+	}
+	if (asprintf(&l->v[l->n], "%s %s", mgr_str(rec, "Created", ""), id) < 0) {
+		l->v[l->n] = NULL;
+		return -1;
+	}
+	l->v[++l->n] = NULL;
+	return 0;
+}
+
 static int by_created(const void *a, const void *b)
 {
 	const char *const *x = a, *const *y = b;
@@ -172,39 +217,17 @@ static int by_created(const void *a, const void *b)
 /* Entries sort as "<Created> <id>": creation order, as docker's ps shows (newest last). */
 int isola_ctr_list(struct isola_mgr *m, char ***ids, struct isola_error *err)
 {
-	int fd = openat(m->store->rootfd, "containers", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0 && errno == ENOENT) {
-		*ids = calloc(1, sizeof(char *));
-		return *ids ? 0 : isola_err(err, ISOLA_ERR_SYSTEM, ENOMEM, "list containers");
+	struct id_list l = {0};
+	if (isola_ctr_foreach(m, add_id, &l, err) < 0) {
+		isola_strv_free(l.v);
+		return -1;
 	}
-	cleanup_closedir DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
-	if (!d)
-		return isola_err_sys(err, "open containers/");
-	size_t n = 0, cap = 16;
-	char **v = calloc(cap + 1, sizeof(char *));
-	struct dirent *e;
-	while (v && (e = readdir(d))) {
-		if (!is_hex_id(e->d_name))
-			continue;
-		struct json_object *rec = isola_ctr_load(m, e->d_name, NULL), *c;
-		if (!rec)
-			continue; /* a rootfs of `isola rootfs`, or a create in progress */
-		const char *created = json_object_object_get_ex(rec, "Created", &c)
-					  ? json_object_get_string(c)
-					  : "";
-		if (n == cap)
-			v = realloc(v, ((cap *= 2) + 1) * sizeof(char *));
-		if (v && asprintf(&v[n++], "%s %s", created, e->d_name) < 0)
-			v[--n] = NULL;
-		json_object_put(rec);
-	}
-	if (!v)
+	if (!l.v && !(l.v = calloc(1, sizeof(char *))))
 		return isola_err(err, ISOLA_ERR_SYSTEM, ENOMEM, "list containers");
-	v[n] = NULL;
-	qsort(v, n, sizeof(char *), by_created);
-	for (size_t i = 0; i < n; i++)
-		memmove(v[i], strrchr(v[i], ' ') + 1, 65);
-	*ids = v;
+	qsort(l.v, l.n, sizeof(char *), by_created);
+	for (size_t i = 0; i < l.n; i++)
+		memmove(l.v[i], strrchr(l.v[i], ' ') + 1, 65);
+	*ids = l.v;
 	return 0;
 }
 

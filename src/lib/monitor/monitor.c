@@ -65,14 +65,6 @@ static int listen_sock(struct isola_mgr *m, const char *id, struct isola_error *
 	return fd;
 }
 
-static void set_monitor(struct json_object *st, struct json_object *rec, void *data)
-{
-	pid_t pid = getpid();
-	json_object_object_add(st, "MonitorPid", json_object_new_int(pid));
-	json_object_object_add(st, "MonitorStart", json_object_new_int64((int64_t)isola_pid_start_time(pid)));
-	json_object_object_del(st, "StopRequested");
-}
-
 static int monitor_setup(struct mon *mo, int attach_fd, struct isola_error *err)
 {
 	setsid();
@@ -97,7 +89,7 @@ static int monitor_setup(struct mon *mo, int attach_fd, struct isola_error *err)
 	if (mo->listen < 0)
 		return -1;
 	mo->sigfd = -1;
-	return mgr_update_state(mo->m, mo->id, set_monitor, NULL, err);
+	return 0; /* MonitorPid goes into the record with the first start */
 }
 
 static void set_dead_error(struct json_object *st, struct json_object *rec, void *data)
@@ -126,18 +118,17 @@ void isola_monitor_main(struct isola_mgr *m, const char *id, int attach_fd, int 
 }
 
 /*
- * Exec isola-monitor with only the fds it is handed and the ISOLA_* knobs
- * of the environment. Returns only when it could not.
+ * isola-monitor with only the fds it is handed and the ISOLA_* knobs of the
+ * environment, started by vfork: no copy of our page tables, no middle
+ * process. It is our child only until we exit (the CLI does at once, or when
+ * the container ends); then the subreaper or init adopts it, where a double
+ * fork would have put it at once. It calls setsid() first thing.
  */
-static void exec_monitor(struct isola_mgr *m, const char *id, int attach_fd, int report_fd)
+static pid_t spawn_monitor(struct isola_mgr *m, const char *id, int attach_fd, int report_fd)
 {
-	if (!m->monitor_path || access(m->monitor_path, X_OK) < 0)
-		return;
 	char afd[16], rfd[16];
 	snprintf(afd, sizeof(afd), "%d", attach_fd);
 	snprintf(rfd, sizeof(rfd), "%d", report_fd);
-	if ((attach_fd >= 0 && fcntl(attach_fd, F_SETFD, 0) < 0) || fcntl(report_fd, F_SETFD, 0) < 0)
-		return;
 	char *argv[] = {(char *)"isola-monitor", m->store->root, m->run, (char *)id, afd, rfd,
 			(char *)(m->init_path ? m->init_path : ""),
 			(char *)(m->net_path ? m->net_path : ""), NULL};
@@ -148,10 +139,16 @@ static void exec_monitor(struct isola_mgr *m, const char *id, int attach_fd, int
 		if (!strncmp(*e, "ISOLA_", 6))
 			envp[n++] = *e;
 	envp[n] = NULL;
-	execve(m->monitor_path, argv, envp);
-	fcntl(report_fd, F_SETFD, FD_CLOEXEC);
-	if (attach_fd >= 0)
-		fcntl(attach_fd, F_SETFD, FD_CLOEXEC);
+	const char *path = m->monitor_path;
+	pid_t pid = vfork();
+	if (pid == 0) {
+		/* only syscalls here: we run on the parent's memory until the exec */
+		if ((attach_fd < 0 || fcntl(attach_fd, F_SETFD, 0) == 0) &&
+		    fcntl(report_fd, F_SETFD, 0) == 0)
+			execve(path, argv, envp);
+		_exit(127);
+	}
+	return pid;
 }
 
 static int read_report(int fd, struct isola_error *err)
@@ -171,33 +168,37 @@ static int read_report(int fd, struct isola_error *err)
 	return isola_err(err, kind, 0, "%s", msg);
 }
 
+/* No monitor program (a build without it): a double fork runs the monitor in a copy of us. */
+static int fork_monitor(struct isola_mgr *m, const char *id, int attach_fd, int report_fd)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		pid_t mon = fork();
+		if (mon == 0)
+			isola_monitor_main(m, id, attach_fd, report_fd);
+		_exit(mon < 0 ? 1 : 0);
+	}
+	if (pid > 0)
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
+	return pid < 0 ? -1 : 0;
+}
+
 int isola_monitor_spawn(struct isola_mgr *m, const char *id, int attach_fd,
 			struct isola_error *err)
 {
 	int p[2];
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return isola_err_sys(err, "pipe");
-	pid_t pid = fork();
-	if (pid < 0) {
+	bool program = m->monitor_path && access(m->monitor_path, X_OK) == 0;
+	int r = program ? spawn_monitor(m, id, attach_fd, p[1]) : fork_monitor(m, id, attach_fd, p[1]);
+	close(p[1]);
+	if (r < 0) {
 		close(p[0]);
-		close(p[1]);
 		return isola_err_sys(err, "fork monitor");
 	}
-	if (pid == 0) {
-		close(p[0]);
-		/* Not our caller's child: it may exit (or be killed) at any time. */
-		pid_t mon = fork();
-		if (mon == 0) {
-			exec_monitor(m, id, attach_fd, p[1]);
-			isola_monitor_main(m, id, attach_fd, p[1]); /* no program: run it here */
-		}
-		_exit(mon < 0 ? 1 : 0);
-	}
-	close(p[1]);
-	int st;
-	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
-	int r = read_report(p[0], err);
+	/* A monitor whose exec failed exits 127 without a word: read_report says so. */
+	r = read_report(p[0], err);
 	close(p[0]);
 	return r;
 }

@@ -19,6 +19,7 @@
 
 #include "core/fdpass.h"
 #include "core/util.h"
+#include "image/fsutil.h"
 #include "manager/internal.h"
 #include "monitor/internal.h"
 #include "storage/storage.h"
@@ -160,9 +161,7 @@ static pid_t spawn(struct mon *mo, struct json_object *rec, struct stdio_plan *p
 	struct iovec iov[2] = {{&res, sizeof(res)}, {msg, sizeof(msg) - 1}};
 	ssize_t n = helper > 0 ? readv(rp[0], iov, 2) : -1;
 	close(rp[0]);
-	if (helper > 0)
-		while (waitpid(helper, NULL, 0) < 0 && errno == EINTR)
-			;
+	/* Not waited for here (it is still exiting): the SIGCHLD loop reaps it. */
 	if (n < (ssize_t)sizeof(res))
 		return isola_err(err, ISOLA_ERR_SYSTEM, 0, "start: the helper died");
 	if (res.pid > 0)
@@ -173,12 +172,20 @@ static pid_t spawn(struct mon *mo, struct json_object *rec, struct stdio_plan *p
 
 static void set_running(struct json_object *st, struct json_object *rec, void *data)
 {
+	struct mon *mo = data;
 	char now[64];
 	mgr_now(now, sizeof(now));
+	if (mo->report_fd >= 0) { /* the first start: who we are, in the same write */
+		pid_t self = getpid();
+		json_object_object_add(st, "MonitorPid", json_object_new_int(self));
+		json_object_object_add(st, "MonitorStart",
+				       json_object_new_int64((int64_t)isola_pid_start_time(self)));
+		json_object_object_del(st, "StopRequested");
+	}
 	json_object_object_add(st, "Status", json_object_new_string("running"));
 	json_object_object_add(st, "Running", json_object_new_boolean(1));
 	json_object_object_add(st, "Restarting", json_object_new_boolean(0));
-	json_object_object_add(st, "Pid", json_object_new_int(*(pid_t *)data));
+	json_object_object_add(st, "Pid", json_object_new_int(mo->pid));
 	json_object_object_add(st, "ExitCode", json_object_new_int(0));
 	json_object_object_add(st, "Error", json_object_new_string(""));
 	json_object_object_add(st, "StartedAt", json_object_new_string(now));
@@ -211,7 +218,7 @@ static int start_once(struct mon *mo, struct json_object *rec, struct isola_erro
 		return -1;
 	}
 	mo->pid = pid;
-	int r = mgr_update_state(mo->m, mo->id, set_running, &mo->pid, err);
+	int r = mgr_update_state(mo->m, mo->id, set_running, mo, err);
 	mgr_event(mo->m, mo->id, rec, "start");
 	if (mgr_net_joined(rec))
 		mgr_net_hosts_refresh(mo->m, mo->id, rec);
@@ -475,10 +482,19 @@ void mon_finish(struct mon *mo, int code)
 	struct json_object *rec = isola_ctr_load(mo->m, mo->id, NULL);
 	bool autorm = mgr_bool(mgr_obj(rec, "HostConfig"), "AutoRemove");
 	json_object_put(rec);
-	/* Removed before the exit code goes out: `run --rm` returns with nothing left. */
+	/*
+	 * Removed before the exit code goes out: `run --rm` returns with no record,
+	 * name, runtime state, cgroup or mount left. Only the deletion of the files
+	 * (a rename into the store's tmp/ took them away) comes after: on a disk
+	 * mounted with discard it is the longest part of the teardown.
+	 */
+	char trash[128] = "";
 	if (autorm)
-		isola_ctr_remove(mo->m, mo->id, true, true, NULL);
+		mgr_ctr_remove(mo->m, mo->id, true, true, trash, sizeof(trash), NULL);
 	broadcast(mo, ISOLA_FRAME_EXIT, &c, sizeof(c));
 	for (int i = 0; i < MON_MAX_CLIENTS; i++)
 		close_fd(&mo->clients[i]);
+	struct isola_error ignored;
+	if (trash[0])
+		isola_rmtree_at(mo->m->store->rootfd, trash, &ignored);
 }

@@ -33,7 +33,7 @@ static int dir_create(int cdirfd, char *const *layers, size_t n, struct isola_er
 }
 
 static int dir_mount(int cdirfd, const char *cdir, char *const *layers, size_t n,
-		     const char *target, struct isola_error *err)
+		     const char *target, bool scratch, struct isola_error *err)
 {
 	cleanup_close int tree = open_tree(cdirfd, "rootfs", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
 	if (tree < 0 && errno == ENOSYS) {

@@ -47,7 +47,7 @@ static int fs_error(int fsfd, const char *what, struct isola_error *err)
  * with "lowerdir+" (Linux 6.8); older kernels get the joined legacy option.
  */
 static int mount_new_api(const char *cdir, char *const *layers, size_t n, const char *target,
-			 struct isola_error *err)
+			 bool scratch, struct isola_error *err)
 {
 	char upper[4096], work[4096];
 	snprintf(upper, sizeof(upper), "%s/upper", cdir);
@@ -64,6 +64,10 @@ static int mount_new_api(const char *cdir, char *const *layers, size_t n, const 
 	if (fsconfig(fsfd, FSCONFIG_SET_STRING, "upperdir", upper, 0) < 0 ||
 	    fsconfig(fsfd, FSCONFIG_SET_STRING, "workdir", work, 0) < 0)
 		return fs_error(fsfd, "upper/work dir", err);
+	/* Unmounting a plain overlay syncs the whole upper filesystem (ovl_sync_fs):
+	 * the store's disk, everybody's dirty data. Scratch data is owed no sync. */
+	if (scratch && fsconfig(fsfd, FSCONFIG_SET_FLAG, "volatile", NULL, 0) < 0)
+		return fs_error(fsfd, "volatile", err);
 	if (fsconfig(fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
 		return fs_error(fsfd, "create", err);
 	cleanup_close int mfd = fsmount(fsfd, FSMOUNT_CLOEXEC, 0);
@@ -75,7 +79,7 @@ static int mount_new_api(const char *cdir, char *const *layers, size_t n, const 
 }
 
 static int mount_legacy(const char *cdir, char *const *layers, size_t n, const char *target,
-			struct isola_error *err)
+			bool scratch, struct isola_error *err)
 {
 	size_t len = 64 + 2 * strlen(cdir);
 	for (size_t i = 0; i < n; i++)
@@ -86,17 +90,27 @@ static int mount_legacy(const char *cdir, char *const *layers, size_t n, const c
 	char *p = opts + sprintf(opts, "lowerdir=");
 	for (size_t i = n; i-- > 0;)
 		p += sprintf(p, "%s%s", layers[i], i ? ":" : "");
-	sprintf(p, ",upperdir=%s/upper,workdir=%s/work", cdir, cdir);
+	sprintf(p, ",upperdir=%s/upper,workdir=%s/work%s", cdir, cdir, scratch ? ",volatile" : "");
 	if (mount("isola", target, "overlay", 0, opts) < 0)
 		return isola_err_sys(err, "overlay: mount on \"%s\"", target);
 	return 0;
 }
 
 static int overlay_mount(int cdirfd, const char *cdir, char *const *layers, size_t n,
-			 const char *target, struct isola_error *err)
+			 const char *target, bool scratch, struct isola_error *err)
 {
-	int r = mount_new_api(cdir, layers, n, target, err);
-	return r == 1 ? mount_legacy(cdir, layers, n, target, err) : r;
+	/*
+	 * A volatile mount leaves work/work/incompat/volatile behind, and overlay
+	 * refuses to mount over it again (after a crash the upper may be torn).
+	 * Scratch data is disposable, and a restart on the same boot finds it
+	 * whole in the page cache: clear the mark.
+	 */
+	if (scratch) {
+		struct isola_error ignored;
+		isola_rmtree_at(cdirfd, "work/work/incompat", &ignored);
+	}
+	int r = mount_new_api(cdir, layers, n, target, scratch, err);
+	return r == 1 ? mount_legacy(cdir, layers, n, target, scratch, err) : r;
 }
 
 static int overlay_clone(int srcfd, int dstfd, struct isola_error *err)

@@ -50,6 +50,7 @@ struct record {
 	char image[ISOLA_DIGEST_MAX];
 	char **layers; /* chain ids, NULL-terminated */
 	size_t n;
+	bool scratch; /* created not durable: see isola_rootfs_create */
 };
 
 static void record_release(struct record *r)
@@ -66,9 +67,12 @@ static int record_save(int cdirfd, const struct record *r, struct isola_error *e
 	for (size_t i = 0; i < r->n; i++)
 		json_object_array_add(arr, json_object_new_string(r->layers[i]));
 	json_object_object_add(o, "layers", arr);
+	if (r->scratch)
+		json_object_object_add(o, "scratch", json_object_new_boolean(1));
 	size_t len;
 	const char *text = json_object_to_json_string_length(o, JSON_C_TO_STRING_PLAIN, &len);
-	int ret = isola_write_file_atomic(cdirfd, "rootfs.json", text, len, 0600, true, err);
+	int ret = isola_write_file_atomic(cdirfd, "rootfs.json", text, len, 0600, !r->scratch,
+					  err);
 	json_object_put(o);
 	return ret;
 }
@@ -84,6 +88,7 @@ static int record_parse(struct json_object *o, struct record *r, struct isola_er
 	    !json_object_is_type(arr, json_type_array))
 		return isola_err(err, ISOLA_ERR_INVALID, 0, "rootfs.json: invalid");
 	snprintf(r->image, sizeof(r->image), "%s", json_object_get_string(v));
+	r->scratch = json_object_object_get_ex(o, "scratch", &v) && json_object_get_boolean(v);
 	r->n = json_object_array_length(arr);
 	r->layers = calloc(r->n + 1, sizeof(char *));
 	for (size_t i = 0; r->layers && i < r->n; i++)
@@ -169,7 +174,7 @@ static int create_in(struct isola_store *s, int cdirfd, struct record *r, struct
 }
 
 int isola_rootfs_create(struct isola_store *s, const char *image_ref, const char *id,
-			const char *driver, struct isola_error *err)
+			const char *driver, bool durable, struct isola_error *err)
 {
 	struct record r = {0};
 	char name[256];
@@ -178,6 +183,7 @@ int isola_rootfs_create(struct isola_store *s, const char *image_ref, const char
 		record_release(&r);
 		return -1;
 	}
+	r.scratch = !durable;
 	snprintf(name, sizeof(name), "containers/%s", id);
 	if (mkdirat(s->rootfd, name, 0700) < 0) {
 		record_release(&r);
@@ -204,7 +210,7 @@ int isola_rootfs_mount(struct isola_store *s, const char *id, const char *target
 		return -1;
 	snprintf(cdir, sizeof(cdir), "%s/containers/%s", s->root, id);
 	cleanup_strv char **paths = layer_paths(s, r.layers, r.n, err);
-	int ret = paths ? r.driver->mount(cdirfd, cdir, paths, r.n, target, err) : -1;
+	int ret = paths ? r.driver->mount(cdirfd, cdir, paths, r.n, target, r.scratch, err) : -1;
 	record_release(&r);
 	return ret < 0 ? isola_err_prefix(err, "mount rootfs of \"%s\"", id) : 0;
 }
@@ -228,6 +234,21 @@ int isola_rootfs_remove(struct isola_store *s, const char *id, struct isola_erro
 	return isola_rmtree_at(s->rootfd, name, err);
 }
 
+int isola_rootfs_retire(struct isola_store *s, const char *id, char *trash, size_t size,
+			struct isola_error *err)
+{
+	char name[256];
+	cleanup_close int cdirfd = open_container(s, id, err);
+	if (cdirfd < 0)
+		return -1;
+	snprintf(name, sizeof(name), "containers/%s", id);
+	snprintf(trash, size, "tmp/rm-%s", id);
+	if (renameat(s->rootfd, name, s->rootfd, trash) == 0)
+		return 0;
+	trash[0] = '\0';
+	return isola_rmtree_at(s->rootfd, name, err);
+}
+
 int isola_rootfs_clone(struct isola_store *s, const char *src, const char *dst,
 		       struct isola_error *err)
 {
@@ -243,6 +264,7 @@ int isola_rootfs_clone(struct isola_store *s, const char *src, const char *dst,
 				 "create container storage \"%s\"", dst);
 	}
 	cleanup_close int dfd = open_container(s, dst, err);
+	r.scratch = false; /* a copy is kept: durable whatever its source was */
 	int ret = dfd < 0 ? -1 : r.driver->clone(sfd, dfd, err);
 	if (ret == 0)
 		ret = record_save(dfd, &r, err);

@@ -6,11 +6,12 @@
  * Container root filesystems made from images in the store. Each backend is
  * a table (one file each: overlay.c, dir.c); isola_storage_driver() picks one.
  * A container's storage lives in <store>/containers/<id>/ with a record,
- * rootfs.json: {"driver", "image", "layers": [chain ids, base first]}, which
- * prune reads to keep the layers it uses.
+ * rootfs.json: {"driver", "image", "layers": [chain ids, base first],
+ * "scratch": true when created not durable}, which prune reads to keep the
+ * layers it uses.
  *
  * Typical use by the container verbs:
- *   isola_rootfs_create(store, "busybox", "c1", NULL, err);
+ *   isola_rootfs_create(store, "busybox", "c1", NULL, true, err);
  *   isola_rootfs_mount(store, "c1", "/run/.../rootfs", err);   (at start)
  *   isola_rootfs_umount("/run/.../rootfs", err);               (at stop)
  *   isola_rootfs_remove(store, "c1", err);                     (at rm)
@@ -26,9 +27,10 @@ struct isola_storage_driver {
 	bool (*supported)(void);
 	/* Prepare containers/<id>/ (dirfd) from the image's layer dirs, base first. */
 	int (*create)(int cdirfd, char *const *layers, size_t n, struct isola_error *err);
-	/* Mount the container's root at target (an existing directory). */
+	/* Mount the container's root at target (an existing directory). scratch:
+	 * the data dies with the container (not durable), so no sync is owed. */
 	int (*mount)(int cdirfd, const char *cdir, char *const *layers, size_t n,
-		     const char *target, struct isola_error *err);
+		     const char *target, bool scratch, struct isola_error *err);
 	/* Copy src's container-private data (upper dir or tree) into dst. */
 	int (*clone)(int srcfd, int dstfd, struct isola_error *err);
 };
@@ -39,12 +41,27 @@ extern const struct isola_storage_driver isola_storage_dir;
 /* By name; NULL picks overlay when the kernel has it, else dir. */
 const struct isola_storage_driver *isola_storage_driver(const char *name, struct isola_error *err);
 
+/*
+ * durable: fsync the record (rootfs.json) and its directory. A container that
+ * cannot outlive a reboot (docker's --rm) skips it: the rename alone keeps
+ * the record whole for every reader while the host is up. Its root is then
+ * scratch space too: overlay mounts it "volatile", whose unmount does not
+ * syncfs the whole filesystem under the store.
+ */
 int isola_rootfs_create(struct isola_store *s, const char *image_ref, const char *id,
-			const char *driver, struct isola_error *err);
+			const char *driver, bool durable, struct isola_error *err);
 int isola_rootfs_mount(struct isola_store *s, const char *id, const char *target,
 		       struct isola_error *err);
 int isola_rootfs_umount(const char *target, struct isola_error *err);
 int isola_rootfs_remove(struct isola_store *s, const char *id, struct isola_error *err);
+/*
+ * Remove later: containers/<id> renamed into the store's tmp/ (one rename, so
+ * the container is gone for every reader at once), its name written to trash
+ * for isola_rmtree_at(s->rootfd, trash) when the caller has time. A trash
+ * left by a crash is swept by prune. Falls back to removing now (trash "").
+ */
+int isola_rootfs_retire(struct isola_store *s, const char *id, char *trash, size_t size,
+			struct isola_error *err);
 /* A snapshot: a new container dst with a copy of src's private data and the same image. */
 int isola_rootfs_clone(struct isola_store *s, const char *src, const char *dst,
 		       struct isola_error *err);
