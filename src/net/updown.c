@@ -140,6 +140,31 @@ int net_join(struct net_ctx *u, const char *name, struct json_object *e, int idx
 	return 0;
 }
 
+static bool same_key(const struct isola_nft_port *a, const struct isola_nft_port *b)
+{
+	return a->proto == b->proto && a->host_port == b->host_port &&
+	       a->host_ip.family == b->host_ip.family &&
+	       !memcmp(a->host_ip.bytes, b->host_ip.bytes, a->host_ip.family == AF_INET6 ? 16 : 4);
+}
+
+static int drop_stale(const struct isola_nft_port *want, size_t n, struct isola_error *err)
+{
+	struct isola_nft_port *have = NULL;
+	size_t nh = 0, keep = 0;
+	if (isola_nft_ports_list(&have, &nh, err) < 0)
+		return -1;
+	for (size_t i = 0; i < nh; i++) {
+		bool stale = false;
+		for (size_t j = 0; j < n && !stale; j++)
+			stale = same_key(&have[i], &want[j]);
+		if (stale)
+			have[keep++] = have[i];
+	}
+	int r = keep ? isola_nft_ports_del(have, keep, err) : 0;
+	free(have);
+	return r;
+}
+
 /* NetworkSettings.Ports (what the monitor bound) as DNAT to the first network's address. */
 static int publish(struct net_ctx *u, struct json_object *rec, struct isola_error *err)
 {
@@ -170,7 +195,14 @@ static int publish(struct net_ctx *u, struct json_object *rec, struct isola_erro
 	}
 	if (n && !ctr.family)
 		return isola_err(err, ISOLA_ERR_INVALID, 0, "published ports need an IPv4 network");
-	return n ? isola_nft_ports_add(p, n, err) : 0;
+	if (n == 0 || isola_nft_ports_add(p, n, err) == 0)
+		return 0;
+	if (err->kind != ISOLA_ERR_EXISTS)
+		return -1;
+	/* Our monitor holds these host ports: a rule that has them already was
+	 * left by a container whose monitor died with it. It goes. */
+	isola_err_clear(err);
+	return drop_stale(p, n, err) < 0 ? -1 : isola_nft_ports_add(p, n, err);
 }
 
 static int up(struct net_ctx *u, struct isola_error *err)

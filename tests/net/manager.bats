@@ -243,3 +243,16 @@ ip_of() {
 	[ "$status" -ne 0 ]
 	[[ $output == *"in use"* ]]
 }
+
+@test "a NAT rule left by a container that died with its monitor goes at the next start of the port" {
+	isola_ok run -d --name a -p 8083:80 bb sleep 1000
+	local mon init
+	mon=$(jq -r .State.MonitorPid "$ISOLA_ROOT"/containers/*/container.json)
+	init=$(jq -r .State.Pid "$ISOLA_ROOT"/containers/*/container.json)
+	kill -9 "$mon" "$init"
+	run nft list map inet isola ports4any
+	[[ $output == *"tcp . 8083"* ]]
+	isola_ok run -d --name b -p 8083:80 bb sleep 1000
+	run nft list map inet isola ports4any
+	[[ $output == *"tcp . 8083 : $(ip_of b) . 80"* ]]
+}
