@@ -112,6 +112,7 @@ env_cleanup() {
 	local i d p
 	declare -F img_stop >/dev/null && img_stop
 	declare -F mgr_cleanup >/dev/null && mgr_cleanup
+	declare -F net_cleanup >/dev/null && net_cleanup
 	for i in "${!LABELS[@]}"; do sweep "$i"; done
 	# anything still in our cgroups was started by us
 	for d in /sys/fs/cgroup/*$CGP/* /sys/fs/cgroup$CGP/*; do
@@ -128,6 +129,7 @@ env_cleanup() {
 }
 
 env_setup() {
+	ip link set lo up || die "cannot set lo up in the bench's network namespace"
 	env_labels "$@"
 	env_cgroups
 	mkdir -p "$ST"

@@ -122,7 +122,7 @@ mgr_reuse_run() {
 }
 
 mgr_run_rm() {
-	local a=(isola "$(mgr_isola) run --rm $MGR_IMG true" "")
+	local a=(isola "$(mgr_isola) run --rm --network none $MGR_IMG true" "")
 	local pmr="--rm --network none --cgroup-parent $CGP $MGR_PMIMG true"
 	[[ -n $MGR_PM ]] && a+=(podman-crun "$(mgr_pm /usr/bin/crun) run $pmr" ""
 		podman-isola "$(mgr_pm "$MGR_RT") run $pmr" "")
@@ -138,7 +138,7 @@ mgr_run_rm() {
 mgr_cycle() {
 	local I P a
 	I=$(mgr_isola)
-	a=(isola "$(mgr_script cyc-isola "$I run -d --name mgr-cyc $MGR_IMG sleep 1000 >/dev/null &&
+	a=(isola "$(mgr_script cyc-isola "$I run -d --name mgr-cyc --network none $MGR_IMG sleep 1000 >/dev/null &&
 exec $I stop -t 0 mgr-cyc")" "$(mgr_script cyc-isola-rm "$I rm -f mgr-cyc >/dev/null 2>&1; true")")
 	if [[ -n $MGR_PM ]]; then
 		P=$(mgr_pm /usr/bin/crun)
@@ -171,7 +171,7 @@ mgr_monitor_pid() {
 # measured while they are the only ones
 mgr_exec() {
 	local a=() pid
-	if $(mgr_isola) run -d --name mgr-exec "$MGR_IMG" sleep 1000 >/dev/null 2>"$OUT/mgr.err"; then
+	if $(mgr_isola) run -d --name mgr-exec --network none "$MGR_IMG" sleep 1000 >/dev/null 2>"$OUT/mgr.err"; then
 		pid=$(mgr_monitor_pid mgr-exec)
 		mgr_mem "" isola "${pid:-0}"
 		a+=(isola "$(mgr_isola) exec mgr-exec true" "")
@@ -203,7 +203,7 @@ mgr_ps() {
 	I=$(mgr_isola)
 	t0=$(date +%s%N)
 	for ((k = 2; k <= MGR_N; k++)); do
-		$I run -d --name "mgr-ps$k" "$MGR_IMG" sleep 1000 >/dev/null 2>>"$OUT/mgr-ps.err" &&
+		$I run -d --name "mgr-ps$k" --network none "$MGR_IMG" sleep 1000 >/dev/null 2>>"$OUT/mgr-ps.err" &&
 			up=$((up + 1))
 	done
 	t1=$(date +%s%N)

@@ -310,3 +310,4 @@ scen_mem() {
 . "$HERE/counters.sh"
 . "$HERE/image.sh"
 . "$HERE/manager.sh"
+. "$HERE/network.sh"

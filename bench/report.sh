@@ -2,7 +2,8 @@
 # bench/report.sh - turn $RESULTS into one markdown table (scenario x runtime),
 # sourced by run.sh. Writes $OUT/table.md, $OUT/detail.md and $OUT/report.md.
 
-# key|label|unit|scale|ratios (1 = lower is better, compare; 0 = no ratios)
+# key|label|unit|scale|ratios (1 = lower is better, compare; 2 = higher is
+# better, compare; 0 = no ratios)
 report_rows() {
 	cat <<EOF
 run|run /bin/true to exit|ms|1|1
@@ -41,6 +42,16 @@ img-rss|max RSS of pull|MB|0.0009765625|1
 EOF
 }
 
+report_network_rows() {
+	cat <<EOF
+net-none|run --rm IMAGE true, --network none|ms|1|1
+net-port|run --rm -p ${NET_PORT:-18080}:80 IMAGE true (default bridge)|ms|1|1
+net-added|added cost of the bridge and the port (difference of the medians)|ms|1|1
+net-c2c|TCP container to container, same bridge (iperf3)|Gbit/s|1|2
+net-h2p|TCP host to published port on 127.0.0.1 (iperf3)|Gbit/s|1|2
+EOF
+}
+
 report_manager_rows() {
 	cat <<EOF
 mgr-run|run --rm IMAGE true|ms|1|1
@@ -61,15 +72,16 @@ report_med() {
 	awk -F'\t' -v s="$1" -v n="$2" '$1 == s && $2 == n && $3 ~ /^[0-9]/ { print $3 }' "$RESULTS"
 }
 
-# report_target WHAT VALUE LIMIT UNIT: one "met" / "not met" line (a missing
-# value is "not measured", never met)
+# report_target WHAT VALUE LIMIT UNIT [ge]: one "met" / "not met" line (a
+# missing value is "not measured", never met); ge: the value must reach LIMIT
 report_target() {
 	if [[ -z $2 || -z $3 ]]; then
 		echo "- $1: not measured"
 		return
 	fi
-	awk -v w="$1" -v v="$2" -v l="$3" -v u="$4" 'BEGIN {
-		printf "- %s: %.4g%s, target <= %g%s: **%s**\n", w, v, u, l, u, v <= l ? "met" : "not met" }'
+	awk -v w="$1" -v v="$2" -v l="$3" -v u="$4" -v ge="${5:-}" 'BEGIN { ok = ge ? v >= l : v <= l
+		printf "- %s: %.4g%s, target %s %g%s: **%s**\n", w, v, u, ge ? ">=" : "<=", l, u,
+			ok ? "met" : "not met" }'
 }
 
 report_manager_targets() {
@@ -86,12 +98,28 @@ report_manager_targets() {
 	report_target "isola ps -a, ${MGR_N:-100} containers" "$ps" 20 " ms"
 }
 
+report_ratio() { # A B: A / B, or nothing
+	[[ -n $1 && -n $2 ]] && awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) print a / b }'
+}
+
+report_network_targets() {
+	echo "Targets (issue 13):"
+	echo
+	report_target "added cost of bridge + port, isola / podman" \
+		"$(report_ratio "$(report_med net-added isola)" "$(report_med net-added podman)")" 0.2 " x"
+	report_target "TCP container to container, isola / podman" \
+		"$(report_ratio "$(report_med net-c2c isola)" "$(report_med net-c2c podman)")" 0.95 " x" ge
+	report_target "TCP host to published port, isola / podman" \
+		"$(report_ratio "$(report_med net-h2p isola)" "$(report_med net-h2p podman)")" 0.95 " x" ge
+}
+
 # report_table ROWS-FUNCTION COLUMNS...: the pivot, one row per scenario, one
-# column per runtime (or tool), then the floor (headed $REPORT_FLOOR)
+# column per runtime (or tool), then the floor (headed $REPORT_FLOOR; none if
+# that is set and empty)
 report_table() {
 	local rows=$1
 	shift
-	"$rows" | awk -F'|' -v res="$RESULTS" -v labels="$*" -v fh="${REPORT_FLOOR:-floor}" '
+	"$rows" | awk -F'|' -v res="$RESULTS" -v labels="$*" -v fh="${REPORT_FLOOR-floor}" '
 	function f(x,  a) { a = x < 0 ? -x : x
 		return a >= 100 ? sprintf("%.0f", x) : a >= 10 ? sprintf("%.1f", x) : sprintf("%.2f", x) }
 	BEGIN { FS = "\t"
@@ -99,22 +127,24 @@ report_table() {
 			have[k] = 1; med[k] = c[3]; p25[k] = c[4]; p75[k] = c[5]; cnt[k] = c[7]; note[k] = c[9]
 			scn[c[1]] = 1 }
 		FS = "|"; nl = split(labels, L, " ")
-		printf "| scenario | unit |"; for (j = 1; j <= nl; j++) printf " %s |", L[j]; print " " fh " |"
-		printf "|---|---|"; for (j = 1; j <= nl; j++) printf "---|"; print "---|" }
+		nc = nl + (fh != "")
+		printf "| scenario | unit |"; for (j = 1; j <= nc; j++) printf " %s |", j <= nl ? L[j] : fh; print ""
+		printf "|---|---|"; for (j = 1; j <= nc; j++) printf "---|"; print "" }
 	!($1 in scn) { next }
 	{ s = $1; sc = $4; best = ""; fl = ""
 		if (((s, "floor") in have) && med[s, "floor"] ~ /^[0-9.e+-]+$/) fl = med[s, "floor"] * sc
 		for (j = 1; j <= nl; j++) { k = s SUBSEP L[j]
-			if ((k in have) && med[k] ~ /^[0-9.e+-]+$/ && (best == "" || med[k] * sc < best)) best = med[k] * sc }
+			if ((k in have) && med[k] ~ /^[0-9.e+-]+$/ && (best == "" ||
+				($5 == 2 ? med[k] * sc > best : med[k] * sc < best))) best = med[k] * sc }
 		printf "| %s | %s |", $2, $3
-		for (j = 1; j <= nl + 1; j++) { name = j <= nl ? L[j] : "floor"; k = s SUBSEP name
+		for (j = 1; j <= nc; j++) { name = j <= nl ? L[j] : "floor"; k = s SUBSEP name
 			if (!(k in have)) { printf " – |"; continue }
 			if (med[k] == "FAIL") { printf " fail |"; continue }
 			if (med[k] == "NA") { printf " n/a%s |", note[k] == "" ? "" : " (" note[k] ")"; continue }
 			v = med[k] * sc; cell = f(v)
 			if (cnt[k] > 1 && p75[k] != "") cell = cell " ±" f((p75[k] - p25[k]) * sc / 2)
 			r = ""
-			if ($5 == 1 && j <= nl && best > 0) r = f(v / best) "x"
+			if ($5 >= 1 && j <= nl && best > 0) r = f(v / best) "x"
 			if ($5 == 1 && j <= nl && fl > 0) r = r (r == "" ? "" : ", ") f(v / fl) "x fl"
 			if (note[k] != "") r = r (r == "" ? "" : ", ") note[k]
 			if (r != "") cell = cell " (" r ")"
@@ -157,6 +187,9 @@ report_all() {
 	: >"$OUT/manager.md"
 	grep -q '^mgr-' "$RESULTS" && REPORT_FLOOR=isola-runtime report_table report_manager_rows \
 		isola podman-crun podman-isola docker >"$OUT/manager.md"
+	: >"$OUT/network.md"
+	grep -q '^net-' "$RESULTS" && REPORT_FLOOR= report_table report_network_rows \
+		isola podman >"$OUT/network.md"
 	report_detail >"$OUT/detail.md"
 	{
 		echo "## Latest results"
@@ -174,8 +207,8 @@ report_all() {
 		if [[ -s $OUT/manager.md ]]; then
 			echo
 			echo "Manager (issue 12): isola = \`$ISOLA_CLI\`; podman ${MGR_PMVER:-?} with" \
-				"\`--runtime /usr/bin/crun\` or isola-runtime, \`--network none\` (isola's" \
-				"default), private store; docker only when a daemon answers. The last" \
+				"\`--runtime /usr/bin/crun\` or isola-runtime; both managers with" \
+				"\`--network none\`, private store; docker only when a daemon answers. The last" \
 				"column is \`isola-runtime run\` of the bench bundle: the floor of \`run --rm\`" \
 				"(\"x fl\"). Containers run busybox from the same rootfs; \`ps -a\` lists" \
 				"${MGR_N:-100} running detached \`sleep\` containers; the monitor is measured" \
@@ -186,10 +219,26 @@ report_all() {
 			[[ ${#MGR_NOTES[@]} -gt 0 ]] && printf -- '- %s\n' "${MGR_NOTES[@]}" && echo
 			report_manager_targets
 		fi
+		if [[ -s $OUT/network.md ]]; then
+			echo
+			echo "Networking (issue 13): isola = \`$ISOLA_CLI\` (isola0, nftables table inet" \
+				"isola); podman ${NET_PMVER:-?} (netavark, its default network podman0," \
+				"\`--runtime /usr/bin/crun\`), private stores, one image (the bench's busybox" \
+				"and the host's iperf3), all in the bench's own network namespace." \
+				"Throughput: ${NET_TRUNS:-?} iperf3 runs of ${NET_SECS:-?} s (first second" \
+				"omitted) per cell, single TCP stream, the client in a second container or" \
+				"on the host; higher is better there (x = of the best)."
+			echo
+			cat "$OUT/network.md"
+			echo
+			[[ ${#NET_NOTES[@]} -gt 0 ]] && printf -- '- %s\n' "${NET_NOTES[@]}" && echo
+			report_network_targets
+		fi
 		echo
 		echo "Cells: median ± half the interquartile range (x fastest runtime, x floor)."
 		echo "Times are wall clock; each scenario runs every runtime in the same hyperfine"
-		echo "invocations, in rotated order. Lower is better everywhere."
+		echo "invocations, in rotated order. Lower is better everywhere but in throughput"
+		echo "rows (Gbit/s)."
 		if [[ -s $FAILS ]]; then
 			echo
 			echo "Failures:"

@@ -8,12 +8,15 @@
 #     crun=$(command -v crun), runc=$(command -v runc).
 #   A runtime that fails (or is missing) gets "fail" cells; the others go on.
 # options:
-#   -q      quick mode (~30 s, manager ~2 min more): -r 10 -w 1 -n 30 -t 1, 5 memory runs, no image
+#   -q      quick mode (~30 s; manager, network ~2 min more each): -r 10 -w 1 -n 30 -t 1, 5 memory runs, no image
 #   -s LIST scenarios, comma separated (default run,cold,phases,lifecycle,
-#           exec,tput,mem,icount,size,manager,image; also available: idle)
+#           exec,tput,mem,icount,size,manager,network,image; also available: idle)
 #           manager: `isola run --rm`, run -d + stop, exec, ps -a of 100
 #           (ISOLA_CLI) against podman with crun and with isola-runtime,
 #           docker when a daemon answers; the monitor's memory
+#           network: `isola run --rm` with a bridge and -p against --network
+#           none, iperf3 container to container and host to a published port,
+#           against podman (netavark)
 #           image: `isola pull` (ISOLA_CLI, default build/src/isola/isola) from
 #           a local docker-registry vs skopeo copy + umoci unpack
 #   -r N    timed runs per command (default 30)   -w N  warmup runs (default 3)
@@ -27,8 +30,9 @@
 #   -k      keep the work dir
 #   -X CMD  run CMD inside the benchmark environment instead (see profile.sh)
 #
-# The environment (built by bench/env.sh): a private mount namespace under a
-# child subreaper, a v1-only view of /sys/fs/cgroup on hybrid hosts (crun
+# The environment (built by bench/env.sh): private mount and network
+# namespaces (loopback only: no bridge, nft rule or port reaches the host)
+# under a child subreaper, a v1-only view of /sys/fs/cgroup on hybrid hosts (crun
 # refuses hybrid mode), state dirs on a private tmpfs, a busybox-static rootfs
 # and `runc spec` default bundles with one unique cgroupsPath per container.
 set -uo pipefail
@@ -38,7 +42,7 @@ SELF="$HERE/$(basename "${BASH_SOURCE[0]}")"
 TOP=$(cd "$HERE/.." && pwd)
 
 RUNS=30 WARMUP=3 TP_N=100 TP_RUNS=3 IDLE=50 RSS_RUNS=10 ROUNDS=3
-DEFSCEN=run,cold,phases,lifecycle,exec,tput,mem,icount,size,manager,image
+DEFSCEN=run,cold,phases,lifecycle,exec,tput,mem,icount,size,manager,network,image
 SCEN=$DEFSCEN OUT="" KEEP_UNIFIED=0 KEEP_WORK=0 XMODE=0 QUICK=0 DOCS=auto
 
 die() { echo "bench: $*" >&2; exit 1; }
@@ -67,7 +71,7 @@ fi
 # ---------------------------------------------------------------- outer part
 if [[ -z ${ISOLABENCH_INNER:-} ]]; then
 	[[ $EUID -eq 0 ]] || die "must run as root"
-	for t in hyperfine jq gcc unshare xargs timeout /usr/bin/time; do
+	for t in hyperfine jq gcc unshare ip xargs timeout /usr/bin/time; do
 		command -v "$t" >/dev/null || die "missing tool: $t (scripts/install-deps --bench)"
 	done
 	BB=$(command -v busybox) || die "need busybox-static (scripts/install-deps)"
@@ -81,11 +85,12 @@ if [[ -z ${ISOLABENCH_INNER:-} ]]; then
 	mkdir -p "$OUT"
 	OUT=$(cd "$OUT" && pwd)
 	export ISOLABENCH_INNER=1 ISOLABENCH_WORK=$WORK ISOLABENCH_OUT=$OUT ISOLABENCH_BB=$BB
+	ISOLABENCH_HOSTNET=$(readlink /proc/self/ns/net) && export ISOLABENCH_HOSTNET
 	ISOLABENCH_CMD="bench/run.sh${ORIG_ARGS[*]:+ ${ORIG_ARGS[*]}}"
 	[[ -n ${ISOLA_CLI:-} ]] && ISOLABENCH_CMD="ISOLA_CLI=$ISOLA_CLI $ISOLABENCH_CMD"
 	[[ -n ${ISOLA_RUNTIME:-} ]] && ISOLABENCH_CMD="ISOLA_RUNTIME=$ISOLA_RUNTIME $ISOLABENCH_CMD"
 	export ISOLABENCH_CMD
-	unshare -m --propagation private "$WORK/bin/reaper" bash "$SELF" "${ORIG_ARGS[@]}"
+	unshare -m -n --propagation private "$WORK/bin/reaper" bash "$SELF" "${ORIG_ARGS[@]}"
 	rc=$?
 	if [[ $rc == 0 && $DOCS == yes && -s $OUT/report.md ]]; then
 		"$HERE/docs.sh" "$OUT/report.md" "$TOP/docs/performance.md" &&
@@ -136,6 +141,7 @@ want icount && scen_icount
 want size && scen_size
 want idle && scen_idle
 want manager && scen_manager
+want network && scen_network
 want image && scen_image
 T1=$(date +%s)
 
