@@ -251,7 +251,7 @@ static struct json_object *mount_json(const char *dst, const char *type, const c
 
 /* The record's Mounts: binds and volumes (a new volume first takes the image's content). */
 static int add_binds(struct isola_mgr *m, struct json_object *mounts, struct json_object *list,
-		     int rootfd, struct isola_error *err)
+		     int rootfd, const char *extra, struct isola_error *err)
 {
 	static const char *const rw[] = {"rbind", "rprivate", NULL};
 	static const char *const ro[] = {"rbind", "rprivate", "ro", NULL};
@@ -262,7 +262,7 @@ static int add_binds(struct isola_mgr *m, struct json_object *mounts, struct jso
 		    mgr_volume_copyup(m, mgr_str(mt, "Name", ""), rootfd, dst, err) < 0)
 			return -1;
 		json_object_array_add(mounts, mount_json(dst, "bind", src, mgr_bool(mt, "RW") ? rw : ro,
-							 NULL));
+							 extra));
 	}
 	return 0;
 }
@@ -279,7 +279,7 @@ static void add_tmpfs(struct json_object *mounts, struct json_object *tmpfs)
 
 /* /etc/hostname, /etc/hosts and /etc/resolv.conf: files of the container's own, bound in. */
 static int add_etc_files(struct isola_mgr *m, const char *id, struct json_object *mounts,
-			 struct json_object *rec, struct isola_error *err)
+			 struct json_object *rec, const char *extra, struct isola_error *err)
 {
 	static const char *const opts[] = {"rbind", "rprivate", NULL};
 	static const char *const names[3] = {"hostname", "hosts", "resolv.conf"};
@@ -298,16 +298,19 @@ static int add_etc_files(struct isola_mgr *m, const char *id, struct json_object
 		mgr_path(m, id, names[i], path, sizeof(path));
 		snprintf(dst, sizeof(dst), "/etc/%s", names[i]);
 		if (r == 0)
-			json_object_array_add(mounts, mount_json(dst, "bind", path, opts, NULL));
+			json_object_array_add(mounts, mount_json(dst, "bind", path, opts, extra));
 	}
 	for (int i = 0; i < 3; i++)
 		free(data[i]);
 	return r;
 }
 
+/* userns: the binds are idmapped with the container's mappings, so its root owns
+ * what host root owns, and what it writes there is stored as root's. */
 static int mounts_json(struct isola_mgr *m, const char *id, struct json_object *spec,
-		       struct json_object *rec, int rootfd, struct isola_error *err)
+		       struct json_object *rec, int rootfd, bool userns, struct isola_error *err)
 {
+	const char *extra = userns ? "idmap" : NULL;
 	struct json_object *hc = mgr_obj(rec, "HostConfig"), *mounts = mgr_obj(spec, "mounts");
 	if (mgr_bool(hc, "Privileged")) {
 		/* /sys read-write, as docker's --privileged. */
@@ -324,8 +327,8 @@ static int mounts_json(struct isola_mgr *m, const char *id, struct json_object *
 					 m->init_path ? m->init_path : "not set");
 		json_object_array_add(mounts, mount_json("/dev/init", "bind", m->init_path, ro, NULL));
 	}
-	if (add_etc_files(m, id, mounts, rec, err) < 0 ||
-	    add_binds(m, mounts, mgr_obj(rec, "Mounts"), rootfd, err) < 0)
+	if (add_etc_files(m, id, mounts, rec, extra, err) < 0 ||
+	    add_binds(m, mounts, mgr_obj(rec, "Mounts"), rootfd, extra, err) < 0)
 		return -1;
 	struct json_object *tmpfs = mgr_obj(hc, "Tmpfs");
 	if (tmpfs && json_object_is_type(tmpfs, json_type_object))
@@ -453,11 +456,16 @@ int mgr_write_bundle(struct isola_mgr *m, const char *id, struct json_object *re
 			       json_object_new_boolean(mgr_bool(mgr_obj(rec, "HostConfig"),
 								"ReadonlyRootfs")));
 	json_object_object_add(spec, "hostname", sv(mgr_str(mgr_obj(rec, "Config"), "Hostname", "")));
+	struct mgr_idmaps maps = {0};
 	int r = rootfd < 0 ? isola_err_sys(err, "open \"%s\"", rootfs) : 0;
+	if (r == 0)
+		r = mgr_idmaps_get(rec, &maps, err);
+	bool userns = r == 0 && mgr_userns_spec(spec, &maps) > 0;
+	mgr_idmaps_release(&maps);
 	if (r == 0)
 		r = process_json(spec, rec, rootfd, err);
 	if (r == 0)
-		r = mounts_json(m, id, spec, rec, rootfd, err);
+		r = mounts_json(m, id, spec, rec, rootfd, userns, err);
 	if (r == 0)
 		r = linux_json(m, id, spec, rec, err);
 	if (r == 0) {
