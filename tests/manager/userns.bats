@@ -62,6 +62,12 @@ host_ids() {
 	run "$ISOLA" diff u1
 	[[ "$output" == *"A /root/new"* ]]
 	[[ "$output" == *"C /etc/passwd"* ]]
+	# cp in and out of the running container: as its root, with its ids
+	echo from-host >"$TMP/h.txt"
+	isola_ok cp "$TMP/h.txt" u1:/root/
+	run "$ISOLA" exec u1 stat -c '%u:%g' /root/h.txt
+	[ "$output" = "0:0" ]
+	[ "$("$ISOLA" cp u1:/root/new - | tar -tv --numeric-owner | awk '{print $2}')" = 0/0 ]
 }
 
 @test "userns auto: two containers get disjoint ranges; a removed one's range is free again" {
@@ -132,9 +138,11 @@ host_ids() {
 @test "userns: binds and volumes are idmapped; /etc/hosts is root's inside" {
 	mkdir "$TMP/data"
 	echo host >"$TMP/data/h"
-	isola_ok run --rm --userns=auto -v "$TMP/data:/data" -v vol:/vol bb sh -c \
-		'stat -c "%u:%g" /data/h /etc/hosts /etc/hostname; echo c >/data/c; echo v >/vol/v; stat -c "%u:%g" /vol/v'
-	[ "$(echo $output)" = "0:0 0:0 0:0 0:0" ]
+	isola_ok run --rm --userns=auto -v "$TMP/data:/data" -v vol:/vol -v homes:/home bb sh -c \
+		'stat -c "%u:%g" /data/h /etc/hosts /etc/hostname; echo c >/data/c; echo v >/vol/v; stat -c "%u:%g" /vol/v /home/user'
+	[ "$(echo $output)" = "0:0 0:0 0:0 0:0 0:0" ]
+	# the new volume's copy of the image's /home: the container's ids, as the image's
+	[ "$(stat -c '%u:%g' "$ISOLA_ROOT/volumes/homes/_data/user")" = "0:0" ]
 	[ "$(stat -c '%u:%g' "$TMP/data/c")" = "0:0" ]
 	[ "$(stat -c '%u:%g' "$ISOLA_ROOT/volumes/vol/_data/v")" = "0:0" ]
 }

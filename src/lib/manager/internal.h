@@ -39,8 +39,9 @@ int mgr_devices(struct json_object *lo, struct json_object *devices, struct isol
 struct json_object *mgr_mounts_new(struct isola_mgr *m, char **binds, struct json_object *image_vols,
 				   struct isola_error *err);
 void mgr_volumes_drop_anonymous(struct isola_mgr *m, struct json_object *mounts);
+struct mgr_idmaps;
 int mgr_volume_copyup(struct isola_mgr *m, const char *name, int rootfd, const char *dst,
-		      struct isola_error *err);
+		      const struct mgr_idmaps *maps, struct isola_error *err);
 /* Append an event (create, start, die, stop, kill, pause, unpause, destroy, rename);
  * rec: the record when the caller holds it, else NULL (it is read). */
 void mgr_event(struct isola_mgr *m, const char *id, struct json_object *rec, const char *action);
@@ -83,6 +84,9 @@ void mgr_idmaps_release(struct mgr_idmaps *maps);
 uint32_t mgr_idmap_root(const struct isola_idmap *m, size_t n);
 /* The OCI user namespace and mappings of maps into spec; 1 when there is one. */
 int mgr_userns_spec(struct json_object *spec, const struct mgr_idmaps *maps);
+/* Host ids of maps back to the container's, in the tree at dirfd (a volume's copy of an
+ * idmapped root: stored with the container's ids, as the volume is idmapped too). */
+int mgr_idmaps_unshift(int dirfd, const struct mgr_idmaps *maps, struct isola_error *err);
 /* The dirs above the container's root: traversable by its root (host gid). */
 int mgr_userns_dirs(struct isola_mgr *m, const char *id, uint32_t gid, struct isola_error *err);
 /* --userns/--uidmap/--gidmap into hc (UsernsMode, IDMappings), checked; auto's range

@@ -251,15 +251,16 @@ static struct json_object *mount_json(const char *dst, const char *type, const c
 
 /* The record's Mounts: binds and volumes (a new volume first takes the image's content). */
 static int add_binds(struct isola_mgr *m, struct json_object *mounts, struct json_object *list,
-		     int rootfd, const char *extra, struct isola_error *err)
+		     int rootfd, const struct mgr_idmaps *maps, struct isola_error *err)
 {
+	const char *extra = maps->nu ? "idmap" : NULL;
 	static const char *const rw[] = {"rbind", "rprivate", NULL};
 	static const char *const ro[] = {"rbind", "rprivate", "ro", NULL};
 	for (size_t i = 0; list && i < json_object_array_length(list); i++) {
 		struct json_object *mt = json_object_array_get_idx(list, i);
 		const char *dst = mgr_str(mt, "Destination", "/"), *src = mgr_str(mt, "Source", "");
 		if (!strcmp(mgr_str(mt, "Type", ""), "volume") &&
-		    mgr_volume_copyup(m, mgr_str(mt, "Name", ""), rootfd, dst, err) < 0)
+		    mgr_volume_copyup(m, mgr_str(mt, "Name", ""), rootfd, dst, maps, err) < 0)
 			return -1;
 		json_object_array_add(mounts, mount_json(dst, "bind", src, mgr_bool(mt, "RW") ? rw : ro,
 							 extra));
@@ -308,9 +309,10 @@ static int add_etc_files(struct isola_mgr *m, const char *id, struct json_object
 /* userns: the binds are idmapped with the container's mappings, so its root owns
  * what host root owns, and what it writes there is stored as root's. */
 static int mounts_json(struct isola_mgr *m, const char *id, struct json_object *spec,
-		       struct json_object *rec, int rootfd, bool userns, struct isola_error *err)
+		       struct json_object *rec, int rootfd, const struct mgr_idmaps *maps,
+		       struct isola_error *err)
 {
-	const char *extra = userns ? "idmap" : NULL;
+	const char *extra = maps->nu ? "idmap" : NULL;
 	struct json_object *hc = mgr_obj(rec, "HostConfig"), *mounts = mgr_obj(spec, "mounts");
 	if (mgr_bool(hc, "Privileged")) {
 		/* /sys read-write, as docker's --privileged. */
@@ -328,7 +330,7 @@ static int mounts_json(struct isola_mgr *m, const char *id, struct json_object *
 		json_object_array_add(mounts, mount_json("/dev/init", "bind", m->init_path, ro, NULL));
 	}
 	if (add_etc_files(m, id, mounts, rec, extra, err) < 0 ||
-	    add_binds(m, mounts, mgr_obj(rec, "Mounts"), rootfd, extra, err) < 0)
+	    add_binds(m, mounts, mgr_obj(rec, "Mounts"), rootfd, maps, err) < 0)
 		return -1;
 	struct json_object *tmpfs = mgr_obj(hc, "Tmpfs");
 	if (tmpfs && json_object_is_type(tmpfs, json_type_object))
@@ -460,12 +462,13 @@ int mgr_write_bundle(struct isola_mgr *m, const char *id, struct json_object *re
 	int r = rootfd < 0 ? isola_err_sys(err, "open \"%s\"", rootfs) : 0;
 	if (r == 0)
 		r = mgr_idmaps_get(rec, &maps, err);
-	bool userns = r == 0 && mgr_userns_spec(spec, &maps) > 0;
-	mgr_idmaps_release(&maps);
+	if (r == 0)
+		mgr_userns_spec(spec, &maps);
 	if (r == 0)
 		r = process_json(spec, rec, rootfd, err);
 	if (r == 0)
-		r = mounts_json(m, id, spec, rec, rootfd, userns, err);
+		r = mounts_json(m, id, spec, rec, rootfd, &maps, err);
+	mgr_idmaps_release(&maps);
 	if (r == 0)
 		r = linux_json(m, id, spec, rec, err);
 	if (r == 0) {

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -334,4 +335,48 @@ int mgr_userns_dirs(struct isola_mgr *m, const char *id, uint32_t gid, struct is
 			return isola_err_sys(err, "let the container's root through \"%s\"", sub);
 	}
 	return 0;
+}
+
+static uint32_t to_container(const struct isola_idmap *m, size_t n, uint32_t id)
+{
+	for (size_t i = 0; i < n; i++)
+		if (id >= m[i].host_id && id - m[i].host_id < m[i].size)
+			return m[i].container_id + (id - m[i].host_id);
+	return id;
+}
+
+static int unshift_at(int dirfd, const char *name, const struct mgr_idmaps *maps, int depth,
+		      struct isola_error *err)
+{
+	struct stat st;
+	if (depth > 256 ||
+	    fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW | (*name ? 0 : AT_EMPTY_PATH)) < 0)
+		return isola_err_sys(err, "volume copy-up: \"%s\"", name);
+	uid_t u = to_container(maps->uid, maps->nu, st.st_uid);
+	gid_t g = to_container(maps->gid, maps->ng, st.st_gid);
+	if ((u != st.st_uid || g != st.st_gid) &&
+	    fchownat(dirfd, name, u, g, AT_SYMLINK_NOFOLLOW | (*name ? 0 : AT_EMPTY_PATH)) < 0)
+		return isola_err_sys(err, "volume copy-up: chown \"%s\"", name);
+	/* chown cleared the set-id bits */
+	if (!S_ISLNK(st.st_mode) && (st.st_mode & 06000) &&
+	    fchmodat(dirfd, *name ? name : ".", st.st_mode & 07777, 0) < 0)
+		return isola_err_sys(err, "volume copy-up: chmod \"%s\"", name);
+	if (!S_ISDIR(st.st_mode))
+		return 0;
+	cleanup_close int sub = openat(dirfd, *name ? name : ".",
+				       O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	cleanup_closedir DIR *d = sub >= 0 ? fdopendir(dup(sub)) : NULL;
+	if (!d)
+		return isola_err_sys(err, "volume copy-up: open \"%s\"", name);
+	struct dirent *e;
+	while ((e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") &&
+		    unshift_at(sub, e->d_name, maps, depth + 1, err) < 0)
+			return -1;
+	return 0;
+}
+
+int mgr_idmaps_unshift(int dirfd, const struct mgr_idmaps *maps, struct isola_error *err)
+{
+	return maps && maps->nu ? unshift_at(dirfd, "", maps, 0, err) : 0;
 }
