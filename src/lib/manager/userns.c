@@ -114,7 +114,8 @@ static int sub_ranges(const char *path, struct ranges *out, struct isola_error *
 		return isola_err_sys(err, "--userns=auto: read \"%s\"", path);
 	for (size_t u = 0; text && u < 2 && out->n == 0; u++) {
 		size_t ulen = strlen(users[u]);
-		for (char *line = text; *line; line += strcspn(line, "\n") + (line[strcspn(line, "\n")] != 0)) {
+		for (char *line = text; *line;
+		     line += strcspn(line, "\n") + (line[strcspn(line, "\n")] != 0)) {
 			unsigned long long start, count;
 			if (!strncmp(line, users[u], ulen) && line[ulen] == ':' &&
 			    sscanf(line + ulen, ":%llu:%llu", &start, &count) == 2 && count > 0 &&
@@ -123,9 +124,10 @@ static int sub_ranges(const char *path, struct ranges *out, struct isola_error *
 		}
 	}
 	if (out->n == 0)
-		return isola_err(err, ISOLA_ERR_INVALID, 0,
-				 "--userns=auto: no entry for user \"isola\" (or \"containers\") in \"%s\"",
-				 path);
+		return isola_err(
+		    err, ISOLA_ERR_INVALID, 0,
+		    "--userns=auto: no entry for user \"isola\" (or \"containers\") in \"%s\"",
+		    path);
 	return 0;
 }
 
@@ -208,7 +210,8 @@ static struct json_object *map_one(uint64_t host, uint64_t size)
 {
 	char buf[64];
 	struct json_object *a = json_object_new_array();
-	snprintf(buf, sizeof(buf), "0:%llu:%llu", (unsigned long long)host, (unsigned long long)size);
+	snprintf(buf, sizeof(buf), "0:%llu:%llu", (unsigned long long)host,
+		 (unsigned long long)size);
 	json_object_array_add(a, json_object_new_string(buf));
 	return a;
 }
@@ -228,10 +231,12 @@ static int auto_maps(struct isola_mgr *m, uint64_t size, struct json_object *idm
 	if (r == 0 && idm)
 		r = used_ranges(m, &uu, &ug, err);
 	if (r == 0 && idm && !pick(&su, &uu, size, &ustart))
-		r = isola_err(err, ISOLA_ERR_INVALID, 0, "--userns=auto: no free range of %llu ids in \"%s\"",
+		r = isola_err(err, ISOLA_ERR_INVALID, 0,
+			      "--userns=auto: no free range of %llu ids in \"%s\"",
 			      (unsigned long long)size, upath);
 	if (r == 0 && idm && !pick(&sg, &ug, size, &gstart))
-		r = isola_err(err, ISOLA_ERR_INVALID, 0, "--userns=auto: no free range of %llu ids in \"%s\"",
+		r = isola_err(err, ISOLA_ERR_INVALID, 0,
+			      "--userns=auto: no free range of %llu ids in \"%s\"",
 			      (unsigned long long)size, gpath);
 	if (r == 0 && idm) {
 		json_object_object_add(idm, "UidMap", map_one(ustart, size));
@@ -266,7 +271,8 @@ int mgr_userns_record(struct isola_mgr *m, const struct isola_ctr_opts *o, struc
 	if (!maps) /* auto: the files are checked now, the range is picked at the save */
 		return strncmp(mode, "auto", 4) ? 0 : auto_maps(m, 0, NULL, err);
 	/* podman: one of the two given stands for both */
-	if (check_maps(o->uidmap, "--uidmap", err) < 0 || check_maps(o->gidmap, "--gidmap", err) < 0)
+	if (check_maps(o->uidmap, "--uidmap", err) < 0 ||
+	    check_maps(o->gidmap, "--gidmap", err) < 0)
 		return -1;
 	struct json_object *idm = json_object_new_object();
 	json_object_object_add(hc, "IDMappings", idm);
@@ -326,7 +332,8 @@ int mgr_userns_dirs(struct isola_mgr *m, const char *id, uint32_t gid, struct is
 		if (fstatat(m->store->rootfd, shared[i], &st, 0) < 0 ||
 		    ((st.st_mode & 011) != 011 &&
 		     fchmodat(m->store->rootfd, shared[i], (st.st_mode & 07777) | 011, 0) < 0))
-			return isola_err_sys(err, "let the container's root through \"%s\"", shared[i]);
+			return isola_err_sys(err, "let the container's root through \"%s\"",
+					     shared[i]);
 	}
 	for (int i = 0; i < 2; i++) {
 		snprintf(sub, sizeof(sub), i ? "containers/%s/bundle" : "containers/%s", id);
@@ -363,8 +370,8 @@ static int unshift_at(int dirfd, const char *name, const struct mgr_idmaps *maps
 		return isola_err_sys(err, "volume copy-up: chmod \"%s\"", name);
 	if (!S_ISDIR(st.st_mode))
 		return 0;
-	cleanup_close int sub = openat(dirfd, *name ? name : ".",
-				       O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	cleanup_close int sub =
+	    openat(dirfd, *name ? name : ".", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	cleanup_closedir DIR *d = sub >= 0 ? fdopendir(dup(sub)) : NULL;
 	if (!d)
 		return isola_err_sys(err, "volume copy-up: open \"%s\"", name);

@@ -28,8 +28,8 @@
 
 static int idmapped_tree(const char *path, int userns_fd, struct isola_error *err)
 {
-	cleanup_close int tree = (int)syscall(SYS_open_tree, AT_FDCWD, path,
-					      OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	cleanup_close int tree =
+	    (int)syscall(SYS_open_tree, AT_FDCWD, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
 	if (tree < 0)
 		return isola_err_sys(err, "open_tree \"%s\"", path);
 	struct mount_attr attr = {.attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t)userns_fd};
