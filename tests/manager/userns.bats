@@ -162,3 +162,20 @@ host_ids() {
 	[ "$status" -eq 125 ]
 	[[ "$output" == *"conflicting options"* ]]
 }
+
+@test "userns auto on the dir backend: the root dir as an idmapped bind" {
+	export ISOLA_STORAGE_DRIVER=dir
+	isola_ok run -d --name d1 --userns=auto bb sh -c 'echo x >/root/x; sleep 60'
+	wait_for "$ISOLA" exec d1 test -e /root/x
+	run "$ISOLA" exec d1 stat -c '%u:%g' /bin/busybox /root/x
+	[ "$(echo $output)" = "0:0 0:0" ]
+	local id pid
+	id=$("$ISOLA" inspect --format '{{.Id}}' d1)
+	pid=$("$ISOLA" inspect --format '{{.State.Pid}}' d1)
+	[ -d "$ISOLA_ROOT/containers/$id/rootfs" ]
+	[ "$(stat -c '%u:%g' /proc/"$pid"/root/root/x)" = "200000:300000" ]
+	[ "$(stat -c '%u:%g' "$ISOLA_ROOT/containers/$id/rootfs/root/x")" = "0:0" ]
+	# and without a user namespace (the monitor's own mount namespace)
+	isola_ok run --rm bb id -u
+	[ "$output" = 0 ]
+}

@@ -340,7 +340,7 @@ int isola_ctr_create(struct isola_mgr *m, const struct isola_ctr_opts *o, char i
 	}
 	/* --rm: the container cannot outlive the host, so its records need no fsync */
 	bool durable = !o->auto_remove;
-	int r = rec ? isola_rootfs_create(m->store, image_id, id, NULL, durable, err) : -1;
+	int r = rec ? isola_rootfs_create(m->store, image_id, id, m->storage_driver, durable, err) : -1;
 	if (r == 0) {
 		char dir[128];
 		snprintf(dir, sizeof(dir), "containers/%s/bundle/rootfs", id);

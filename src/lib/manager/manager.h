@@ -39,6 +39,7 @@ struct isola_mgr {
 	const char *net_path;	  /* isola-net (network set-up), set by the caller */
 	/* --userns=auto takes its ranges from these (NULL: /etc/subuid, /etc/subgid) */
 	const char *subuid_path, *subgid_path;
+	const char *storage_driver; /* a new container's root: "overlay", "dir"; NULL: the best */
 };
 
 int isola_mgr_open(const char *root, const char *run, struct isola_mgr *m, struct isola_error *err);
