@@ -306,6 +306,26 @@ static int add_etc_files(struct isola_mgr *m, const char *id, struct json_object
 	return r;
 }
 
+/*
+ * A user namespace with a network namespace it does not own (a network's,
+ * made by the monitor's helper as host root, the host's, another
+ * container's): the kernel refuses it a sysfs mount (EPERM), so /sys is the
+ * host's bound in, as podman does.
+ */
+static void sys_bind(struct json_object *mounts, bool rw)
+{
+	static const char *const ro[] = {"rbind", "nosuid", "noexec", "nodev", "ro", NULL};
+	for (size_t i = 0; i < json_object_array_length(mounts); i++) {
+		struct json_object *mt = json_object_array_get_idx(mounts, i);
+		if (strcmp(mgr_str(mt, "destination", ""), "/sys"))
+			continue;
+		json_object_array_put_idx(mounts, i, mount_json("/sys", "bind", "/sys",
+							       (const char *const *)ro, NULL));
+		if (rw) /* --privileged: read-write */
+			json_object_array_del_idx(mgr_obj(json_object_array_get_idx(mounts, i), "options"), 4, 1);
+	}
+}
+
 /* userns: the binds are idmapped with the container's mappings, so its root owns
  * what host root owns, and what it writes there is stored as root's. */
 static int mounts_json(struct isola_mgr *m, const char *id, struct json_object *spec,
@@ -322,6 +342,8 @@ static int mounts_json(struct isola_mgr *m, const char *id, struct json_object *
 				json_object_array_del_idx(mgr_obj(mt, "options"), 3, 1);
 		}
 	}
+	if (maps->nu && strcmp(mgr_str(hc, "NetworkMode", ""), "none"))
+		sys_bind(mounts, mgr_bool(hc, "Privileged"));
 	if (mgr_bool(hc, "Init")) {
 		static const char *const ro[] = {"bind", "ro", "nosuid", "nodev", NULL};
 		if (!m->init_path || access(m->init_path, X_OK) < 0)
