@@ -14,7 +14,8 @@ enum {
 	O_STOP_TIMEOUT, O_DETACH_KEYS, O_SIG_PROXY, O_TMPFS, O_READ_ONLY, O_MEMORY_SWAP,
 	O_CPUS, O_CPUSET, O_PIDS, O_ULIMIT, O_DEVICE, O_CAP_ADD, O_CAP_DROP, O_PRIVILEGED,
 	O_SECURITY_OPT, O_RESTART, O_NETWORK, O_LOG_OPT, O_PULL, O_TLS, O_MOUNT,
-	O_IP, O_IP6, O_MAC, O_ALIAS, O_DNS, O_DNS_SEARCH, O_DNS_OPT, O_ADD_HOST,
+	O_IP, O_IP6, O_MAC, O_ALIAS, O_DNS, O_DNS_SEARCH, O_DNS_OPT, O_ADD_HOST, O_USERNS,
+	O_UIDMAP, O_GIDMAP,
 };
 
 static const struct option long_opts[] = {
@@ -68,6 +69,9 @@ static const struct option long_opts[] = {
     {"log-opt", required_argument, NULL, O_LOG_OPT},
     {"pull", required_argument, NULL, O_PULL},
     {"tls-verify", required_argument, NULL, O_TLS},
+    {"userns", required_argument, NULL, O_USERNS},
+    {"uidmap", required_argument, NULL, O_UIDMAP},
+    {"gidmap", required_argument, NULL, O_GIDMAP},
     {"help", no_argument, NULL, 'H'},
     {0},
 };
@@ -266,6 +270,9 @@ static int opt_more(struct ctr_args *a, int c, const char *arg)
 	case O_TLS: a->tls_verify = strcmp(arg, "false") != 0; return 0;
 	case O_MOUNT: return mount_opt(a, arg);
 	case O_DETACH_KEYS: a->detach_keys = arg; return 0;
+	case O_USERNS: a->o.userns = arg; return 0;
+	case O_UIDMAP: a->o.uidmap = ctr_strv_push(a->o.uidmap, arg); return 0;
+	case O_GIDMAP: a->o.gidmap = ctr_strv_push(a->o.gidmap, arg); return 0;
 	case O_SIG_PROXY: a->sig_proxy = !arg || strcmp(arg, "false") != 0; return 0;
 	}
 	return cli_usage_error("unknown option");
@@ -349,7 +356,7 @@ void ctr_args_release(struct ctr_args *a)
 			  a->o.binds,	a->o.tmpfs,	 a->o.cap_add, a->o.cap_drop,
 			  a->o.devices, a->o.ulimits,	 a->o.security_opt, a->o.networks,
 			  a->o.aliases, a->o.publish,	 a->o.dns,	a->o.dns_search,
-			  a->o.dns_options, a->o.extra_hosts};
+			  a->o.dns_options, a->o.extra_hosts, a->o.uidmap, a->o.gidmap};
 	for (size_t i = 0; i < sizeof(lists) / sizeof(*lists); i++) {
 		for (char **p = lists[i]; p && *p; p++)
 			free(*p);

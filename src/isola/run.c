@@ -45,6 +45,9 @@ int ctr_mgr_open(struct cli *cli, struct isola_mgr *m, bool quiet)
 	m->init_path = init;
 	m->monitor_path = monitor;
 	m->net_path = net;
+	m->subuid_path = getenv("ISOLA_SUBUID");
+	m->subgid_path = getenv("ISOLA_SUBGID");
+	m->storage_driver = getenv("ISOLA_STORAGE_DRIVER");
 	return 0;
 }
 

@@ -20,8 +20,8 @@
  * A user namespace with the given mappings, as an fd: a child unshares it
  * and waits; we write its maps, open /proc/PID/ns/user and let it go.
  */
-static int make_userns(const struct isola_idmap *u, size_t nu, const struct isola_idmap *g,
-		       size_t ng, struct isola_error *err)
+int isola_userns_open(const struct isola_idmap *u, size_t nu, const struct isola_idmap *g,
+		      size_t ng, struct isola_error *err)
 {
 	int p[2];
 	if (pipe2(p, O_CLOEXEC) < 0)
@@ -75,7 +75,7 @@ static int idmapped_tree(const struct isola_config *c, const struct isola_mount 
 	if (!nu || !ng)
 		return isola_err(err, ISOLA_ERR_INVALID, 0,
 				 "idmapped mount \"%s\" needs uid and gid mappings", m->destination);
-	cleanup_close int userns = make_userns(u, nu, g, ng, err);
+	cleanup_close int userns = isola_userns_open(u, nu, g, ng, err);
 	if (userns < 0)
 		return -1;
 	bool rec = m->recursive || m->idmap_recursive;

@@ -13,6 +13,9 @@
  * set, for the init to attach; -1 for the others. Without mappings of its
  * own a mount takes the container's linux.uidMappings/gidMappings.
  */
+/* An fd of a new user namespace with these mappings (for MOUNT_ATTR_IDMAP). */
+int isola_userns_open(const struct isola_idmap *u, size_t nu, const struct isola_idmap *g,
+		      size_t ng, struct isola_error *err);
 int isola_idmount_prepare(const struct isola_config *c, int **fds, struct isola_error *err);
 void isola_idmount_release(int *fds, size_t n);
 

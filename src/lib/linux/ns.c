@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -24,14 +25,42 @@ int isola_ns_new_flags(const struct isola_config *c)
 	return flags;
 }
 
-/* The user namespace must be joined first: the others are owned by it. */
+/* Whether fd is the namespace of this type we are in already. */
+static bool already_in(int fd, int type)
+{
+	static const struct {
+		int type;
+		const char *name;
+	} names[] = {{CLONE_NEWNET, "net"},	    {CLONE_NEWIPC, "ipc"},
+		     {CLONE_NEWUTS, "uts"},	    {CLONE_NEWNS, "mnt"},
+		     {CLONE_NEWCGROUP, "cgroup"},   {CLONE_NEWUSER, "user"},
+		     {CLONE_NEWPID, "pid_for_children"}, {CLONE_NEWTIME, "time_for_children"}};
+	struct stat a, b;
+	char path[64];
+	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++) {
+		if (names[i].type != type)
+			continue;
+		snprintf(path, sizeof(path), "/proc/thread-self/ns/%s", names[i].name);
+		return fstat(fd, &a) == 0 && stat(path, &b) == 0 && a.st_ino == b.st_ino &&
+		       a.st_dev == b.st_dev;
+	}
+	return false;
+}
+
+/*
+ * The user namespace must be joined first: the others are owned by it.
+ * setns into the namespace we are in is a no-op, but in a new user
+ * namespace the kernel still refuses it (EPERM) for one owned by the
+ * host's: a manager that creates the container from inside the network
+ * namespace it names ("/proc/self/ns/net", isola's with --userns) hits that.
+ */
 static int join_one(const struct isola_namespace *ns, struct isola_error *err)
 {
 	cleanup_close int fd = open(ns->path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return isola_err_sys(err, "open %s namespace \"%s\"",
 				     isola_namespace_name(ns->type), ns->path);
-	if (setns(fd, ns->type) < 0)
+	if (setns(fd, ns->type) < 0 && !(errno == EPERM && already_in(fd, ns->type)))
 		return isola_err_sys(err, "join %s namespace \"%s\"",
 				     isola_namespace_name(ns->type), ns->path);
 	return 0;

@@ -10,6 +10,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <grp.h>
 #include <unistd.h>
 
 #include <archive.h>
@@ -109,14 +110,52 @@ int isola_tar_extract(int in, const char *from, const char *to, struct isola_err
 	return r;
 }
 
+/*
+ * A running container with a user namespace of its own: its root is
+ * idmapped, and host root is not in its mapping, so what we would write
+ * there fails (EOVERFLOW) and what we read shows the host's ids. As the
+ * container's root we read and write its own ids. (A stopped one's root is
+ * mounted without the idmap: its files are stored with the container's ids.)
+ */
+static int userns_of(pid_t pid, struct isola_error *err)
+{
+	char path[64];
+	struct stat ours, theirs;
+	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &theirs) < 0 || stat("/proc/self/ns/user", &ours) < 0)
+		return isola_err_sys(err, "open \"%s\"", path);
+	if (ours.st_ino == theirs.st_ino && ours.st_dev == theirs.st_dev) {
+		close(fd);
+		return -2;
+	}
+	return fd;
+}
+
+/* After the chroot: /proc is the container's then, so the fd was opened before. */
+static int join_userns(int fd, struct isola_error *err)
+{
+	if (setns(fd, CLONE_NEWUSER) < 0)
+		return isola_err_sys(err, "join the container's user namespace");
+	(void)setgroups(0, NULL); /* refused when the namespace denies setgroups: none to drop */
+	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+		return isola_err_sys(err, "become the container's root");
+	return 0;
+}
+
 /* The child's way into the container's tree: chroot there (mounting it first when stopped). */
 static int enter_root(struct isola_mgr *m, const char *id, struct isola_error *err)
 {
 	struct isola_state *s = isola_state_load(m->rt_root, id, NULL);
 	enum isola_status st = s ? isola_state_status(s) : ISOLA_STATUS_STOPPED;
 	char root[4096];
+	cleanup_close int userns = -1;
 	if (st == ISOLA_STATUS_RUNNING || st == ISOLA_STATUS_PAUSED) {
 		snprintf(root, sizeof(root), "/proc/%d/root", (int)s->pid);
+		if ((userns = userns_of(s->pid, err)) == -1) {
+			isola_state_free(s);
+			return -1;
+		}
 	} else {
 		mgr_path(m, id, "bundle/rootfs", root, sizeof(root));
 		if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0 ||
@@ -128,7 +167,7 @@ static int enter_root(struct isola_mgr *m, const char *id, struct isola_error *e
 	isola_state_free(s);
 	if (chdir(root) < 0 || chroot(".") < 0 || chdir("/") < 0)
 		return isola_err_sys(err, "enter the container's root");
-	return 0;
+	return userns >= 0 ? join_userns(userns, err) : 0;
 }
 
 struct child_job {

@@ -219,6 +219,10 @@ struct json_object *mgr_record_new(struct isola_mgr *m, const char *id, const ch
 	struct json_object *hc = hostconfig_json(o, err);
 	if (!hc)
 		return NULL;
+	if (mgr_userns_record(m, o, hc, err) < 0) {
+		json_object_put(hc);
+		return NULL;
+	}
 	struct json_object *rec = json_object_new_object();
 	char now[64], slashed[256], logpath[4096];
 	mgr_now(now, sizeof(now));
@@ -293,6 +297,19 @@ static int take_some_name(struct isola_mgr *m, const struct isola_ctr_opts *o, c
 	return -1;
 }
 
+/* --userns=auto picks ids no other record holds: from the pick to the save, under the lock
+ * (not before: making volumes takes it too). */
+static int save_new(struct isola_mgr *m, const char *id, const struct isola_ctr_opts *o,
+		    struct json_object *rec, bool durable, struct isola_error *err)
+{
+	bool pick = o->userns && !strncmp(o->userns, "auto", 4);
+	cleanup_close int lock = pick ? isola_mgr_lock(m, err) : -2;
+	if (lock == -1 ||
+	    (pick && mgr_userns_pick(m, o->userns, mgr_obj(rec, "HostConfig"), err) < 0))
+		return -1;
+	return mgr_save(m, id, rec, durable, err);
+}
+
 int isola_ctr_create(struct isola_mgr *m, const struct isola_ctr_opts *o, char id_out[65],
 		     struct isola_error *err)
 {
@@ -323,12 +340,12 @@ int isola_ctr_create(struct isola_mgr *m, const struct isola_ctr_opts *o, char i
 	}
 	/* --rm: the container cannot outlive the host, so its records need no fsync */
 	bool durable = !o->auto_remove;
-	int r = rec ? isola_rootfs_create(m->store, image_id, id, NULL, durable, err) : -1;
+	int r = rec ? isola_rootfs_create(m->store, image_id, id, m->storage_driver, durable, err) : -1;
 	if (r == 0) {
 		char dir[128];
 		snprintf(dir, sizeof(dir), "containers/%s/bundle/rootfs", id);
 		if (isola_mkdirs_at(m->store->rootfd, dir, 0700, err) < 0 ||
-		    mgr_save(m, id, rec, durable, err) < 0) {
+		    save_new(m, id, o, rec, durable, err) < 0) {
 			isola_rootfs_remove(m->store, id, NULL);
 			r = -1;
 		}

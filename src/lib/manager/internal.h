@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "manager/manager.h"
+#include "spec/config.h"
 
 struct json_object;
 
@@ -38,8 +39,9 @@ int mgr_devices(struct json_object *lo, struct json_object *devices, struct isol
 struct json_object *mgr_mounts_new(struct isola_mgr *m, char **binds, struct json_object *image_vols,
 				   struct isola_error *err);
 void mgr_volumes_drop_anonymous(struct isola_mgr *m, struct json_object *mounts);
+struct mgr_idmaps;
 int mgr_volume_copyup(struct isola_mgr *m, const char *name, int rootfd, const char *dst,
-		      struct isola_error *err);
+		      const struct mgr_idmaps *maps, struct isola_error *err);
 /* Append an event (create, start, die, stop, kill, pause, unpause, destroy, rename);
  * rec: the record when the caller holds it, else NULL (it is read). */
 void mgr_event(struct isola_mgr *m, const char *id, struct json_object *rec, const char *action);
@@ -71,6 +73,30 @@ int mgr_net_helper(struct isola_mgr *m, const char *verb, const char *id, int ne
  * (fds), NetworkSettings.Ports filled in rec. */
 int mgr_ports_parse(char *const *publish, struct json_object *hc, struct isola_error *err);
 int mgr_ports_bind(struct json_object *rec, int **fds, size_t *nfds, struct isola_error *err);
+/* userns.c: a record's HostConfig.IDMappings (nu = ng = 0 without a user namespace). */
+struct mgr_idmaps {
+	struct isola_idmap *uid, *gid;
+	size_t nu, ng;
+};
+int mgr_idmaps_get(struct json_object *rec, struct mgr_idmaps *maps, struct isola_error *err);
+void mgr_idmaps_release(struct mgr_idmaps *maps);
+/* The host id container id 0 maps to (else the first mapping's). */
+uint32_t mgr_idmap_root(const struct isola_idmap *m, size_t n);
+/* The OCI user namespace and mappings of maps into spec; 1 when there is one. */
+int mgr_userns_spec(struct json_object *spec, const struct mgr_idmaps *maps);
+/* Host ids of maps back to the container's, in the tree at dirfd (a volume's copy of an
+ * idmapped root: stored with the container's ids, as the volume is idmapped too). */
+int mgr_idmaps_unshift(int dirfd, const struct mgr_idmaps *maps, struct isola_error *err);
+/* The dirs above the container's root: traversable by its root (host gid). */
+int mgr_userns_dirs(struct isola_mgr *m, const char *id, uint32_t gid, struct isola_error *err);
+/* --userns/--uidmap/--gidmap into hc (UsernsMode, IDMappings), checked; auto's range
+ * is left to mgr_userns_pick. */
+int mgr_userns_record(struct isola_mgr *m, const struct isola_ctr_opts *o, struct json_object *hc,
+		      struct isola_error *err);
+/* --userns=auto[:size=N]: a free range into hc.IDMappings. The caller holds the lock
+ * until the record is saved: the pick reads the other records. */
+int mgr_userns_pick(struct isola_mgr *m, const char *mode, struct json_object *hc,
+		    struct isola_error *err);
 
 /* Atomic; durable: fsync'd too (what the user configured). State changes are not:
  * after a crash the liveness checks correct a stale State anyway. */

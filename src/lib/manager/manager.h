@@ -37,6 +37,9 @@ struct isola_mgr {
 	const char *init_path;	  /* isola-init for --init, set by the caller */
 	const char *monitor_path; /* isola-monitor to exec; NULL: the monitor runs in a fork */
 	const char *net_path;	  /* isola-net (network set-up), set by the caller */
+	/* --userns=auto takes its ranges from these (NULL: /etc/subuid, /etc/subgid) */
+	const char *subuid_path, *subgid_path;
+	const char *storage_driver; /* a new container's root: "overlay", "dir"; NULL: the best */
 };
 
 int isola_mgr_open(const char *root, const char *run, struct isola_mgr *m, struct isola_error *err);
@@ -72,6 +75,10 @@ struct isola_ctr_opts {
 	bool tty, interactive, auto_remove, read_only, privileged, init;
 	int64_t memory, memory_swap, pids_limit, nano_cpus, cpu_shares;
 	const char *cpuset_cpus;
+	/* NULL or "host": the host's ids; "auto[:size=N]": N (65536) ids of the subuid/subgid
+	 * ranges no other container has; uidmap/gidmap: CONTAINER:HOST:SIZE, podman's */
+	const char *userns;
+	char **uidmap, **gidmap;
 	unsigned int console_rows, console_cols; /* -t: the caller's terminal size, or 0 */
 };
 

@@ -251,18 +251,19 @@ static struct json_object *mount_json(const char *dst, const char *type, const c
 
 /* The record's Mounts: binds and volumes (a new volume first takes the image's content). */
 static int add_binds(struct isola_mgr *m, struct json_object *mounts, struct json_object *list,
-		     int rootfd, struct isola_error *err)
+		     int rootfd, const struct mgr_idmaps *maps, struct isola_error *err)
 {
+	const char *extra = maps->nu ? "idmap" : NULL;
 	static const char *const rw[] = {"rbind", "rprivate", NULL};
 	static const char *const ro[] = {"rbind", "rprivate", "ro", NULL};
 	for (size_t i = 0; list && i < json_object_array_length(list); i++) {
 		struct json_object *mt = json_object_array_get_idx(list, i);
 		const char *dst = mgr_str(mt, "Destination", "/"), *src = mgr_str(mt, "Source", "");
 		if (!strcmp(mgr_str(mt, "Type", ""), "volume") &&
-		    mgr_volume_copyup(m, mgr_str(mt, "Name", ""), rootfd, dst, err) < 0)
+		    mgr_volume_copyup(m, mgr_str(mt, "Name", ""), rootfd, dst, maps, err) < 0)
 			return -1;
 		json_object_array_add(mounts, mount_json(dst, "bind", src, mgr_bool(mt, "RW") ? rw : ro,
-							 NULL));
+							 extra));
 	}
 	return 0;
 }
@@ -279,7 +280,7 @@ static void add_tmpfs(struct json_object *mounts, struct json_object *tmpfs)
 
 /* /etc/hostname, /etc/hosts and /etc/resolv.conf: files of the container's own, bound in. */
 static int add_etc_files(struct isola_mgr *m, const char *id, struct json_object *mounts,
-			 struct json_object *rec, struct isola_error *err)
+			 struct json_object *rec, const char *extra, struct isola_error *err)
 {
 	static const char *const opts[] = {"rbind", "rprivate", NULL};
 	static const char *const names[3] = {"hostname", "hosts", "resolv.conf"};
@@ -298,16 +299,40 @@ static int add_etc_files(struct isola_mgr *m, const char *id, struct json_object
 		mgr_path(m, id, names[i], path, sizeof(path));
 		snprintf(dst, sizeof(dst), "/etc/%s", names[i]);
 		if (r == 0)
-			json_object_array_add(mounts, mount_json(dst, "bind", path, opts, NULL));
+			json_object_array_add(mounts, mount_json(dst, "bind", path, opts, extra));
 	}
 	for (int i = 0; i < 3; i++)
 		free(data[i]);
 	return r;
 }
 
-static int mounts_json(struct isola_mgr *m, const char *id, struct json_object *spec,
-		       struct json_object *rec, int rootfd, struct isola_error *err)
+/*
+ * A user namespace with a network namespace it does not own (a network's,
+ * made by the monitor's helper as host root, the host's, another
+ * container's): the kernel refuses it a sysfs mount (EPERM), so /sys is the
+ * host's bound in, as podman does.
+ */
+static void sys_bind(struct json_object *mounts, bool rw)
 {
+	static const char *const ro[] = {"rbind", "nosuid", "noexec", "nodev", "ro", NULL};
+	for (size_t i = 0; i < json_object_array_length(mounts); i++) {
+		struct json_object *mt = json_object_array_get_idx(mounts, i);
+		if (strcmp(mgr_str(mt, "destination", ""), "/sys"))
+			continue;
+		json_object_array_put_idx(mounts, i, mount_json("/sys", "bind", "/sys",
+							       (const char *const *)ro, NULL));
+		if (rw) /* --privileged: read-write */
+			json_object_array_del_idx(mgr_obj(json_object_array_get_idx(mounts, i), "options"), 4, 1);
+	}
+}
+
+/* userns: the binds are idmapped with the container's mappings, so its root owns
+ * what host root owns, and what it writes there is stored as root's. */
+static int mounts_json(struct isola_mgr *m, const char *id, struct json_object *spec,
+		       struct json_object *rec, int rootfd, const struct mgr_idmaps *maps,
+		       struct isola_error *err)
+{
+	const char *extra = maps->nu ? "idmap" : NULL;
 	struct json_object *hc = mgr_obj(rec, "HostConfig"), *mounts = mgr_obj(spec, "mounts");
 	if (mgr_bool(hc, "Privileged")) {
 		/* /sys read-write, as docker's --privileged. */
@@ -317,6 +342,8 @@ static int mounts_json(struct isola_mgr *m, const char *id, struct json_object *
 				json_object_array_del_idx(mgr_obj(mt, "options"), 3, 1);
 		}
 	}
+	if (maps->nu && strcmp(mgr_str(hc, "NetworkMode", ""), "none"))
+		sys_bind(mounts, mgr_bool(hc, "Privileged"));
 	if (mgr_bool(hc, "Init")) {
 		static const char *const ro[] = {"bind", "ro", "nosuid", "nodev", NULL};
 		if (!m->init_path || access(m->init_path, X_OK) < 0)
@@ -324,8 +351,8 @@ static int mounts_json(struct isola_mgr *m, const char *id, struct json_object *
 					 m->init_path ? m->init_path : "not set");
 		json_object_array_add(mounts, mount_json("/dev/init", "bind", m->init_path, ro, NULL));
 	}
-	if (add_etc_files(m, id, mounts, rec, err) < 0 ||
-	    add_binds(m, mounts, mgr_obj(rec, "Mounts"), rootfd, err) < 0)
+	if (add_etc_files(m, id, mounts, rec, extra, err) < 0 ||
+	    add_binds(m, mounts, mgr_obj(rec, "Mounts"), rootfd, maps, err) < 0)
 		return -1;
 	struct json_object *tmpfs = mgr_obj(hc, "Tmpfs");
 	if (tmpfs && json_object_is_type(tmpfs, json_type_object))
@@ -453,11 +480,17 @@ int mgr_write_bundle(struct isola_mgr *m, const char *id, struct json_object *re
 			       json_object_new_boolean(mgr_bool(mgr_obj(rec, "HostConfig"),
 								"ReadonlyRootfs")));
 	json_object_object_add(spec, "hostname", sv(mgr_str(mgr_obj(rec, "Config"), "Hostname", "")));
+	struct mgr_idmaps maps = {0};
 	int r = rootfd < 0 ? isola_err_sys(err, "open \"%s\"", rootfs) : 0;
+	if (r == 0)
+		r = mgr_idmaps_get(rec, &maps, err);
+	if (r == 0)
+		mgr_userns_spec(spec, &maps);
 	if (r == 0)
 		r = process_json(spec, rec, rootfd, err);
 	if (r == 0)
-		r = mounts_json(m, id, spec, rec, rootfd, err);
+		r = mounts_json(m, id, spec, rec, rootfd, &maps, err);
+	mgr_idmaps_release(&maps);
 	if (r == 0)
 		r = linux_json(m, id, spec, rec, err);
 	if (r == 0) {

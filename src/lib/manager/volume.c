@@ -204,7 +204,7 @@ int isola_volume_prune(struct isola_mgr *m, bool all, char ***removed, struct is
 
 /* At start, with the root mounted: a new volume takes the image's content at its path. */
 int mgr_volume_copyup(struct isola_mgr *m, const char *name, int rootfd, const char *dst,
-		      struct isola_error *err)
+		      const struct mgr_idmaps *maps, struct isola_error *err)
 {
 	char rel[512];
 	snprintf(rel, sizeof(rel), "volumes/%s/copyup", name);
@@ -213,7 +213,9 @@ int mgr_volume_copyup(struct isola_mgr *m, const char *name, int rootfd, const c
 	cleanup_close int src = isola_open_in_root(rootfd, dst, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0, NULL);
 	snprintf(rel, sizeof(rel), "volumes/%s/_data", name);
 	cleanup_close int data = openat(m->store->rootfd, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (src >= 0 && data >= 0 && isola_copy_tree(src, data, ISOLA_COPY_EXACT, err) < 0)
+	if (src >= 0 && data >= 0 &&
+	    (isola_copy_tree(src, data, ISOLA_COPY_EXACT, err) < 0 ||
+	     mgr_idmaps_unshift(data, maps, err) < 0))
 		return isola_err_prefix(err, "copy image content into volume \"%s\"", name);
 	snprintf(rel, sizeof(rel), "volumes/%s/copyup", name);
 	unlinkat(m->store->rootfd, rel, 0);

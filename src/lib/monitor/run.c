@@ -20,6 +20,7 @@
 #include "core/fdpass.h"
 #include "core/util.h"
 #include "image/fsutil.h"
+#include "linux/idmount.h"
 #include "manager/internal.h"
 #include "monitor/internal.h"
 #include "storage/storage.h"
@@ -110,6 +111,28 @@ struct helper_result {
 	int32_t kind;
 };
 
+/* The container's root: through idmapped mounts when it has a user namespace. */
+static int mount_root(struct mon *mo, struct json_object *rec, const char *rootfs,
+		      struct isola_error *err)
+{
+	struct mgr_idmaps maps;
+	if (mgr_idmaps_get(rec, &maps, err) < 0)
+		return -1;
+	if (!maps.nu)
+		return isola_rootfs_mount(mo->m->store, mo->id, rootfs, err);
+	struct isola_rootfs_idmap idm = {
+	    .userns_fd = isola_userns_open(maps.uid, maps.nu, maps.gid, maps.ng, err),
+	    .uid = mgr_idmap_root(maps.uid, maps.nu),
+	    .gid = mgr_idmap_root(maps.gid, maps.ng)};
+	int r = idm.userns_fd < 0 ? -1 : mgr_userns_dirs(mo->m, mo->id, idm.gid, err);
+	if (r == 0)
+		r = isola_rootfs_mount_idmapped(mo->m->store, mo->id, rootfs, &idm, err);
+	if (idm.userns_fd >= 0)
+		close(idm.userns_fd);
+	mgr_idmaps_release(&maps);
+	return r;
+}
+
 static void helper_main(struct mon *mo, struct json_object *rec, struct stdio_plan *p, int out)
 {
 	sigset_t empty;
@@ -123,8 +146,7 @@ static void helper_main(struct mon *mo, struct json_object *rec, struct stdio_pl
 	struct helper_result res = {0, 0};
 	pid_t pid = 0;
 	int host_ns = -1;
-	if (mon_net_enter(mo, rec, &host_ns, &err) == 0 &&
-	    isola_rootfs_mount(mo->m->store, mo->id, rootfs, &err) == 0) {
+	if (mon_net_enter(mo, rec, &host_ns, &err) == 0 && mount_root(mo, rec, rootfs, &err) == 0) {
 		struct isola_create_opts o = {.id = mo->id, .bundle = bundle, .start = true,
 					      .console_fd = mo->tty ? p->console[1] : -1};
 		for (int fd = 0; fd < 3; fd++)

@@ -35,10 +35,12 @@ static int dir_create(int cdirfd, char *const *layers, size_t n, struct isola_er
 static int dir_mount(int cdirfd, const char *cdir, char *const *layers, size_t n,
 		     const char *target, bool scratch, struct isola_error *err)
 {
-	cleanup_close int tree = open_tree(cdirfd, "rootfs", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	/* By path: cdirfd may be of a mount namespace the caller left (the monitor's
+	 * own), and open_tree clones only mounts of the caller's (EINVAL). */
+	char src[4096];
+	snprintf(src, sizeof(src), "%s/rootfs", cdir);
+	cleanup_close int tree = open_tree(AT_FDCWD, src, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
 	if (tree < 0 && errno == ENOSYS) {
-		char src[4096];
-		snprintf(src, sizeof(src), "%s/rootfs", cdir);
 		if (mount(src, target, NULL, MS_BIND, NULL) < 0)
 			return isola_err_sys(err, "dir: bind \"%s\"", target);
 		return 0;

@@ -14,7 +14,7 @@
 
 #include "core/cleanup.h"
 #include "image/fsutil.h"
-#include "storage/storage.h"
+#include "storage/internal.h"
 
 static const struct isola_storage_driver *const drivers[] = {
     &isola_storage_overlay,
@@ -203,6 +203,12 @@ int isola_rootfs_create(struct isola_store *s, const char *image_ref, const char
 int isola_rootfs_mount(struct isola_store *s, const char *id, const char *target,
 		       struct isola_error *err)
 {
+	return isola_rootfs_mount_idmapped(s, id, target, NULL, err);
+}
+
+int isola_rootfs_mount_idmapped(struct isola_store *s, const char *id, const char *target,
+				const struct isola_rootfs_idmap *idm, struct isola_error *err)
+{
 	struct record r;
 	char cdir[4096];
 	cleanup_close int cdirfd = open_container(s, id, err);
@@ -210,7 +216,9 @@ int isola_rootfs_mount(struct isola_store *s, const char *id, const char *target
 		return -1;
 	snprintf(cdir, sizeof(cdir), "%s/containers/%s", s->root, id);
 	cleanup_strv char **paths = layer_paths(s, r.layers, r.n, err);
-	int ret = paths ? r.driver->mount(cdirfd, cdir, paths, r.n, target, r.scratch, err) : -1;
+	int ret = !paths ? -1
+		  : idm	 ? storage_mount_idmapped(r.driver, cdir, paths, r.n, target, r.scratch, idm, err)
+			 : r.driver->mount(cdirfd, cdir, paths, r.n, target, r.scratch, err);
 	record_release(&r);
 	return ret < 0 ? isola_err_prefix(err, "mount rootfs of \"%s\"", id) : 0;
 }

@@ -52,6 +52,19 @@ int isola_rootfs_create(struct isola_store *s, const char *image_ref, const char
 			const char *driver, bool durable, struct isola_error *err);
 int isola_rootfs_mount(struct isola_store *s, const char *id, const char *target,
 		       struct isola_error *err);
+/*
+ * The root of a container in a user namespace (--userns): the layers and the
+ * container's own dir seen through idmapped mounts of userns_fd's mappings,
+ * so its root owns what is stored as 0 and what it writes is stored as 0.
+ * uid, gid: the host ids of the container's root (overlayfs makes its work
+ * dir and copy-ups as the mounter: as them).
+ */
+struct isola_rootfs_idmap {
+	int userns_fd;
+	uint32_t uid, gid;
+};
+int isola_rootfs_mount_idmapped(struct isola_store *s, const char *id, const char *target,
+				const struct isola_rootfs_idmap *idm, struct isola_error *err);
 int isola_rootfs_umount(const char *target, struct isola_error *err);
 int isola_rootfs_remove(struct isola_store *s, const char *id, struct isola_error *err);
 /*
