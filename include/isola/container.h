@@ -15,7 +15,7 @@
 
 #include "isola/error.h"
 
-struct isola_process;   /* a parsed OCI process (the library's spec module) */
+struct isola_process;	/* a parsed OCI process (the library's spec module) */
 struct isola_container; /* a container this process ran and still holds */
 struct json_object;
 
@@ -23,7 +23,7 @@ struct json_object;
 struct isola_rt {
 	const char *root;    /* state root, default /run/isola-runtime */
 	bool systemd_cgroup; /* --systemd-cgroup */
-	bool rootless;       /* --rootless */
+	bool rootless;	     /* --rootless */
 	/* failing poststop (and before 1.3, poststart) hooks, a non-empty cgroup; may be NULL */
 	isola_warn_fn warn;
 	void *warn_data;
@@ -93,7 +93,7 @@ struct isola_exec_opts {
 	const char *pid_file;
 	const char *console_socket;
 	int console_fd; /* instead of console_socket: a connected socket, or -1 */
-	bool detach;    /* don't wait: *pid gets the process (the caller's child) */
+	bool detach;	/* don't wait: *pid gets the process (the caller's child) */
 	/*
 	 * A terminal process in the foreground without console_socket and
 	 * console_fd: the library takes the pty master itself, relays it to the
@@ -101,9 +101,10 @@ struct isola_exec_opts {
 	 */
 	bool relay_tty;
 	unsigned int preserve_fds;
-	char **cgroups;     /* --cgroup [CTRL:]PATH sub-cgroups to run in, NULL-terminated, or NULL */
-	bool ignore_paused; /* --ignore-paused: exec into a paused container (the process starts frozen) */
-	pid_t pid;      /* out */
+	char **cgroups; /* --cgroup [CTRL:]PATH sub-cgroups to run in, NULL-terminated, or NULL */
+	bool ignore_paused; /* --ignore-paused: exec into a paused container (the process starts
+			       frozen) */
+	pid_t pid;	    /* out */
 };
 /* Run a process in a running container; without detach returns its exit status. */
 int isola_container_exec(const struct isola_rt *rt, struct isola_exec_opts *opts,
@@ -119,7 +120,7 @@ struct isola_exec_process {
 	char **args;
 	bool tty;
 	const char *cwd;
-	char **env;       /* K=V: replaces K or is appended */
+	char **env;	  /* K=V: replaces K or is appended */
 	const char *user; /* UID[:GID], numbers only */
 	char **gids;
 	char **caps; /* added to the bounding, effective and permitted sets */
@@ -135,8 +136,8 @@ int isola_container_exec_process(const struct isola_rt *rt, struct isola_exec_op
 int isola_container_pause(const struct isola_rt *rt, const char *id, struct isola_error *err);
 int isola_container_resume(const struct isola_rt *rt, const char *id, struct isola_error *err);
 /* Apply linux.resources (a JSON object, as `update --resources` reads it). */
-int isola_container_update(const struct isola_rt *rt, const char *id,
-			   struct json_object *resources, struct isola_error *err);
+int isola_container_update(const struct isola_rt *rt, const char *id, struct json_object *resources,
+			   struct isola_error *err);
 /* Pids in the container's cgroup; a stopped container has none left or some (not an error). */
 int isola_container_pids(const struct isola_rt *rt, const char *id, pid_t **pids, size_t *n,
 			 struct isola_error *err);
@@ -170,8 +171,8 @@ struct isola_container_info {
 	uid_t owner;
 	char *json; /* the state JSON, compact, when asked for; else NULL */
 };
-int isola_container_list(const struct isola_rt *rt, bool json,
-			 struct isola_container_info **out, size_t *n, struct isola_error *err);
+int isola_container_list(const struct isola_rt *rt, bool json, struct isola_container_info **out,
+			 size_t *n, struct isola_error *err);
 void isola_container_list_free(struct isola_container_info *v, size_t n);
 
 #endif

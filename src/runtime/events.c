@@ -31,9 +31,8 @@ static long parse_interval(const char *s)
 
 VERB(events)
 {
-	static const struct option opts[] = {{"stats", no_argument, NULL, 's'},
-					     {"interval", required_argument, NULL, 'i'},
-					     {0}};
+	static const struct option opts[] = {
+	    {"stats", no_argument, NULL, 's'}, {"interval", required_argument, NULL, 'i'}, {0}};
 	bool stats = false;
 	long interval = 5000;
 	int c;
@@ -48,8 +47,8 @@ VERB(events)
 	}
 	if (!cli_nargs(cli, argc, optind, 1, 1))
 		return 1;
-	struct isola_events_opts o = {.stats_once = stats, .interval_ms = interval,
-				      .emit = print_event};
+	struct isola_events_opts o = {
+	    .stats_once = stats, .interval_ms = interval, .emit = print_event};
 	struct isola_error err = {0};
 	if (isola_container_events(&cli->rt, argv[optind], &o, &err) < 0)
 		return cli_fail(cli, &err);

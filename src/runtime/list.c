@@ -17,8 +17,8 @@ static void print_table(const struct isola_container_info *v, size_t n)
 	       "CREATED", "OWNER");
 	for (size_t i = 0; i < n; i++)
 		printf("%-*s   %-7d   %-10s  %-40s  %-30s  %s\n", (int)w, v[i].id, (int)v[i].pid,
-		       v[i].status, v[i].bundle ? v[i].bundle : "", v[i].created ? v[i].created : "",
-		       v[i].owner == 0 ? "root" : "");
+		       v[i].status, v[i].bundle ? v[i].bundle : "",
+		       v[i].created ? v[i].created : "", v[i].owner == 0 ? "root" : "");
 }
 
 static void print_json(const struct isola_container_info *v, size_t n)
@@ -27,14 +27,14 @@ static void print_json(const struct isola_container_info *v, size_t n)
 	for (size_t i = 0; i < n; i++)
 		json_object_array_add(arr, json_tokener_parse(v[i].json));
 	puts(json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PLAIN |
-							 JSON_C_TO_STRING_NOSLASHESCAPE));
+						     JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(arr);
 }
 
 VERB(list)
 {
 	static const struct option opts[] = {
-		{"quiet", no_argument, NULL, 'q'}, {"format", required_argument, NULL, 'f'}, {0}};
+	    {"quiet", no_argument, NULL, 'q'}, {"format", required_argument, NULL, 'f'}, {0}};
 	bool quiet = false, json = false;
 	int c;
 	while ((c = getopt_long(argc, argv, "qf:", opts, NULL)) != -1) {

@@ -7,9 +7,8 @@
 
 VERB(spec)
 {
-	static const struct option opts[] = {{"rootless", no_argument, NULL, 'r'},
-					     {"bundle", required_argument, NULL, 'b'},
-					     {0}};
+	static const struct option opts[] = {
+	    {"rootless", no_argument, NULL, 'r'}, {"bundle", required_argument, NULL, 'b'}, {0}};
 	bool rootless = false;
 	const char *bundle = ".";
 	int c;

@@ -184,7 +184,8 @@ TEST(runtime_cli_includes_only_public_headers)
 		files++;
 		while (f && fgets(line, sizeof(line), f)) {
 			char inc[256];
-			if (sscanf(line, "#include \"%255[^\"]\"", inc) == 1 && !cli_include_ok(inc)) {
+			if (sscanf(line, "#include \"%255[^\"]\"", inc) == 1 &&
+			    !cli_include_ok(inc)) {
 				printf("# %s includes \"%s\"\n", e->d_name, inc);
 				CHECK(!"an internal header in the runtime CLI");
 			}

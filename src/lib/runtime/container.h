@@ -18,8 +18,8 @@ struct isola_container {
 	struct isola_state state; /* state.dirfd stays open: the lock for finish */
 	struct isola_cgroup *cg;
 	struct isola_config *config;
-	pid_t pid; /* the init, a child of the caller */
-	int console; /* relay_tty: our end of the console socketpair, or -1 */
+	pid_t pid;	    /* the init, a child of the caller */
+	int console;	    /* relay_tty: our end of the console socketpair, or -1 */
 	isola_warn_fn warn; /* the rt's, for the poststop hooks of finish */
 	void *warn_data;
 };

@@ -60,8 +60,8 @@ int isola_container_resume(const struct isola_rt *rt, const char *id, struct iso
 	return freeze(rt, id, false, err);
 }
 
-int isola_container_update(const struct isola_rt *rt, const char *id,
-			   struct json_object *resources, struct isola_error *err)
+int isola_container_update(const struct isola_rt *rt, const char *id, struct json_object *resources,
+			   struct isola_error *err)
 {
 	struct isola_state *s = NULL;
 	int live = STATUS_BIT(ISOLA_STATUS_CREATED) | STATUS_BIT(ISOLA_STATUS_RUNNING) |
@@ -168,8 +168,8 @@ static void fill_info(struct isola_container_info *i, struct isola_state *s, boo
 	s->id = s->bundle = s->created = NULL;
 }
 
-int isola_container_list(const struct isola_rt *rt, bool json,
-			 struct isola_container_info **out, size_t *n, struct isola_error *err)
+int isola_container_list(const struct isola_rt *rt, bool json, struct isola_container_info **out,
+			 size_t *n, struct isola_error *err)
 {
 	cleanup_strv char **ids = NULL;
 	if (isola_state_list(rt->root, &ids, err) < 0)

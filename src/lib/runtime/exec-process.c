@@ -74,8 +74,8 @@ static int set_gids(const struct isola_exec_process *a, struct isola_user *u,
 	for (size_t i = 0; i < n; i++) {
 		unsigned long long g;
 		if (isola_parse_u64(a->gids[i], &g) < 0)
-			return isola_err(err, ISOLA_ERR_INVALID, 0, "invalid --additional-gids \"%s\"",
-					 a->gids[i]);
+			return isola_err(err, ISOLA_ERR_INVALID, 0,
+					 "invalid --additional-gids \"%s\"", a->gids[i]);
 		u->additional_gids[i] = (gid_t)g;
 	}
 	return 0;
@@ -101,7 +101,8 @@ static int apply_overrides(const struct isola_exec_process *a, struct isola_proc
 	for (char **cap = a->caps; cap && *cap; cap++) {
 		int n = isola_cap_from_name(*cap);
 		if (n < 0)
-			return isola_err(err, ISOLA_ERR_INVALID, 0, "unknown capability \"%s\"", *cap);
+			return isola_err(err, ISOLA_ERR_INVALID, 0, "unknown capability \"%s\"",
+					 *cap);
 		uint64_t bit = 1ULL << n;
 		p->has_caps = true;
 		p->caps.bounding |= bit;

@@ -18,7 +18,8 @@ int isola_spec_write(const char *bundle, bool rootless, struct isola_error *err)
 	char path[4096];
 	snprintf(path, sizeof(path), "%s/config.json", bundle);
 	if (access(path, F_OK) == 0)
-		return isola_err(err, ISOLA_ERR_EXISTS, 0, "file \"%s\" exists: remove it first", path);
+		return isola_err(err, ISOLA_ERR_EXISTS, 0, "file \"%s\" exists: remove it first",
+				 path);
 	char *json = isola_config_default_json(rootless);
 	if (!json)
 		return isola_err(err, ISOLA_ERR_SYSTEM, 0, "could not generate the default config");
@@ -60,8 +61,8 @@ static struct json_object *cgroup_features(void)
 
 static struct json_object *linux_features(isola_warn_fn warn, void *warn_data)
 {
-	static const char *const ns[] = {"cgroup", "ipc", "mount", "network", "pid", "time",
-					 "user", "uts", NULL};
+	static const char *const ns[] = {"cgroup", "ipc",  "mount", "network", "pid",
+					 "time",   "user", "uts",   NULL};
 	struct json_object *l = json_object_new_object();
 	json_object_object_add(l, "namespaces", strings(ns));
 	struct json_object *caps = json_object_new_array();
@@ -84,8 +85,13 @@ static struct json_object *linux_features(isola_warn_fn warn, void *warn_data)
 
 char *isola_features_json(isola_warn_fn warn, void *warn_data)
 {
-	static const char *const hooks[] = {"prestart", "createRuntime", "createContainer",
-					    "startContainer", "poststart", "poststop", NULL};
+	static const char *const hooks[] = {"prestart",
+					    "createRuntime",
+					    "createContainer",
+					    "startContainer",
+					    "poststart",
+					    "poststop",
+					    NULL};
 	struct json_object *o = json_object_new_object();
 	json_object_object_add(o, "ociVersionMin", json_object_new_string("1.0.0"));
 	json_object_object_add(o, "ociVersionMax", json_object_new_string("1.3.0"));
@@ -93,7 +99,7 @@ char *isola_features_json(isola_warn_fn warn, void *warn_data)
 	json_object_object_add(o, "mountOptions", strings(isola_mount_option_names()));
 	json_object_object_add(o, "linux", linux_features(warn, warn_data));
 	char *s = strdup(json_object_to_json_string_ext(
-		o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE));
+	    o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);
 	return s;
 }

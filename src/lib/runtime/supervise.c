@@ -63,7 +63,8 @@ void isola_tty_relay(int master)
 	/* Resizes go to the pty (the kernel tells the container), not to the init as a signal. */
 	struct sigaction sa = {.sa_handler = on_winch};
 	sigaction(SIGWINCH, &sa, NULL);
-	struct pollfd p[2] = {{.fd = STDIN_FILENO, .events = POLLIN}, {.fd = master, .events = POLLIN}};
+	struct pollfd p[2] = {{.fd = STDIN_FILENO, .events = POLLIN},
+			      {.fd = master, .events = POLLIN}};
 	for (;;) {
 		if (winch) {
 			winch = 0;
@@ -92,8 +93,8 @@ static void forward(int sig)
 }
 
 /* Signals a foreground run passes on to the container, as runc does. */
-static const int forwarded[] = {SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGWINCH,
-				SIGCONT, SIGTSTP, SIGTTIN, SIGTTOU};
+static const int forwarded[] = {SIGHUP,	  SIGINT,  SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2,
+				SIGWINCH, SIGCONT, SIGTSTP, SIGTTIN, SIGTTOU};
 #define NFORWARDED (sizeof(forwarded) / sizeof(forwarded[0]))
 
 /* With a tty relay: handlers, so the relay's poll loop keeps running. */
