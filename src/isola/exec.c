@@ -4,11 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include "../runtime/tty.h"
 #include "ctr.h"
 
 /*
@@ -65,8 +62,6 @@ static int exec_code(const struct isola_error *err)
 static int run_exec(struct isola_mgr *m, const char *id, struct exec_cli *e)
 {
 	struct isola_error err = {0};
-	int pair[2] = {-1, -1};
-	e->x.console_fd = -1;
 	/* As docker: no stdin without -i, no output at all with -d. */
 	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (null >= 0 && !e->interactive && !e->x.tty)
@@ -77,25 +72,11 @@ static int run_exec(struct isola_mgr *m, const char *id, struct exec_cli *e)
 	}
 	if (null >= 0)
 		close(null);
-	if (e->x.tty && !e->x.detach && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) == 0)
-		e->x.console_fd = pair[1];
+	/* With -t (and without -d) the library relays the pty and waits. */
 	int r = isola_ctr_exec(m, id, &e->x, &err);
-	if (pair[1] >= 0)
-		close(pair[1]);
-	if (r < 0) {
-		if (pair[0] >= 0)
-			close(pair[0]);
+	if (r < 0)
 		return ctr_fail(&err, exec_code(&err));
-	}
-	if (pair[0] < 0)
-		return e->x.detach ? 0 : r;
-	int master = tty_take_master(pair[0]);
-	close(pair[0]);
-	if (master >= 0) {
-		tty_relay(master);
-		close(master);
-	}
-	return isola_container_wait(e->x.pid);
+	return e->x.detach ? 0 : r;
 }
 
 int cmd_exec(struct cli *cli, int argc, char **argv)

@@ -5,7 +5,7 @@
 #include <stdbool.h>
 
 #include "isola/error.h"
-#include "runtime/container.h"
+#include "isola/container.h"
 
 /* Global state of one isola-runtime invocation (runc's global flags). */
 struct cli {

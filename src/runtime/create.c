@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "create-opts.h"
-#include "core/util.h"
+#include "isola/util.h"
 
 enum { OPT_PIDFILE = 256, OPT_CONSOLE, OPT_NOPIVOT, OPT_NOKEYRING, OPT_PRESERVE };
 

@@ -1,25 +1,16 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <getopt.h>
-#include <json-c/json.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "cgroup-verbs.h"
+#include "cli.h"
 
-static int print_event(const char *type, const char *id, struct json_object *data)
+static void print_event(void *data, const char *json)
 {
-	struct json_object *o = json_object_new_object();
-	json_object_object_add(o, "type", json_object_new_string(type));
-	json_object_object_add(o, "id", json_object_new_string(id));
-	if (data)
-		json_object_object_add(o, "data", data);
-	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	puts(json);
 	fflush(stdout);
-	json_object_put(o);
-	return 0;
 }
 
 /* "5s", "500ms", "1m" or plain seconds -> milliseconds. */
@@ -38,20 +29,10 @@ static long parse_interval(const char *s)
 	return -1;
 }
 
-static int stats_once(struct cli *cli, const struct isola_cgroup *cg, const char *id)
-{
-	struct isola_error err = {0};
-	struct json_object *data = NULL;
-	if (isola_cgroup_stats(cg, &data, &err) < 0)
-		return cli_fail(cli, &err);
-	return print_event("stats", id, data);
-}
-
 VERB(events)
 {
-	static const struct option opts[] = {{"stats", no_argument, NULL, 's'},
-					     {"interval", required_argument, NULL, 'i'},
-					     {0}};
+	static const struct option opts[] = {
+	    {"stats", no_argument, NULL, 's'}, {"interval", required_argument, NULL, 'i'}, {0}};
 	bool stats = false;
 	long interval = 5000;
 	int c;
@@ -66,32 +47,10 @@ VERB(events)
 	}
 	if (!cli_nargs(cli, argc, optind, 1, 1))
 		return 1;
-	const char *id = argv[optind];
-	struct isola_state *s = NULL;
-	int rc = 0, live = ~STATUS_BIT(ISOLA_STATUS_STOPPED);
-	struct isola_cgroup *cg = cli_load_cgroup(cli, id, &s, live, &rc);
-	if (!cg)
-		return rc ? rc : 1;
-	if (stats) {
-		rc = stats_once(cli, cg, id);
-		goto out;
-	}
+	struct isola_events_opts o = {
+	    .stats_once = stats, .interval_ms = interval, .emit = print_event};
 	struct isola_error err = {0};
-	unsigned long ooms = 0, now;
-	isola_cgroup_oom_count(cg, &ooms, &err);
-	for (;;) {
-		bool stopped = isola_state_status(s) == ISOLA_STATUS_STOPPED;
-		/* Checked once more after the stop: an OOM kill is often why it stopped. */
-		if (isola_cgroup_oom_count(cg, &now, &err) == 0 && now > ooms) {
-			ooms = now;
-			print_event("oom", id, NULL);
-		}
-		if (stopped || (rc = stats_once(cli, cg, id)) != 0)
-			break;
-		poll(NULL, 0, (int)interval);
-	}
-out:
-	isola_cgroup_free(cg);
-	isola_state_free(s);
-	return rc;
+	if (isola_container_events(&cli->rt, argv[optind], &o, &err) < 0)
+		return cli_fail(cli, &err);
+	return 0;
 }

@@ -11,9 +11,9 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "core/util.h"
 #include "isola-version.h"
-#include "spec/config.h"
+#include "isola/oci.h"
+#include "isola/util.h"
 
 static const struct cli_verb verbs[] = {
 	{"checkpoint", verb_checkpoint, "[options] <container-id>", "checkpoint a running container"},

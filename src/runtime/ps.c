@@ -6,7 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "cgroup-verbs.h"
+#include "cli.h"
 
 static bool has_pid(const pid_t *pids, size_t n, pid_t p)
 {
@@ -74,16 +74,11 @@ VERB(ps)
 	}
 	if (!cli_nargs(cli, argc, optind, 1, -1))
 		return 1;
-	struct isola_state *s = NULL;
-	/* A stopped container has its cgroup until delete: no rows, not an error (as runc). */
-	int rc = 0, all = ~0;
-	struct isola_cgroup *cg = cli_load_cgroup(cli, argv[optind], &s, all, &rc);
-	if (!cg)
-		return rc ? rc : 1;
 	struct isola_error err = {0};
 	pid_t *pids = NULL;
 	size_t n = 0;
-	if (isola_cgroup_pids(cg, &pids, &n, &err) < 0) {
+	int rc = 0;
+	if (isola_container_pids(&cli->rt, argv[optind], &pids, &n, &err) < 0) {
 		rc = cli_fail(cli, &err);
 	} else if (json) {
 		printf("[");
@@ -101,7 +96,5 @@ VERB(ps)
 		rc = run_ps(cli, psargs, pids, n);
 	}
 	free(pids);
-	isola_cgroup_free(cg);
-	isola_state_free(s);
 	return rc;
 }

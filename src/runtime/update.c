@@ -1,14 +1,13 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <ctype.h>
-#include <fcntl.h>
+#include <errno.h>
 #include <getopt.h>
 #include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cgroup-verbs.h"
-#include "core/util.h"
+#include "cli.h"
 
 /* "512", "64k", "100m", "1g" -> bytes; -1 ("unlimited") allowed. */
 static int parse_bytes(const char *s, long long *out)
@@ -85,18 +84,31 @@ static int add_flag(struct cli *cli, struct json_object *res, const struct flag 
 	return 0;
 }
 
+/* The whole file (or stdin), parsed; the open error as the library words it. */
 static struct json_object *read_resources(struct cli *cli, const char *file)
 {
-	char *text = NULL;
-	struct isola_error err = {0};
-	if (isola_read_file_at(AT_FDCWD, strcmp(file, "-") == 0 ? "/dev/stdin" : file, &text, NULL,
-			       &err) < 0) {
-		cli_fail(cli, &err);
+	const char *path = strcmp(file, "-") == 0 ? "/dev/stdin" : file;
+	FILE *f = fopen(path, "re");
+	if (!f) {
+		cli_failf(cli, "open \"%s\": %s", path, strerror(errno));
 		return NULL;
 	}
-	struct json_object *o = json_tokener_parse(text);
+	char *text = NULL;
+	size_t cap = 0;
+	FILE *mem = open_memstream(&text, &cap);
+	char buf[4096];
+	size_t n;
+	while (mem && (n = fread(buf, 1, sizeof(buf), f)) > 0)
+		fwrite(buf, 1, n, mem);
+	bool bad = !mem || ferror(f);
+	if (mem)
+		fclose(mem);
+	fclose(f);
+	struct json_object *o = bad ? NULL : json_tokener_parse(text);
 	free(text);
-	if (!o)
+	if (bad)
+		cli_failf(cli, "read \"%s\": %s", path, strerror(errno));
+	else if (!o)
 		cli_failf(cli, "--resources: invalid JSON");
 	return o;
 }
@@ -131,19 +143,10 @@ VERB(update)
 		if (!(res = read_resources(cli, file)))
 			return 1;
 	}
-	struct isola_state *s = NULL;
-	int rc = 0, live = STATUS_BIT(ISOLA_STATUS_CREATED) | STATUS_BIT(ISOLA_STATUS_RUNNING) |
-			   STATUS_BIT(ISOLA_STATUS_PAUSED);
-	struct isola_cgroup *cg = cli_load_cgroup(cli, argv[optind], &s, live, &rc);
 	struct isola_error err = {0};
-	struct isola_resources *r = cg ? isola_resources_parse(res, "resources", &err) : NULL;
-	if (cg && (!r || isola_cgroup_update(cg, r, &err) < 0))
+	int rc = 0;
+	if (isola_container_update(&cli->rt, argv[optind], res, &err) < 0)
 		rc = cli_fail(cli, &err);
-	else if (!cg && !rc)
-		rc = 1;
-	isola_resources_free(r);
-	isola_cgroup_free(cg);
-	isola_state_free(s);
 	json_object_put(res);
 	return rc;
 }

@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include "isola/error.h"
+#include "isola/util.h"
 
 /* Read a whole file (NUL-terminated); *len may be NULL. */
 int isola_read_file_at(int dirfd, const char *path, char **out, size_t *len,
@@ -28,11 +29,6 @@ int isola_write_all(int fd, const void *buf, size_t len);
 /* read(2) exactly len bytes; returns bytes read (< len on EOF) or -1. */
 ssize_t isola_read_all(int fd, void *buf, size_t len);
 size_t isola_strv_len(char *const *v);
-/* Parse a decimal unsigned integer; -1 on junk or overflow. */
-int isola_parse_u64(const char *s, unsigned long long *out);
-/* "2026-11-22T10:05:27.712436940Z" (UTC, without touching the time zone files). */
-struct timespec;
-void isola_rfc3339(const struct timespec *ts, bool nanos, char *buf, size_t len);
 /* Monotonic milliseconds. */
 long long isola_now_ms(void);
 

@@ -130,9 +130,8 @@ struct isola_ctr_exec {
 	char **args;
 	char **env;
 	const char *user, *workdir;
-	bool tty, detach;
-	int console_fd; /* with tty: receives the pty master, or -1 */
-	pid_t pid;	/* out, with detach or console_fd */
+	bool tty, detach; /* tty without detach: the pty relayed to the caller's stdin/stdout */
+	pid_t pid;	  /* out */
 };
 /* Returns the exit status (or 0 with detach); 126/127 conventions are the CLI's. */
 int isola_ctr_exec(struct isola_mgr *m, const char *id, struct isola_ctr_exec *x,

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -42,6 +43,7 @@ struct create_ctx {
 	int sync[2];
 	int fifo;
 	int console;
+	int relay; /* relay_tty: the caller's end of the console socketpair, or -1 */
 	int *idmap_fds; /* premade idmapped mount trees, per mount */
 	pid_t pid;
 	bool go;        /* the init waits for GO */
@@ -95,7 +97,8 @@ static int check_config(const struct create_ctx *x, struct isola_error *err)
 		return isola_err(err, ISOLA_ERR_INVALID, 0, "config.json: process is required");
 	if (check_mntns(c, err) < 0)
 		return -1;
-	if (c->process.terminal && !x->opts->console_socket && x->opts->console_fd < 0)
+	if (c->process.terminal && !x->opts->console_socket && x->opts->console_fd < 0 &&
+	    !x->opts->relay_tty)
 		return isola_err(err, ISOLA_ERR_INVALID, 0,
 				 "cannot allocate tty if isola-runtime will detach without setting "
 				 "console socket");
@@ -193,6 +196,15 @@ static int setup_channels(struct create_ctx *x, struct isola_error *err)
 	if (!x->opts->console_socket && x->opts->console_fd >= 0 && x->config->process.terminal &&
 	    (x->console = fcntl(x->opts->console_fd, F_DUPFD_CLOEXEC, 3)) < 0)
 		return isola_err_sys(err, "console socket");
+	/* Made only for a terminal: a run without one pays nothing for the relay. */
+	int pair[2];
+	if (!x->opts->console_socket && x->opts->console_fd < 0 && x->opts->relay_tty &&
+	    x->config->process.terminal) {
+		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) < 0)
+			return isola_err_sys(err, "console socketpair");
+		x->relay = pair[0];
+		x->console = pair[1];
+	}
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, x->sync) < 0)
 		return isola_err_sys(err, "socketpair");
 	return isola_idmount_prepare(x->config, &x->idmap_fds, err);
@@ -401,6 +413,8 @@ static void release(struct create_ctx *x)
 		close(x->fifo);
 	if (x->console >= 0)
 		close(x->console);
+	if (x->relay >= 0)
+		close(x->relay);
 	if (x->cg)
 		isola_cgroup_free(x->cg);
 	isola_idmount_release(x->idmap_fds, x->config ? x->config->n_mounts : 0);
@@ -432,7 +446,7 @@ static int create(const struct isola_rt *rt, const struct isola_create_opts *opt
 		  pid_t *init_pid, struct isola_container *held, struct isola_error *err)
 {
 	struct create_ctx x = {.rt = rt, .opts = opts, .sync = {-1, -1}, .fifo = -1,
-			       .console = -1, .state = {.dirfd = -1}};
+			       .console = -1, .relay = -1, .state = {.dirfd = -1}};
 	int rc = -1;
 	if (isola_id_check(opts->id, err) < 0)
 		return -1;
@@ -454,6 +468,8 @@ static int create(const struct isola_rt *rt, const struct isola_create_opts *opt
 		held->cg = x.cg;
 		held->config = x.config;
 		held->pid = x.pid;
+		held->console = x.relay;
+		x.relay = -1;
 		held->warn = rt->warn;
 		held->warn_data = rt->warn_data;
 		memset(&x.state, 0, sizeof(x.state));
@@ -487,9 +503,18 @@ struct isola_container *isola_container_run(const struct isola_rt *rt,
 	}
 	struct isola_create_opts o = *opts;
 	o.start = true;
+	h->console = -1;
+	/* Before the init exists, so that none of its orphans can miss us. */
+	if (opts->subreaper)
+		prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 	if (create(rt, &o, NULL, h, err) < 0) {
 		free(h);
 		return NULL;
 	}
 	return h;
+}
+
+pid_t isola_container_pid(const struct isola_container *c)
+{
+	return c->pid;
 }

@@ -19,6 +19,7 @@
 #include "linux/ns.h"
 #include "linux/process.h"
 #include "linux/spawn.h"
+#include "isola/supervise.h"
 #include "runtime/container.h"
 #include "runtime/sync.h"
 
@@ -38,6 +39,7 @@ struct exec_ctx {
 	bool cg_v2_done; /* clone3 put the child in the v2 part of the cgroup */
 	int sync[2];
 	int console;
+	int relay; /* relay_tty: our end of the console socketpair, or -1 */
 };
 
 static int container_ns_flags(const struct isola_config *c)
@@ -150,6 +152,15 @@ static int exec_spawn(struct exec_ctx *x, pid_t *pid, struct isola_error *err)
 	if (!x->opts->console_socket && x->opts->console_fd >= 0 && x->opts->process->terminal &&
 	    (x->console = fcntl(x->opts->console_fd, F_DUPFD_CLOEXEC, 3)) < 0)
 		return isola_err_sys(err, "console socket");
+	const struct isola_exec_opts *o = x->opts;
+	int pair[2];
+	if (o->relay_tty && o->process->terminal && !o->console_socket && o->console_fd < 0 &&
+	    !o->detach) {
+		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) < 0)
+			return isola_err_sys(err, "console socketpair");
+		x->relay = pair[0];
+		x->console = pair[1];
+	}
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, x->sync) < 0)
 		return isola_err_sys(err, "socketpair");
 	/* pid (and time) namespaces apply to children: join them here, then fork. */
@@ -186,6 +197,8 @@ static void exec_release(struct exec_ctx *x)
 		close(x->pidfd);
 	if (x->console >= 0)
 		close(x->console);
+	if (x->relay >= 0)
+		close(x->relay);
 	isola_cgroup_free(x->cg);
 	isola_config_free(x->config);
 	isola_state_free(x->state);
@@ -194,15 +207,20 @@ static void exec_release(struct exec_ctx *x)
 int isola_container_exec(const struct isola_rt *rt, struct isola_exec_opts *opts,
 			 struct isola_error *err)
 {
-	struct exec_ctx x = {.opts = opts, .pidfd = -1, .sync = {-1, -1}, .console = -1};
+	struct exec_ctx x = {.opts = opts, .pidfd = -1, .sync = {-1, -1}, .console = -1,
+			     .relay = -1};
 	pid_t pid = -1;
-	int rc = -1;
+	int rc = -1, master = -1;
+	bool relay = false;
 	if (exec_load(&x, rt, err) < 0 || exec_spawn(&x, &pid, err) < 0)
 		goto out;
 	if (opts->pid_file && isola_write_pid_file(opts->pid_file, pid, err) < 0)
 		goto out;
 	opts->pid = pid;
-	rc = opts->detach ? 0 : isola_container_wait(pid);
+	/* The process sent the master before its execve, which exec_spawn waited for. */
+	if ((relay = x.relay >= 0))
+		master = isola_tty_take_master(x.relay);
+	rc = opts->detach || relay ? 0 : isola_container_wait(pid);
 	pid = -1;
 out:
 	if (rc < 0 && pid > 0) {
@@ -210,5 +228,9 @@ out:
 		isola_container_wait(pid);
 	}
 	exec_release(&x);
-	return rc;
+	if (rc == 0 && relay && master >= 0) {
+		isola_tty_relay(master);
+		close(master);
+	}
+	return rc == 0 && relay ? isola_container_wait(opts->pid) : rc;
 }

@@ -262,6 +262,9 @@ int isola_container_finish(struct isola_container *c, struct isola_error *err)
 	if (rc > 0)
 		rc = teardown(s, c->cg, c->config, &w, err);
 	isola_container_release(c);
+	/* What the delete killed in the cgroup and had come to us: reaped, not left to PID 1. */
+	while (waitpid(-1, NULL, WNOHANG) > 0)
+		;
 	return rc;
 }
 
@@ -272,6 +275,8 @@ void isola_container_release(struct isola_container *c)
 	isola_state_clear(&c->state);
 	isola_cgroup_free(c->cg);
 	isola_config_free(c->config);
+	if (c->console >= 0)
+		close(c->console);
 	free(c);
 }
 
