@@ -6,12 +6,12 @@
 #include <string.h>
 #include <linux/openat2.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <json-c/json.h>
 
 #include "core/cleanup.h"
+#include "core/safepath.h"
 #include "image/archive.h"
 #include "image/fsutil.h"
 #include "image/manifest.h"
@@ -32,11 +32,8 @@ int isola_archive_add_name(char ***v, size_t *n, const char *s)
 /* Archive paths are untrusted: resolve them inside the archive directory. */
 static int open_in(int dirfd, const char *path)
 {
-	struct open_how how = {
-	    .flags = O_RDONLY | O_CLOEXEC,
-	    .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV,
-	};
-	return (int)syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
+	return isola_openat2(dirfd, path, O_RDONLY, 0,
+			     RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV);
 }
 
 /* Copy layout/<blob path> into the store, verifying its digest when known. */

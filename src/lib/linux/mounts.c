@@ -8,31 +8,13 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "cgroup/cgroup.h"
 #include "core/cleanup.h"
 #include "core/safepath.h"
+#include "core/sys.h"
 #include "linux/mounts.h"
-
-/* glibc 2.36's <sys/mount.h> declares these, but keep raw syscalls for older libcs. */
-static int sys_open_tree(int dfd, const char *path, unsigned int flags)
-{
-	return (int)syscall(SYS_open_tree, dfd, path, flags);
-}
-
-static int sys_move_mount(int from_dfd, const char *from, int to_dfd, const char *to,
-			  unsigned int flags)
-{
-	return (int)syscall(SYS_move_mount, from_dfd, from, to_dfd, to, flags);
-}
-
-static int sys_mount_setattr(int dfd, const char *path, unsigned int flags,
-			     struct mount_attr *attr)
-{
-	return (int)syscall(SYS_mount_setattr, dfd, path, flags, attr, sizeof(*attr));
-}
 
 uint64_t isola_mount_flags_to_attr(unsigned long flags)
 {
@@ -66,7 +48,7 @@ static int set_attr(int fd, bool recursive, uint64_t set, uint64_t clr, uint64_t
 		clr |= MOUNT_ATTR__ATIME;
 	struct mount_attr attr = {.attr_set = set, .attr_clr = clr, .propagation = prop};
 	unsigned int flags = AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0);
-	if (sys_mount_setattr(fd, "", flags, &attr) < 0)
+	if (sys_mount_setattr(fd, "", flags, &attr, sizeof(attr)) < 0)
 		return isola_err_sys(err, "set mount attributes");
 	return 0;
 }
@@ -99,7 +81,7 @@ bool isola_mount_compat(void)
 		int saved = errno;
 		/* size 0 is refused before anything else: EINVAL, or ENOSYS without the API */
 		compat = (e && strcmp(e, "1") == 0) ||
-			 (sys_mount_setattr(-1, "", 0, NULL) < 0 && errno == ENOSYS);
+			 (sys_mount_setattr(-1, "", 0, NULL, sizeof(struct mount_attr)) < 0 && errno == ENOSYS);
 		errno = saved;
 	}
 	return compat;

@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -18,6 +17,7 @@
 
 #include "core/cleanup.h"
 #include "core/fdpass.h"
+#include "core/sys.h"
 #include "isola-version.h"
 #include "linux/seccomp-internal.h"
 
@@ -129,7 +129,7 @@ static bool kernel_has_flag(unsigned int flag)
 {
 	if (flag == SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV)
 		flag |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
-	return syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flag, NULL) < 0 && errno == EFAULT;
+	return sys_seccomp(SECCOMP_SET_MODE_FILTER, flag, NULL) < 0 && errno == EFAULT;
 }
 
 int isola_seccomp_features(struct json_object *linux_obj, struct isola_error *err)
