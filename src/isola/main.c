@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "isola-version.h"
+#include "isola/settings.h"
 #include "ctr.h"
 
 struct verb {
@@ -155,6 +156,15 @@ static int dispatch(struct cli *cli, int argc, char **argv)
 	return v->fn(cli, argc, argv);
 }
 
+/* The test knobs: the library reads no environment, the front end passes them in. */
+static void settings_from_env(void)
+{
+	const char *e = getenv("ISOLA_MOUNT_COMPAT");
+	isola_cgroup_set_root(getenv("ISOLA_CGROUP_ROOT"));
+	if (e && strcmp(e, "1") == 0)
+		isola_mount_set_compat(true);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -166,6 +176,7 @@ int main(int argc, char **argv)
 	};
 	struct cli cli = {.root = getenv("ISOLA_ROOT"), .prog = "isola", .argv = argv};
 	int c;
+	settings_from_env();
 	if (!cli.root || !*cli.root)
 		cli.root = ISOLA_DEFAULT_ROOT;
 	cli.run = getenv("ISOLA_RUNROOT");

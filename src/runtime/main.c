@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "core/util.h"
 #include "isola-version.h"
+#include "isola/settings.h"
 #include "spec/config.h"
 
 static const struct cli_verb verbs[] = {
@@ -274,6 +275,15 @@ static int parse_global(struct cli *cli, int argc, char **argv)
 }
 
 /* As runc: root uses /run; a normal user $XDG_RUNTIME_DIR (or a per-user dir in /tmp). */
+/* The test knobs: the library reads no environment, the front end passes them in. */
+static void settings_from_env(void)
+{
+	const char *e = getenv("ISOLA_MOUNT_COMPAT");
+	isola_cgroup_set_root(getenv("ISOLA_CGROUP_ROOT"));
+	if (e && strcmp(e, "1") == 0)
+		isola_mount_set_compat(true);
+}
+
 static const char *default_root(void)
 {
 	static char buf[4096];
@@ -291,6 +301,8 @@ int main(int argc, char **argv)
 {
 	struct cli cli = {.rt = {.root = default_root(), .rootless = geteuid() != 0}, .verb = ""};
 	cli.rt.warn = lib_warn;
+	cli.rt.prog = "isola-runtime";
+	settings_from_env();
 	cli.rt.warn_data = &cli;
 	int first = parse_global(&cli, argc, argv);
 	if (first < 0)

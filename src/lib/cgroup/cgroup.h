@@ -49,8 +49,8 @@ struct isola_cgroup_opts {
 /*
  * cgroupsPath: absolute = relative to each hierarchy's root; relative = below
  * the caller's own cgroup (/proc/self/cgroup); absent = "<caller's cgroup>/<id>"
- * (runc's choice). The cgroup root is /sys/fs/cgroup unless ISOLA_CGROUP_ROOT
- * says otherwise (tests). destroy removes the leaf (it is the container's, even
+ * (runc's choice). The cgroup root is /sys/fs/cgroup unless the front end
+ * set another (isola_cgroup_set_root, tests). destroy removes the leaf (it is the container's, even
  * if it existed before) and only the parents that create made.
  */
 /* Create the container's cgroup(s) and apply resources, before any process joins. */

@@ -55,7 +55,7 @@ struct cg_backend {
 extern const struct cg_backend cg_backend_v1, cg_backend_v2;
 const struct cg_backend *cg_backend(const struct cg_hier *h);
 
-/* layout.c: find the hierarchies under the cgroup root (ISOLA_CGROUP_ROOT). */
+/* layout.c: find the hierarchies under the cgroup root (isola_cgroup_set_root). */
 int cg_detect(int *layout, struct cg_hier **hs, size_t *n, struct isola_error *err);
 /* The caller's own cgroup in h (from /proc/self/cgroup), malloc'd. */
 char *cg_own_path(const struct cg_hier *h, struct isola_error *err);

@@ -221,6 +221,6 @@ void isola_init_main(struct isola_init_ctx *x)
 	if (strcmp(phase, "create") == 0)
 		isola_sync_send(x->sync, ISOLA_SYNC_ERROR, NULL, -1, &err);
 	else
-		fprintf(stderr, "isola-runtime: %s\n", err.msg);
+		fprintf(stderr, "%s: %s\n", x->prog, err.msg);
 	_exit(127);
 }
