@@ -9,6 +9,7 @@
 #include "isola-version.h"
 #include "isola/settings.h"
 #include "ctr.h"
+#include "storage/storage.h"
 
 struct verb {
 	const char *name;
@@ -112,10 +113,15 @@ int cli_usage_error(const char *fmt, ...)
 struct isola_store *cli_store(struct cli *cli, int mode, struct isola_error *err)
 {
 	char cwd[4096], abs[8192];
-	if (cli->root[0] == '/' || !getcwd(cwd, sizeof(cwd)))
-		return isola_store_open(cli->root, mode, err);
-	snprintf(abs, sizeof(abs), "%s/%s", cwd, cli->root);
-	return isola_store_open(abs, mode, err);
+	const char *root = cli->root;
+	if (root[0] != '/' && getcwd(cwd, sizeof(cwd))) {
+		snprintf(abs, sizeof(abs), "%s/%s", cwd, root);
+		root = abs;
+	}
+	struct isola_store *s = isola_store_open(root, mode, err);
+	if (s)
+		isola_storage_attach(s); /* prune and rmi keep what containers hold */
+	return s;
 }
 
 static const struct verb *find_verb(const struct verb *v, size_t n, const char *name)
