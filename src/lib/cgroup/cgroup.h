@@ -12,14 +12,9 @@
 
 #include "isola/error.h"
 
-struct json_object;
-struct isola_cgroup;   /* one container's cgroup(s) */
-struct isola_resources; /* parsed linux.resources */
+#include "spec/resources.h"
 
-/* Parse linux.resources (also `update --resources FILE`). path prefixes messages. */
-struct isola_resources *isola_resources_parse(struct json_object *obj, const char *path,
-					      struct isola_error *err);
-void isola_resources_free(struct isola_resources *r);
+struct isola_cgroup; /* one container's cgroup(s) */
 /*
  * The device policy create applies: the config's linux.resources.devices
  * (deny all when absent, allocating *r if needed) followed by the runtime's
