@@ -18,7 +18,8 @@
 
 #include "core/cleanup.h"
 #include "core/sys.h"
-#include "linux/seccomp-internal.h"
+#include "linux/seccomp.h"
+#include "spec/seccomp.h"
 
 static void ctx_releasep(scmp_filter_ctx *ctx)
 {

@@ -19,7 +19,8 @@
 #include "core/fdpass.h"
 #include "core/sys.h"
 #include "isola-version.h"
-#include "linux/seccomp-internal.h"
+#include "linux/seccomp.h"
+#include "spec/seccomp.h"
 
 static void json_putp(struct json_object **o)
 {

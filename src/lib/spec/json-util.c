@@ -261,6 +261,24 @@ int ju_uint64(struct json_object *obj, const char *parent, const char *key, uint
 	return 1;
 }
 
+int ju_u64(struct json_object *obj, const char *parent, const char *key, uint64_t *out,
+	   struct isola_error *err)
+{
+	struct json_object *v = member(obj, key);
+	if (!v)
+		return 0;
+	if (!json_object_is_type(v, json_type_int))
+		return ju_err(err, parent, key, "expected an unsigned integer");
+	/* json-c keeps big values as uint64 and small as int64: ask it which. */
+	if (json_object_get_int64(v) < 0)
+		return ju_err(err, parent, key, "must not be negative");
+	errno = 0;
+	*out = json_object_get_uint64(v);
+	if (errno != 0)
+		return ju_err(err, parent, key, "out of range");
+	return 1;
+}
+
 int ju_val_uint32(struct json_object *v, const char *path, uint32_t *out, struct isola_error *err)
 {
 	int64_t n;

@@ -3,7 +3,8 @@
 #define ISOLA_SPEC_JSON_UTIL_H
 
 /*
- * Typed json-c getters for the config parsers. A JSON path ("process.args",
+ * Typed json-c getters: the one family every JSON reader of the library uses
+ * (the config parsers of spec/, and image/, manager/ and monitor/ records). A JSON path ("process.args",
  * "mounts[4]") is only formatted when an error is reported, so the common
  * path costs nothing beyond the lookup.
  *
@@ -52,6 +53,9 @@ int ju_int64(struct json_object *obj, const char *parent, const char *key, int64
 	     int64_t *out, struct isola_error *err);
 int ju_uint64(struct json_object *obj, const char *parent, const char *key, uint64_t *out,
 	      struct isola_error *err);
+/* ju_uint64 with seccomp's wording: "expected an unsigned integer", "must not be negative". */
+int ju_u64(struct json_object *obj, const char *parent, const char *key, uint64_t *out,
+	   struct isola_error *err);
 int ju_uint32(struct json_object *obj, const char *parent, const char *key, uint32_t *out,
 	      struct isola_error *err);
 int ju_object(struct json_object *obj, const char *parent, const char *key,

@@ -6,9 +6,9 @@
 #include <sys/stat.h>
 
 #include "core/cleanup.h"
-#include "linux/seccomp.h"
 #include "spec/parse.h"
 #include "spec/resources.h"
+#include "spec/seccomp.h"
 
 #define L "linux"
 
