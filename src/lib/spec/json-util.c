@@ -192,6 +192,18 @@ static struct json_object *member(struct json_object *obj, const char *key)
 	return v;
 }
 
+const char *ju_peek_string(struct json_object *obj, const char *key)
+{
+	struct json_object *v = member(obj, key);
+	return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
+}
+
+char *ju_peek_strdup(struct json_object *obj, const char *key)
+{
+	const char *s = ju_peek_string(obj, key);
+	return s ? strdup(s) : NULL;
+}
+
 int ju_string(struct json_object *obj, const char *parent, const char *key, const char **out,
 	      struct isola_error *err)
 {

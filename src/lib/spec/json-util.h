@@ -43,6 +43,14 @@ int ju_err(struct isola_error *err, const char *parent, const char *key, const c
 /* rc from a getter: -1 stays -1, 0 becomes "parent.key: required", 1 becomes 0. */
 int ju_required(int rc, const char *parent, const char *key, struct isola_error *err);
 
+/*
+ * Lenient: the string, or NULL when absent or of another type (registries'
+ * documents carry optional fields that readers ignore when malformed).
+ */
+const char *ju_peek_string(struct json_object *obj, const char *key);
+/* ju_peek_string, strdup'ed (NULL when absent or out of memory). */
+char *ju_peek_strdup(struct json_object *obj, const char *key);
+
 int ju_string(struct json_object *obj, const char *parent, const char *key, const char **out,
 	      struct isola_error *err);
 int ju_strdup(struct json_object *obj, const char *parent, const char *key, char **out,
