@@ -83,9 +83,11 @@ static void saw(const char *image, char *const *layers, size_t n, void *data)
 	s->calls++;
 }
 
-#define IMG "sha256:" \
+#define IMG                                                                                        \
+	"sha256:"                                                                                  \
 	"1111111111111111111111111111111111111111111111111111111111111111"
-#define LAYER "sha256:" \
+#define LAYER                                                                                      \
+	"sha256:"                                                                                  \
 	"2222222222222222222222222222222222222222222222222222222222222222"
 
 TEST(storage_tells_the_store_what_roots_hold)

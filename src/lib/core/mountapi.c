@@ -72,7 +72,7 @@ bool isola_mount_compat(void)
 		int saved = errno;
 		/* A call that can't succeed: ENOSYS only where the kernel lacks the API. */
 		mount_compat = sys_mount_setattr(-1, "", 0, NULL, sizeof(struct mount_attr)) < 0 &&
-			 errno == ENOSYS;
+			       errno == ENOSYS;
 		errno = saved;
 	}
 	return mount_compat;
@@ -120,8 +120,8 @@ int isola_compat_remount(int fd, unsigned long set, unsigned long clr, struct is
 	return 0;
 }
 
-int isola_compat_bind(int src_fd, const struct isola_mnt_dst *d, bool recursive,
-		      unsigned long set, unsigned long clr, struct isola_error *err)
+int isola_compat_bind(int src_fd, const struct isola_mnt_dst *d, bool recursive, unsigned long set,
+		      unsigned long clr, struct isola_error *err)
 {
 	char sp[32], dp[32];
 	unsigned long flags = MS_BIND | (recursive ? MS_REC : 0);
@@ -144,8 +144,8 @@ int isola_compat_fs(const char *src, const char *type, unsigned long flags, cons
 	return want_fd ? isola_mnt_reopen(d, err) : 0;
 }
 
-int isola_bind_fd_at(int src_fd, const struct isola_mnt_dst *d, bool recursive,
-		     uint64_t attr_set, struct isola_error *err)
+int isola_bind_fd_at(int src_fd, const struct isola_mnt_dst *d, bool recursive, uint64_t attr_set,
+		     struct isola_error *err)
 {
 	if (isola_mount_compat())
 		return isola_compat_bind(src_fd, d, recursive, attr_to_flags(attr_set), 0, err);

@@ -35,8 +35,8 @@ uint64_t isola_mount_flags_to_attr(unsigned long flags);
  * (isola_open_in_root): never through a raw path string.
  */
 struct isola_mnt_dst {
-	int fd;           /* O_PATH fd to mount on */
-	int rootfd;       /* resolve path in it to find the new mount; -1: can't */
+	int fd;		  /* O_PATH fd to mount on */
+	int rootfd;	  /* resolve path in it to find the new mount; -1: can't */
 	const char *path; /* dst's path below rootfd */
 };
 
@@ -47,13 +47,13 @@ int isola_mnt_reopen(const struct isola_mnt_dst *d, struct isola_error *err);
 /* MS_REMOUNT|MS_BIND the mount whose root fd is: (its flags | set) & ~clr. */
 int isola_compat_remount(int fd, unsigned long set, unsigned long clr, struct isola_error *err);
 /* Bind what src_fd names onto d, then remount with set/clr (MS_*) if any. */
-int isola_compat_bind(int src_fd, const struct isola_mnt_dst *d, bool recursive,
-		      unsigned long set, unsigned long clr, struct isola_error *err);
+int isola_compat_bind(int src_fd, const struct isola_mnt_dst *d, bool recursive, unsigned long set,
+		      unsigned long clr, struct isola_error *err);
 /* Mount a fresh filesystem on d; returns an O_PATH fd of it when want_fd, else 0. */
 int isola_compat_fs(const char *src, const char *type, unsigned long flags, const char *data,
 		    const struct isola_mnt_dst *d, bool want_fd, struct isola_error *err);
 /* isola_bind_fd() with the path that finds dst again (needed under compat with attr_set). */
-int isola_bind_fd_at(int src_fd, const struct isola_mnt_dst *d, bool recursive,
-		     uint64_t attr_set, struct isola_error *err);
+int isola_bind_fd_at(int src_fd, const struct isola_mnt_dst *d, bool recursive, uint64_t attr_set,
+		     struct isola_error *err);
 
 #endif

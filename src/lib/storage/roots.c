@@ -57,7 +57,8 @@ void isola_storage_layers_in_use(struct isola_store *s, isola_root_ref_fn fn, vo
 		if (de->d_name[0] == '.')
 			continue;
 		snprintf(name, sizeof(name), "%s/rootfs.json", de->d_name);
-		cleanup_free char *buf = isola_read_small_file_at(dirfd(d), name, 1 << 20, NULL, NULL);
+		cleanup_free char *buf =
+		    isola_read_small_file_at(dirfd(d), name, 1 << 20, NULL, NULL);
 		struct json_object *root = buf ? json_tokener_parse(buf) : NULL;
 		if (root)
 			record_refs(root, fn, data);
@@ -98,8 +99,8 @@ int isola_storage_sweep(struct isola_store *s, size_t *count, int64_t *bytes,
 }
 
 static const struct isola_store_roots storage_roots = {
-	.each = isola_storage_layers_in_use,
-	.sweep = isola_storage_sweep,
+    .each = isola_storage_layers_in_use,
+    .sweep = isola_storage_sweep,
 };
 
 void isola_storage_attach(struct isola_store *s)
