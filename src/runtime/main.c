@@ -275,13 +275,20 @@ static int parse_global(struct cli *cli, int argc, char **argv)
 }
 
 /* As runc: root uses /run; a normal user $XDG_RUNTIME_DIR (or a per-user dir in /tmp). */
-/* The test knobs: the library reads no environment, the front end passes them in. */
+/*
+ * The test knobs: the library reads no environment, the front end passes
+ * them in. One pass over environ for both: this runs before every verb.
+ */
 static void settings_from_env(void)
 {
-	const char *e = getenv("ISOLA_MOUNT_COMPAT");
-	isola_cgroup_set_root(getenv("ISOLA_CGROUP_ROOT"));
-	if (e && strcmp(e, "1") == 0)
-		isola_mount_set_compat(true);
+	for (char **e = environ; e && *e; e++) {
+		if ((*e)[0] != 'I' || strncmp(*e, "ISOLA_", 6) != 0)
+			continue;
+		if (strncmp(*e + 6, "CGROUP_ROOT=", 12) == 0)
+			isola_cgroup_set_root(*e + 18);
+		else if (strcmp(*e + 6, "MOUNT_COMPAT=1") == 0)
+			isola_mount_set_compat(true);
+	}
 }
 
 static const char *default_root(void)
