@@ -56,6 +56,12 @@ run_unit() {
 		echo "# unit: $(basename "$t")"
 		"$t"
 	done
+	# checks of the source tree itself (no build needed)
+	for t in "$top"/tests/unit/*.sh; do
+		[ -x "$t" ] || continue
+		echo "# unit: $(basename "$t")"
+		"$t"
+	done
 }
 
 run_bats() {

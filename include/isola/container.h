@@ -24,6 +24,7 @@ struct isola_rt {
 	const char *root;    /* state root, default /run/isola-runtime */
 	bool systemd_cgroup; /* --systemd-cgroup */
 	bool rootless;	     /* --rootless */
+	const char *prog;    /* names the init's messages once started; NULL: "isola" */
 	/* failing poststop (and before 1.3, poststart) hooks, a non-empty cgroup; may be NULL */
 	isola_warn_fn warn;
 	void *warn_data;

@@ -7,7 +7,9 @@
 #include <unistd.h>
 
 #include "isola-version.h"
+#include "isola/settings.h"
 #include "ctr.h"
+#include "storage/storage.h"
 
 struct verb {
 	const char *name;
@@ -111,10 +113,15 @@ int cli_usage_error(const char *fmt, ...)
 struct isola_store *cli_store(struct cli *cli, int mode, struct isola_error *err)
 {
 	char cwd[4096], abs[8192];
-	if (cli->root[0] == '/' || !getcwd(cwd, sizeof(cwd)))
-		return isola_store_open(cli->root, mode, err);
-	snprintf(abs, sizeof(abs), "%s/%s", cwd, cli->root);
-	return isola_store_open(abs, mode, err);
+	const char *root = cli->root;
+	if (root[0] != '/' && getcwd(cwd, sizeof(cwd))) {
+		snprintf(abs, sizeof(abs), "%s/%s", cwd, root);
+		root = abs;
+	}
+	struct isola_store *s = isola_store_open(root, mode, err);
+	if (s)
+		isola_storage_attach(s); /* prune and rmi keep what containers hold */
+	return s;
 }
 
 static const struct verb *find_verb(const struct verb *v, size_t n, const char *name)
@@ -155,6 +162,15 @@ static int dispatch(struct cli *cli, int argc, char **argv)
 	return v->fn(cli, argc, argv);
 }
 
+/* The test knobs: the library reads no environment, the front end passes them in. */
+static void settings_from_env(void)
+{
+	const char *e = getenv("ISOLA_MOUNT_COMPAT");
+	isola_cgroup_set_root(getenv("ISOLA_CGROUP_ROOT"));
+	if (e && strcmp(e, "1") == 0)
+		isola_mount_set_compat(true);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -166,6 +182,7 @@ int main(int argc, char **argv)
 	};
 	struct cli cli = {.root = getenv("ISOLA_ROOT"), .prog = "isola", .argv = argv};
 	int c;
+	settings_from_env();
 	if (!cli.root || !*cli.root)
 		cli.root = ISOLA_DEFAULT_ROOT;
 	cli.run = getenv("ISOLA_RUNROOT");

@@ -14,8 +14,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "isola/settings.h"
 #include "manager/manager.h"
 #include "monitor/monitor.h"
+
+/* The test knobs: the library reads no environment, the front end passes them in. */
+static void settings_from_env(void)
+{
+	const char *e = getenv("ISOLA_MOUNT_COMPAT");
+	isola_cgroup_set_root(getenv("ISOLA_CGROUP_ROOT"));
+	if (e && strcmp(e, "1") == 0)
+		isola_mount_set_compat(true);
+}
 
 int main(int argc, char **argv)
 {
@@ -32,6 +42,8 @@ int main(int argc, char **argv)
 	}
 	m.init_path = *argv[6] ? argv[6] : NULL;
 	m.net_path = *argv[7] ? argv[7] : NULL;
+	m.rt.prog = "isola";
+	settings_from_env();
 	isola_monitor_main(&m, argv[3], atoi(argv[4]), report);
 	return 0;
 }

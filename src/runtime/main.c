@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "isola-version.h"
 #include "isola/oci.h"
+#include "isola/settings.h"
 #include "isola/util.h"
 
 static const struct cli_verb verbs[] = {
@@ -274,6 +275,22 @@ static int parse_global(struct cli *cli, int argc, char **argv)
 }
 
 /* As runc: root uses /run; a normal user $XDG_RUNTIME_DIR (or a per-user dir in /tmp). */
+/*
+ * The test knobs: the library reads no environment, the front end passes
+ * them in. One pass over environ for both: this runs before every verb.
+ */
+static void settings_from_env(void)
+{
+	for (char **e = environ; e && *e; e++) {
+		if ((*e)[0] != 'I' || strncmp(*e, "ISOLA_", 6) != 0)
+			continue;
+		if (strncmp(*e + 6, "CGROUP_ROOT=", 12) == 0)
+			isola_cgroup_set_root(*e + 18);
+		else if (strcmp(*e + 6, "MOUNT_COMPAT=1") == 0)
+			isola_mount_set_compat(true);
+	}
+}
+
 static const char *default_root(void)
 {
 	static char buf[4096];
@@ -291,6 +308,8 @@ int main(int argc, char **argv)
 {
 	struct cli cli = {.rt = {.root = default_root(), .rootless = geteuid() != 0}, .verb = ""};
 	cli.rt.warn = lib_warn;
+	cli.rt.prog = "isola-runtime";
+	settings_from_env();
 	cli.rt.warn_data = &cli;
 	int first = parse_global(&cli, argc, argv);
 	if (first < 0)

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "cgroup/cgroup.h"
+#include "isola/settings.h"
 
 static void warn_cb(void *data, const char *msg)
 {
@@ -282,6 +283,7 @@ static int dispatch(struct isola_cgroup *cg, const char *cmd, int argc, char **a
 int main(int argc, char **argv)
 {
 	struct isola_error err = {0};
+	isola_cgroup_set_root(getenv("ISOLA_CGROUP_ROOT"));
 	if (argc < 3) {
 		fprintf(stderr, "usage: cgtest STATE COMMAND [ARGS...]\n");
 		return 2;

@@ -22,7 +22,8 @@
 #include <json-c/json.h>
 
 #include "linux/process.h"
-#include "linux/seccomp-internal.h"
+#include "linux/seccomp.h"
+#include "spec/seccomp.h"
 #include "tap.h"
 #include "test-seccomp-profile.h"
 

@@ -12,14 +12,9 @@
 
 #include "isola/error.h"
 
-struct json_object;
-struct isola_cgroup;   /* one container's cgroup(s) */
-struct isola_resources; /* parsed linux.resources */
+#include "spec/resources.h"
 
-/* Parse linux.resources (also `update --resources FILE`). path prefixes messages. */
-struct isola_resources *isola_resources_parse(struct json_object *obj, const char *path,
-					      struct isola_error *err);
-void isola_resources_free(struct isola_resources *r);
+struct isola_cgroup; /* one container's cgroup(s) */
 /*
  * The device policy create applies: the config's linux.resources.devices
  * (deny all when absent, allocating *r if needed) followed by the runtime's
@@ -49,8 +44,8 @@ struct isola_cgroup_opts {
 /*
  * cgroupsPath: absolute = relative to each hierarchy's root; relative = below
  * the caller's own cgroup (/proc/self/cgroup); absent = "<caller's cgroup>/<id>"
- * (runc's choice). The cgroup root is /sys/fs/cgroup unless ISOLA_CGROUP_ROOT
- * says otherwise (tests). destroy removes the leaf (it is the container's, even
+ * (runc's choice). The cgroup root is /sys/fs/cgroup unless the front end
+ * set another (isola_cgroup_set_root, tests). destroy removes the leaf (it is the container's, even
  * if it existed before) and only the parents that create made.
  */
 /* Create the container's cgroup(s) and apply resources, before any process joins. */

@@ -1,10 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Value conversions between cgroup v1 (what the runtime-spec speaks) and v2,
- * and the parser of linux.resources.devices.
+ * and whether linux.resources asks for anything.
  */
 #include <errno.h>
-#include <json-c/json.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,63 +64,9 @@ int isola_swap_to_v2(int64_t swap, int64_t limit, int64_t *out)
 	return 0;
 }
 
-static int parse_device(struct json_object *e, const char *path, struct isola_res_device *d,
-			struct isola_error *err)
+bool isola_resources_any(const struct isola_resources *r)
 {
-	struct json_object *v;
-	d->type = 'a';
-	d->major = d->minor = -1;
-	if (!json_object_object_get_ex(e, "allow", &v) || !json_object_is_type(v, json_type_boolean))
-		return isola_err(err, ISOLA_ERR_INVALID, 0, "%s.allow: expected a boolean", path);
-	d->allow = json_object_get_boolean(v);
-	if (json_object_object_get_ex(e, "type", &v) && v) {
-		const char *t = json_object_is_type(v, json_type_string) ? json_object_get_string(v)
-									   : "";
-		if (strlen(t) != 1 || !strchr("acb", t[0]))
-			return isola_err(err, ISOLA_ERR_INVALID, 0,
-					 "%s.type: expected \"a\", \"c\" or \"b\"", path);
-		d->type = t[0];
-	}
-	const char *mm[2] = {"major", "minor"};
-	int64_t *dst[2] = {&d->major, &d->minor};
-	for (int i = 0; i < 2; i++) {
-		if (!json_object_object_get_ex(e, mm[i], &v) || !v)
-			continue;
-		if (!json_object_is_type(v, json_type_int) || json_object_get_int64(v) < -1)
-			return isola_err(err, ISOLA_ERR_INVALID, 0, "%s.%s: expected an integer",
-					 path, mm[i]);
-		*dst[i] = json_object_get_int64(v);
-	}
-	if (json_object_object_get_ex(e, "access", &v) && v) {
-		const char *a = json_object_is_type(v, json_type_string) ? json_object_get_string(v)
-									   : NULL;
-		if (!a || strlen(a) > 3 || strspn(a, "rwm") != strlen(a))
-			return isola_err(err, ISOLA_ERR_INVALID, 0,
-					 "%s.access: expected a subset of \"rwm\"", path);
-		strcpy(d->access, a);
-	}
-	return 0;
-}
-
-int isola_resources_parse_devices(struct json_object *arr, const char *path,
-				  struct isola_resources *r, struct isola_error *err)
-{
-	char epath[512];
-	if (!json_object_is_type(arr, json_type_array))
-		return isola_err(err, ISOLA_ERR_INVALID, 0, "%s: expected an array", path);
-	size_t len = json_object_array_length(arr);
-	r->devices = calloc(len ? len : 1, sizeof(*r->devices));
-	if (!r->devices)
-		return isola_err(err, ISOLA_ERR_SYSTEM, ENOMEM, "%s", path);
-	for (size_t i = 0; i < len; i++) {
-		struct json_object *e = json_object_array_get_idx(arr, i);
-		snprintf(epath, sizeof(epath), "%s[%zu]", path, i);
-		if (!json_object_is_type(e, json_type_object))
-			return isola_err(err, ISOLA_ERR_INVALID, 0, "%s: expected an object",
-					 epath);
-		if (parse_device(e, epath, &r->devices[i], err) < 0)
-			return -1;
-		r->n_devices = i + 1;
-	}
-	return 0;
+	return r && (r->has_memory || r->has_cpu || r->has_pids || r->has_blkio ||
+		     r->has_network || r->n_hugepages || r->n_rdma || r->n_unified ||
+		     r->n_devices);
 }

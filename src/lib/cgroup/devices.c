@@ -13,12 +13,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "cgroup/internal.h"
 #include "core/cleanup.h"
 #include "core/strbuild.h"
+#include "core/sys.h"
 
 #define DEV "linux.resources.devices"
 
@@ -151,11 +151,6 @@ static struct bpf_insn *build_prog(const struct isola_resources *r, size_t *coun
 	return p;
 }
 
-static long sys_bpf(int cmd, union bpf_attr *attr)
-{
-	return syscall(SYS_bpf, cmd, attr, sizeof(*attr));
-}
-
 static int load_prog(const struct isola_resources *r, struct isola_error *err)
 {
 	static char log[8192];
@@ -172,7 +167,7 @@ static int load_prog(const struct isola_resources *r, struct isola_error *err)
 	attr.log_buf = (uint64_t)(uintptr_t)log;
 	attr.log_size = sizeof(log);
 	attr.log_level = 1;
-	int fd = (int)sys_bpf(BPF_PROG_LOAD, &attr);
+	int fd = (int)sys_bpf(BPF_PROG_LOAD, &attr, sizeof(attr));
 	if (fd < 0) {
 		int e = errno;
 		log[sizeof(log) - 1] = '\0';
@@ -189,14 +184,14 @@ static void detach_old(int cgfd, const uint32_t *ids, uint32_t n)
 		union bpf_attr attr;
 		memset(&attr, 0, sizeof(attr));
 		attr.prog_id = ids[i];
-		cleanup_close int pfd = (int)sys_bpf(BPF_PROG_GET_FD_BY_ID, &attr);
+		cleanup_close int pfd = (int)sys_bpf(BPF_PROG_GET_FD_BY_ID, &attr, sizeof(attr));
 		if (pfd < 0)
 			continue;
 		memset(&attr, 0, sizeof(attr));
 		attr.target_fd = (uint32_t)cgfd;
 		attr.attach_bpf_fd = (uint32_t)pfd;
 		attr.attach_type = BPF_CGROUP_DEVICE;
-		sys_bpf(BPF_PROG_DETACH, &attr);
+		sys_bpf(BPF_PROG_DETACH, &attr, sizeof(attr));
 	}
 }
 
@@ -213,7 +208,7 @@ int cg_devices_v2(const struct cg_apply *a, const struct cg_hier *h, struct isol
 	attr.query.attach_type = BPF_CGROUP_DEVICE;
 	attr.query.prog_ids = (uint64_t)(uintptr_t)ids;
 	attr.query.prog_cnt = 64;
-	if (sys_bpf(BPF_PROG_QUERY, &attr) < 0)
+	if (sys_bpf(BPF_PROG_QUERY, &attr, sizeof(attr)) < 0)
 		attr.query.prog_cnt = 0;
 	uint32_t nold = attr.query.prog_cnt;
 	pfd = load_prog(a->r, err);
@@ -224,7 +219,7 @@ int cg_devices_v2(const struct cg_apply *a, const struct cg_hier *h, struct isol
 	attr.attach_bpf_fd = (uint32_t)pfd;
 	attr.attach_type = BPF_CGROUP_DEVICE;
 	attr.attach_flags = BPF_F_ALLOW_MULTI;
-	if (sys_bpf(BPF_PROG_ATTACH, &attr) < 0)
+	if (sys_bpf(BPF_PROG_ATTACH, &attr, sizeof(attr)) < 0)
 		return isola_err_sys(err, DEV ": attach the eBPF device filter to \"%s\"", h->dir);
 	detach_old(cgfd, ids, nold);
 	return 0;

@@ -55,7 +55,7 @@ struct cg_backend {
 extern const struct cg_backend cg_backend_v1, cg_backend_v2;
 const struct cg_backend *cg_backend(const struct cg_hier *h);
 
-/* layout.c: find the hierarchies under the cgroup root (ISOLA_CGROUP_ROOT). */
+/* layout.c: find the hierarchies under the cgroup root (isola_cgroup_set_root). */
 int cg_detect(int *layout, struct cg_hier **hs, size_t *n, struct isola_error *err);
 /* The caller's own cgroup in h (from /proc/self/cgroup), malloc'd. */
 char *cg_own_path(const struct cg_hier *h, struct isola_error *err);
@@ -121,6 +121,7 @@ int cg_rdma_any(const struct cg_apply *a, const struct cg_hier *h, struct isola_
 int cg_hugetlb_v2(const struct cg_apply *a, const struct cg_hier *h, struct isola_error *err);
 int cg_devices_v1(const struct cg_apply *a, const struct cg_hier *h, struct isola_error *err);
 int cg_devices_v2(const struct cg_apply *a, const struct cg_hier *h, struct isola_error *err);
+/* procs.c: a warning through the caller's warn function, if any */
 void cg_warn(const struct isola_cgroup *cg, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Write file in h for field (JSON path): ENOENT becomes "not supported". */
@@ -128,7 +129,7 @@ int cg_set(const struct cg_hier *h, const char *file, const char *field, struct 
 	   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 int cg_unsupported(struct isola_error *err, const char *field, const char *why);
 
-/* cgroup.c: open v2fd/clone_fd (create and load) */
+/* state.c: open v2fd/clone_fd (create and load) */
 int cg_open_fds(struct isola_cgroup *cg, struct isola_error *err);
 
 /* precheck.c: create's checks; nested = the parent may be frozen (see there). */

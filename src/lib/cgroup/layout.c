@@ -17,6 +17,7 @@
 #include "cgroup/internal.h"
 #include "core/cleanup.h"
 #include "core/strbuild.h"
+#include "isola/settings.h"
 
 static const char *const v1_controllers[] = {
 	"cpu",     "cpuacct", "cpuset",     "memory",  "devices", "freezer", "net_cls",
@@ -273,9 +274,16 @@ static int take_root(const struct mi_line *m, void *data)
 	return 0;
 }
 
+static const char *cg_root;
+
+void isola_cgroup_set_root(const char *root)
+{
+	cg_root = root;
+}
+
 int cg_detect(int *layout, struct cg_hier **hs, size_t *n, struct isola_error *err)
 {
-	const char *root = getenv("ISOLA_CGROUP_ROOT");
+	const char *root = cg_root;
 	struct detect d = {.err = err};
 	struct statfs sfs;
 	if (!root || !*root)

@@ -17,7 +17,7 @@
 
 #include "cgroup/internal.h"
 #include "core/cleanup.h"
-#include "linux/mounts.h"
+#include "core/mountapi.h"
 
 
 /*

@@ -15,6 +15,19 @@
 #include "core/cleanup.h"
 #include "core/strbuild.h"
 
+int cg_open_fds(struct isola_cgroup *cg, struct isola_error *err)
+{
+	const struct cg_hier *h = cg->disabled ? NULL : cg_find_kind(cg, CG_V2);
+	if (!h)
+		return 0;
+	cg->clone_fd = open(h->dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (cg->clone_fd < 0)
+		return err ? isola_err_sys(err, "open \"%s\"", h->dir) : -1;
+	if (cg->layout == CG_LAYOUT_V2 && cg->nh == 1)
+		cg->v2fd = cg->clone_fd;
+	return 0;
+}
+
 static const char *const layout_names[] = {"none", "v1", "v2", "hybrid"};
 
 const char *isola_cgroup_layout(const struct isola_cgroup *cg)

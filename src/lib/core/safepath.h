@@ -10,10 +10,17 @@
  * CVE-2025-31133 class. Callers then act on the returned fd (mount onto
  * /proc/self/fd/N, fchmod, ...), never on the path again.
  */
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "isola/error.h"
 
+/*
+ * The one openat2: O_CLOEXEC always, retried on EAGAIN, and walked component
+ * by component where the kernel lacks openat2 (ENOSYS) and resolve holds
+ * RESOLVE_IN_ROOT or RESOLVE_BENEATH. Returns the fd, or -1 with errno.
+ */
+int isola_openat2(int dirfd, const char *path, int flags, mode_t mode, uint64_t resolve);
 /* openat2 inside rootfd; path may be absolute (relative to the root). */
 int isola_open_in_root(int rootfd, const char *path, int flags, mode_t mode,
 		       struct isola_error *err);

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -176,4 +177,37 @@ void isola_rfc3339(const struct timespec *ts, bool nanos, char *buf, size_t len)
 			 rem / 60 % 60, rem % 60);
 	if (n > 0 && (size_t)n < len)
 		snprintf(buf + n, len - (size_t)n, nanos ? ".%09ldZ" : "Z", ts->tv_nsec);
+}
+
+static int rmtree_children(int fd, struct isola_error *err)
+{
+	cleanup_closedir DIR *d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return isola_err_sys(err, "opendir");
+	}
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		if (isola_rmtree_at(dirfd(d), de->d_name, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int isola_rmtree_at(int dirfd, const char *name, struct isola_error *err)
+{
+	if (unlinkat(dirfd, name, 0) == 0 || errno == ENOENT)
+		return 0;
+	if (errno != EISDIR && errno != EPERM)
+		return isola_err_sys(err, "remove \"%s\"", name);
+	int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : isola_err_sys(err, "open \"%s\"", name);
+	if (rmtree_children(fd, err) < 0)
+		return isola_err_prefix(err, "\"%s\"", name);
+	if (unlinkat(dirfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
+		return isola_err_sys(err, "rmdir \"%s\"", name);
+	return 0;
 }

@@ -28,6 +28,8 @@ int isola_write_file_atomic(int dirfd, const char *path, const void *data, size_
 int isola_write_all(int fd, const void *buf, size_t len);
 /* read(2) exactly len bytes; returns bytes read (< len on EOF) or -1. */
 ssize_t isola_read_all(int fd, void *buf, size_t len);
+/* rm -rf of dirfd/name without following symlinks; missing is not an error. */
+int isola_rmtree_at(int dirfd, const char *name, struct isola_error *err);
 size_t isola_strv_len(char *const *v);
 /* Monotonic milliseconds. */
 long long isola_now_ms(void);

@@ -25,7 +25,7 @@ enum isola_archive_format {
 int isola_image_save(struct isola_store *s, const char *ref, const char *path, int format,
 		     struct isola_error *err);
 
-/* Internal to archive*.c. */
+/* Internal to archive*.c: archive-blob.c, below the loaders of both formats. */
 int isola_archive_copy_blob(struct isola_store *s, int dirfd, const char *path, const char *digest,
 			    char out[ISOLA_DIGEST_MAX], struct isola_error *err);
 int isola_archive_add_name(char ***v, size_t *n, const char *s);

@@ -81,39 +81,6 @@ int isola_mkdirs_at(int dirfd, const char *path, mode_t mode, struct isola_error
 	return 0;
 }
 
-static int rmtree_children(int fd, struct isola_error *err)
-{
-	cleanup_closedir DIR *d = fdopendir(fd);
-	if (!d) {
-		close(fd);
-		return isola_err_sys(err, "opendir");
-	}
-	struct dirent *de;
-	while ((de = readdir(d))) {
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-			continue;
-		if (isola_rmtree_at(dirfd(d), de->d_name, err) < 0)
-			return -1;
-	}
-	return 0;
-}
-
-int isola_rmtree_at(int dirfd, const char *name, struct isola_error *err)
-{
-	if (unlinkat(dirfd, name, 0) == 0 || errno == ENOENT)
-		return 0;
-	if (errno != EISDIR && errno != EPERM)
-		return isola_err_sys(err, "remove \"%s\"", name);
-	int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return errno == ENOENT ? 0 : isola_err_sys(err, "open \"%s\"", name);
-	if (rmtree_children(fd, err) < 0)
-		return isola_err_prefix(err, "\"%s\"", name);
-	if (unlinkat(dirfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
-		return isola_err_sys(err, "rmdir \"%s\"", name);
-	return 0;
-}
-
 int isola_fsync_dir_at(int dirfd, const char *name)
 {
 	cleanup_close int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);

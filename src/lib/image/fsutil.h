@@ -14,8 +14,6 @@ char *isola_read_small_file_at(int dirfd, const char *name, size_t max, size_t *
 			 struct isola_error *err);
 /* mkdir -p relative to dirfd (no symlinks followed); existing dirs are fine. */
 int isola_mkdirs_at(int dirfd, const char *path, mode_t mode, struct isola_error *err);
-/* rm -rf of dirfd/name without following symlinks; missing is not an error. */
-int isola_rmtree_at(int dirfd, const char *name, struct isola_error *err);
 int isola_fsync_dir_at(int dirfd, const char *name);
 /* Sum of st_blocks*512 of a tree (du); 0 on error. */
 long long isola_tree_size_at(int dirfd, const char *name);

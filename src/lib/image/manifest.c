@@ -7,20 +7,7 @@
 
 #include "core/cleanup.h"
 #include "image/manifest.h"
-
-static const char *jstr(struct json_object *o, const char *key)
-{
-	struct json_object *v;
-	if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
-		return NULL;
-	return json_object_get_string(v);
-}
-
-static char *jdup(struct json_object *o, const char *key)
-{
-	const char *s = jstr(o, key);
-	return s ? strdup(s) : NULL;
-}
+#include "spec/json-util.h"
 
 static int parse_descriptor(struct json_object *o, const char *where, struct isola_descriptor *d,
 			    struct isola_error *err)
@@ -28,7 +15,7 @@ static int parse_descriptor(struct json_object *o, const char *where, struct iso
 	struct json_object *v, *plat;
 	if (!json_object_is_type(o, json_type_object))
 		return isola_err(err, ISOLA_ERR_INVALID, 0, "%s: expected an object", where);
-	const char *digest = jstr(o, "digest");
+	const char *digest = ju_peek_string(o, "digest");
 	if (!isola_digest_valid(digest))
 		return isola_err(err, ISOLA_ERR_INVALID, 0,
 				 "%s.digest: invalid or unsupported digest", where);
@@ -40,12 +27,12 @@ static int parse_descriptor(struct json_object *o, const char *where, struct iso
 					 where);
 		d->size = json_object_get_int64(v);
 	}
-	d->media_type = jdup(o, "mediaType");
+	d->media_type = ju_peek_strdup(o, "mediaType");
 	if (json_object_object_get_ex(o, "platform", &plat) &&
 	    json_object_is_type(plat, json_type_object)) {
-		d->os = jdup(plat, "os");
-		d->arch = jdup(plat, "architecture");
-		d->variant = jdup(plat, "variant");
+		d->os = ju_peek_strdup(plat, "os");
+		d->arch = ju_peek_strdup(plat, "architecture");
+		d->variant = ju_peek_strdup(plat, "variant");
 	}
 	return 0;
 }
@@ -106,7 +93,7 @@ static int parse_root(struct json_object *root, const char *content_type, struct
 	if (json_object_object_get_ex(root, "schemaVersion", &v) && json_object_get_int(v) != 2)
 		return isola_err(err, ISOLA_ERR_UNSUPPORTED, 0,
 				 "manifest: unsupported schema version %d", json_object_get_int(v));
-	m->media_type = jdup(root, "mediaType");
+	m->media_type = ju_peek_strdup(root, "mediaType");
 	if (!m->media_type && content_type && strncmp(content_type, "application/json", 16) != 0)
 		m->media_type = strndup(content_type, strcspn(content_type, "; "));
 	m->kind = manifest_kind(root, m->media_type);
@@ -207,9 +194,9 @@ static int parse_config_root(struct json_object *root, struct isola_image_config
 	struct json_object *rootfs, *ids;
 	if (!json_object_is_type(root, json_type_object))
 		return isola_err(err, ISOLA_ERR_INVALID, 0, "image config: expected an object");
-	c->created = jdup(root, "created");
-	c->os = jdup(root, "os");
-	c->arch = jdup(root, "architecture");
+	c->created = ju_peek_strdup(root, "created");
+	c->os = ju_peek_strdup(root, "os");
+	c->arch = ju_peek_strdup(root, "architecture");
 	if (!json_object_object_get_ex(root, "rootfs", &rootfs) ||
 	    !json_object_object_get_ex(rootfs, "diff_ids", &ids) ||
 	    !json_object_is_type(ids, json_type_array))

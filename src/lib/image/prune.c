@@ -8,8 +8,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <json-c/json.h>
-
 #include "core/cleanup.h"
 #include "image/fsutil.h"
 #include "image/manifest.h"
@@ -49,50 +47,24 @@ static bool hexset_has(const struct hexset *set, const char *hex)
 	return false;
 }
 
-/* Calls fn for every container record's parsed JSON. */
-static void each_container(struct isola_store *s, void (*fn)(struct json_object *, void *),
-			   void *data)
-{
-	int fd = openat(s->rootfd, "containers", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return;
-	cleanup_closedir DIR *d = fdopendir(fd);
-	if (!d) {
-		close(fd);
-		return;
-	}
-	struct dirent *de;
-	while ((de = readdir(d))) {
-		char name[512];
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(name, sizeof(name), "%s/rootfs.json", de->d_name);
-		cleanup_free char *buf = isola_read_small_file_at(dirfd(d), name, 1 << 20, NULL, NULL);
-		struct json_object *root = buf ? json_tokener_parse(buf) : NULL;
-		if (root)
-			fn(root, data);
-		json_object_put(root);
-	}
-}
-
 struct in_use_ctx {
 	const char *id;
 	bool found;
 };
 
-static void check_in_use(struct json_object *root, void *data)
+static void check_in_use(const char *image, char *const *layers, size_t n, void *data)
 {
 	struct in_use_ctx *c = data;
-	struct json_object *v;
-	if (json_object_object_get_ex(root, "image", &v) &&
-	    !strcmp(json_object_get_string(v), c->id))
+	if (image && !strcmp(image, c->id))
 		c->found = true;
 }
 
 bool isola_image_in_use(struct isola_store *s, const char *image_id)
 {
 	struct in_use_ctx c = {image_id, false};
-	each_container(s, check_in_use, &c);
+	if (!s->roots)
+		return true; /* nobody to ask: keep it */
+	s->roots->each(s, check_in_use, &c);
 	return c.found;
 }
 
@@ -100,20 +72,14 @@ struct refs {
 	struct hexset blobs, layers, images;
 };
 
-static void container_refs(struct json_object *root, void *data)
+static void container_refs(const char *image, char *const *layers, size_t n, void *data)
 {
 	struct refs *r = data;
-	struct json_object *v;
-	if (json_object_object_get_ex(root, "image", &v) && json_object_get_string(v))
-		hexset_add(&r->images, json_object_get_string(v));
-	if (!json_object_object_get_ex(root, "layers", &v) ||
-	    !json_object_is_type(v, json_type_array))
-		return;
-	for (size_t i = 0; i < json_object_array_length(v); i++) {
-		const char *d = json_object_get_string(json_object_array_get_idx(v, i));
-		if (isola_digest_valid(d))
-			hexset_add(&r->layers, d);
-	}
+	if (image)
+		hexset_add(&r->images, image);
+	for (size_t i = 0; i < n; i++)
+		if (isola_digest_valid(layers[i]))
+			hexset_add(&r->layers, layers[i]);
 }
 
 static void image_refs(struct isola_store *s, const struct isola_image *img, struct refs *r)
@@ -141,7 +107,7 @@ static int prune_index(struct isola_store *s, int images, struct refs *r,
 	cleanup_close int lockfd = isola_index_lock(s, err);
 	if (lockfd < 0 || isola_index_load(s, &idx, err) < 0)
 		return -1;
-	each_container(s, container_refs, r);
+	s->roots->each(s, container_refs, r);
 	size_t kept = 0;
 	for (size_t i = 0; i < idx.n; i++) {
 		struct isola_image *img = &idx.v[i];
@@ -190,48 +156,19 @@ static int sweep(struct isola_store *s, const char *dir, const struct hexset *ke
 	return 0;
 }
 
-/*
- * A container dir without its record is a create that died before the end:
- * with the store lock held exclusively no create is running, so it can go.
- */
-static int sweep_containers(struct isola_store *s, struct isola_prune_result *res,
-			    struct isola_error *err)
-{
-	int fd = openat(s->rootfd, "containers", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return errno == ENOENT ? 0 : isola_err_sys(err, "open \"containers\"");
-	cleanup_closedir DIR *d = fdopendir(fd);
-	if (!d) {
-		close(fd);
-		return isola_err_sys(err, "open \"containers\"");
-	}
-	struct dirent *de;
-	while ((de = readdir(d))) {
-		char name[512];
-		struct stat st;
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(name, sizeof(name), "%s/rootfs.json", de->d_name);
-		if (fstatat(dirfd(d), name, &st, AT_SYMLINK_NOFOLLOW) == 0)
-			continue;
-		res->bytes += isola_tree_size_at(dirfd(d), de->d_name);
-		if (isola_rmtree_at(dirfd(d), de->d_name, err) < 0)
-			return isola_err_prefix(err, "prune \"containers\"");
-		res->tmp++;
-	}
-	return 0;
-}
-
 static int prune(struct isola_store *s, int images, struct isola_prune_result *res,
 		 struct isola_error *err)
 {
 	struct refs r = {0};
 	*res = (struct isola_prune_result){0};
+	if (!s->roots)
+		return isola_err(err, ISOLA_ERR_UNSUPPORTED, 0,
+				 "prune: no storage attached to tell which layers containers use");
 	int ret = prune_index(s, images, &r, res, err);
 	if (ret == 0)
 		ret = sweep(s, "tmp", NULL, &res->tmp, &res->bytes, err);
 	if (ret == 0)
-		ret = sweep_containers(s, res, err);
+		ret = s->roots->sweep(s, &res->tmp, &res->bytes, err);
 	if (ret == 0)
 		ret = sweep(s, "layers", &r.layers, &res->layers, &res->bytes, err);
 	if (ret == 0)

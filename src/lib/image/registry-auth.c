@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The auth file (docker's config.json shape): credentials read and written. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -13,7 +14,7 @@
 #include "image/fsutil.h"
 #include "image/registry-http.h"
 
-static struct json_object *load_authfile(const char *path)
+struct json_object *reg_authfile_load(const char *path)
 {
 	cleanup_free char *buf =
 	    path ? isola_read_small_file_at(AT_FDCWD, path, 1 << 20, NULL, NULL) : NULL;
@@ -51,7 +52,7 @@ char *reg_credentials(const struct isola_registry_opts *o, const char *host)
 		return asprintf(&out, "%s:%s", o->username, o->password ? o->password : "") < 0
 			   ? NULL
 			   : out;
-	struct json_object *root = load_authfile(o->authfile), *auths, *entry, *v;
+	struct json_object *root = reg_authfile_load(o->authfile), *auths, *entry, *v;
 	if (json_object_object_get_ex(root, "auths", &auths) &&
 	    json_object_object_get_ex(auths, host, &entry) &&
 	    json_object_object_get_ex(entry, "auth", &v))
@@ -60,7 +61,7 @@ char *reg_credentials(const struct isola_registry_opts *o, const char *host)
 	return out;
 }
 
-static int save_authfile(const char *path, struct json_object *root, struct isola_error *err)
+int reg_authfile_save(const char *path, struct json_object *root, struct isola_error *err)
 {
 	cleanup_free char *dir = strdup(path);
 	if (!dir)
@@ -80,61 +81,4 @@ static int save_authfile(const char *path, struct json_object *root, struct isol
 	size_t len;
 	const char *text = json_object_to_json_string_length(root, JSON_C_TO_STRING_PRETTY, &len);
 	return isola_write_file_atomic(dfd, name, text, len, 0600, true, err);
-}
-
-int isola_login(const char *registry, const char *user, const char *password,
-		const struct isola_registry_opts *o, struct isola_error *err)
-{
-	struct isola_registry_opts lo = *o;
-	struct reg r;
-	struct reg_resp resp = {.max = 1 << 20};
-	if (!o->authfile)
-		return isola_err(err, ISOLA_ERR_INVALID, 0, "login: no auth file");
-	lo.username = user;
-	lo.password = password;
-	/* a scope-less token request: the registry checks the credentials alone */
-	int ret = reg_init(&r, registry, "", false, &lo, err);
-	if (ret == 0) {
-		free(r.scope);
-		r.scope = strdup("");
-		ret = reg_request(&r, "GET", "/v2/", NULL, NULL, &resp, err);
-	}
-	if (ret == 0 && resp.status != 200)
-		ret = reg_status_error(&r, &resp, "login", err);
-	reg_resp_release(&resp);
-	reg_release(&r);
-	if (ret < 0)
-		return -1;
-	struct json_object *root = load_authfile(o->authfile), *auths, *entry;
-	if (!json_object_object_get_ex(root, "auths", &auths)) {
-		auths = json_object_new_object();
-		json_object_object_add(root, "auths", auths);
-	}
-	cleanup_free char *pair = NULL;
-	cleanup_free char *b64 = NULL;
-	if (asprintf(&pair, "%s:%s", user, password) < 0 || !(b64 = reg_base64(pair))) {
-		json_object_put(root);
-		return isola_err_sys(err, "login");
-	}
-	entry = json_object_new_object();
-	json_object_object_add(entry, "auth", json_object_new_string(b64));
-	json_object_object_add(auths, registry, entry);
-	ret = save_authfile(o->authfile, root, err);
-	json_object_put(root);
-	return ret;
-}
-
-int isola_logout(const char *registry, const char *authfile, struct isola_error *err)
-{
-	struct json_object *root = load_authfile(authfile), *auths;
-	int ret;
-	if (!json_object_object_get_ex(root, "auths", &auths) ||
-	    !json_object_object_get_ex(auths, registry, NULL))
-		ret = isola_err(err, ISOLA_ERR_NOT_FOUND, 0, "not logged in to %s", registry);
-	else {
-		json_object_object_del(auths, registry);
-		ret = save_authfile(authfile, root, err);
-	}
-	json_object_put(root);
-	return ret;
 }

@@ -54,8 +54,15 @@ int reg_request(struct reg *r, const char *method, const char *path, const char 
 /* Turn a non-2xx response into an error naming what. */
 int reg_status_error(const struct reg *r, const struct reg_resp *resp, const char *what,
 		     struct isola_error *err);
-/* Credentials for host from opts or the auth file: "user:password", malloc'd, or NULL. */
+/*
+ * registry-auth.c, below the requests: credentials for host from opts or the
+ * auth file ("user:password", malloc'd, or NULL); the auth file as a JSON
+ * object (an empty one when missing or broken), and written back atomically.
+ */
 char *reg_credentials(const struct isola_registry_opts *o, const char *host);
+struct json_object;
+struct json_object *reg_authfile_load(const char *path);
+int reg_authfile_save(const char *path, struct json_object *root, struct isola_error *err);
 char *reg_base64(const char *s);
 
 #endif

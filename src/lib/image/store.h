@@ -26,10 +26,25 @@
 
 #define ISOLA_DEFAULT_ROOT "/var/lib/isola"
 
+/*
+ * Who else holds layers: the container roots of storage/, which sits above
+ * the image store. Storage fills this in (isola_storage_attach); prune and
+ * image removal ask it instead of reading storage's records themselves.
+ */
+struct isola_store;
+typedef void (*isola_root_ref_fn)(const char *image, char *const *layers, size_t n, void *data);
+struct isola_store_roots {
+	/* fn for every container root: its image id and layer chain ids */
+	void (*each)(struct isola_store *s, isola_root_ref_fn fn, void *data);
+	/* Remove what dead creates left (a root without record); store held exclusive. */
+	int (*sweep)(struct isola_store *s, size_t *count, int64_t *bytes, struct isola_error *err);
+};
+
 struct isola_store {
 	char *root;
 	int rootfd;
 	int lockfd;
+	const struct isola_store_roots *roots; /* NULL until storage attaches */
 };
 
 enum isola_store_mode {
@@ -153,14 +168,17 @@ int isola_image_tag(struct isola_store *s, const char *ref, const char *name,
 int isola_image_remove(struct isola_store *s, const char *ref, bool force, char ***removed,
 		       struct isola_error *err);
 
-/* True when a container record (containers/<id>/rootfs.json) names the image. */
+/* True when a container root was made from the image (or no storage is attached to tell). */
 bool isola_image_in_use(struct isola_store *s, const char *image_id);
 
 struct isola_prune_result {
 	int64_t bytes;
 	size_t images, layers, blobs, tmp;
 };
-/* Needs the store opened exclusive. all: also named images no container uses. */
+/*
+ * Needs the store opened exclusive, and storage attached (the container
+ * roots keep their layers). all: also named images no container uses.
+ */
 int isola_store_prune(struct isola_store *s, bool all, struct isola_prune_result *res,
 		      struct isola_error *err);
 /*

@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/xattr.h>
 #include <unistd.h>
@@ -16,6 +15,7 @@
 #include <archive_entry.h>
 
 #include "core/cleanup.h"
+#include "core/safepath.h"
 #include "image/fsutil.h"
 #include "image/unpack.h"
 
@@ -66,13 +66,8 @@ int isola_unpack_clean_path(const char *in, char *out, size_t size, struct isola
 
 static int openat2_in_root(int rootfd, const char *path, int flags)
 {
-	struct open_how how = {
-	    .flags = (uint64_t)(flags | O_CLOEXEC),
-	    .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV,
-	};
-	if (!*path)
-		path = ".";
-	return (int)syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
+	return isola_openat2(rootfd, *path ? path : ".", flags, 0,
+			     RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV);
 }
 
 /* Open (creating missing directories as 0755) the parent directory path. */

@@ -13,12 +13,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <linux/capability.h>
 
 #include "core/cleanup.h"
+#include "core/sys.h"
 #include "linux/caps.h"
 
 /* Caps are bits of a uint64_t: anything past 63 can't be expressed anyway. */
@@ -115,7 +115,7 @@ static int set_caps(const struct isola_caps *caps, int last, struct isola_error 
 		data[k].permitted = p[k];
 		data[k].inheritable = i[k];
 	}
-	if (syscall(SYS_capset, &hdr, data) < 0)
+	if (sys_capset(&hdr, data) < 0)
 		return isola_err_sys(err, "capabilities: capset (effective %#llx, permitted %#llx, "
 					  "inheritable %#llx)",
 				     (unsigned long long)caps->effective,

@@ -5,11 +5,11 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "core/cleanup.h"
+#include "core/sys.h"
 #include "core/util.h"
 #include "linux/hooks.h"
 
@@ -43,7 +43,7 @@ static pid_t spawn_hook(const struct isola_hook *h, const struct isola_hook_run 
 /* Wait for pid for at most timeout seconds (0: forever); kill it after. */
 static int wait_hook(pid_t pid, int timeout, int *status)
 {
-	cleanup_close int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	cleanup_close int pidfd = sys_pidfd_open(pid, 0);
 	if (timeout > 0 && pidfd >= 0) {
 		struct pollfd pfd = {.fd = pidfd, .events = POLLIN};
 		int r;

@@ -7,11 +7,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "core/cleanup.h"
+#include "core/sys.h"
 #include "core/util.h"
 #include "linux/idmount.h"
 #include "linux/ns.h"
@@ -79,14 +79,14 @@ static int idmapped_tree(const struct isola_config *c, const struct isola_mount 
 	if (userns < 0)
 		return -1;
 	bool rec = m->recursive || m->idmap_recursive;
-	cleanup_close int tree = (int)syscall(SYS_open_tree, AT_FDCWD, m->source,
-					      OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
-						      (rec ? AT_RECURSIVE : 0));
+	cleanup_close int tree = sys_open_tree(AT_FDCWD, m->source,
+						 OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
+							 (rec ? AT_RECURSIVE : 0));
 	if (tree < 0)
 		return isola_err_sys(err, "bind \"%s\"", m->source);
 	struct mount_attr attr = {.attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t)userns};
-	if (syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH | (rec ? AT_RECURSIVE : 0), &attr,
-		    sizeof(attr)) < 0)
+	if (sys_mount_setattr(tree, "", AT_EMPTY_PATH | (rec ? AT_RECURSIVE : 0), &attr,
+			      sizeof(attr)) < 0)
 		return isola_err_sys(err, "idmap mount \"%s\"", m->destination);
 	return steal_fd(tree);
 }

@@ -17,13 +17,13 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <linux/magic.h>
 #include <linux/openat2.h>
 
 #include "core/cleanup.h"
+#include "core/safepath.h"
 #include "linux/lsm.h"
 
 /* The inode number procfs gives its root directory. */
@@ -31,17 +31,9 @@
 
 static int openat2_strict(int dirfd, const char *path, int flags)
 {
-	struct open_how how = {
-		.flags = (uint64_t)(flags | O_CLOEXEC),
-		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS |
-			   RESOLVE_NO_XDEV,
-	};
-	int fd;
-
-	do
-		fd = (int)syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
-	while (fd < 0 && errno == EAGAIN);
-	return fd;
+	return isola_openat2(dirfd, path, flags, 0,
+			     RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS |
+				     RESOLVE_NO_XDEV);
 }
 
 static bool is_procfs(int fd)

@@ -8,75 +8,13 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "cgroup/cgroup.h"
 #include "core/cleanup.h"
 #include "core/safepath.h"
+#include "core/sys.h"
 #include "linux/mounts.h"
-
-/* glibc 2.36's <sys/mount.h> declares these, but keep raw syscalls for older libcs. */
-static int sys_open_tree(int dfd, const char *path, unsigned int flags)
-{
-	return (int)syscall(SYS_open_tree, dfd, path, flags);
-}
-
-static int sys_move_mount(int from_dfd, const char *from, int to_dfd, const char *to,
-			  unsigned int flags)
-{
-	return (int)syscall(SYS_move_mount, from_dfd, from, to_dfd, to, flags);
-}
-
-static int sys_mount_setattr(int dfd, const char *path, unsigned int flags,
-			     struct mount_attr *attr)
-{
-	return (int)syscall(SYS_mount_setattr, dfd, path, flags, attr, sizeof(*attr));
-}
-
-uint64_t isola_mount_flags_to_attr(unsigned long flags)
-{
-	uint64_t a = 0;
-	if (flags & MS_RDONLY)
-		a |= MOUNT_ATTR_RDONLY;
-	if (flags & MS_NOSUID)
-		a |= MOUNT_ATTR_NOSUID;
-	if (flags & MS_NODEV)
-		a |= MOUNT_ATTR_NODEV;
-	if (flags & MS_NOEXEC)
-		a |= MOUNT_ATTR_NOEXEC;
-	if (flags & MS_NOATIME)
-		a |= MOUNT_ATTR_NOATIME;
-	if (flags & MS_STRICTATIME)
-		a |= MOUNT_ATTR_STRICTATIME;
-	if (flags & MS_NODIRATIME)
-		a |= MOUNT_ATTR_NODIRATIME;
-	if (flags & MS_RELATIME)
-		a |= MOUNT_ATTR_RELATIME;
-	return a;
-}
-
-static int set_attr(int fd, bool recursive, uint64_t set, uint64_t clr, uint64_t prop,
-		    struct isola_error *err)
-{
-	if (!set && !clr && !prop)
-		return 0;
-	/* The atime mode is one field: clearing it is needed to set another. */
-	if (set & MOUNT_ATTR__ATIME)
-		clr |= MOUNT_ATTR__ATIME;
-	struct mount_attr attr = {.attr_set = set, .attr_clr = clr, .propagation = prop};
-	unsigned int flags = AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0);
-	if (sys_mount_setattr(fd, "", flags, &attr) < 0)
-		return isola_err_sys(err, "set mount attributes");
-	return 0;
-}
-
-int isola_mount_set_ro(int fd, struct isola_error *err)
-{
-	if (isola_mount_compat())
-		return isola_compat_remount(fd, MS_RDONLY, 0, err);
-	return set_attr(fd, false, MOUNT_ATTR_RDONLY, 0, 0, err);
-}
 
 static uint64_t propagation_of(unsigned long p)
 {
@@ -89,110 +27,6 @@ static uint64_t propagation_of(unsigned long p)
 	if (p & MS_UNBINDABLE)
 		return MS_UNBINDABLE;
 	return 0;
-}
-
-bool isola_mount_compat(void)
-{
-	static int compat = -1;
-	if (compat < 0) {
-		const char *e = getenv("ISOLA_MOUNT_COMPAT");
-		int saved = errno;
-		/* size 0 is refused before anything else: EINVAL, or ENOSYS without the API */
-		compat = (e && strcmp(e, "1") == 0) ||
-			 (sys_mount_setattr(-1, "", 0, NULL) < 0 && errno == ENOSYS);
-		errno = saved;
-	}
-	return compat;
-}
-
-/* MOUNT_ATTR_* -> MS_*; MOUNT_ATTR_RELATIME is 0: the kernel's default stays. */
-static unsigned long attr_to_flags(uint64_t a)
-{
-	unsigned long f = 0;
-	f |= (a & MOUNT_ATTR_RDONLY) ? MS_RDONLY : 0;
-	f |= (a & MOUNT_ATTR_NOSUID) ? MS_NOSUID : 0;
-	f |= (a & MOUNT_ATTR_NODEV) ? MS_NODEV : 0;
-	f |= (a & MOUNT_ATTR_NOEXEC) ? MS_NOEXEC : 0;
-	f |= (a & MOUNT_ATTR_NODIRATIME) ? MS_NODIRATIME : 0;
-	if ((a & MOUNT_ATTR__ATIME) == MOUNT_ATTR_NOATIME)
-		f |= MS_NOATIME;
-	else if ((a & MOUNT_ATTR__ATIME) == MOUNT_ATTR_STRICTATIME)
-		f |= MS_STRICTATIME;
-	return f;
-}
-
-int isola_mnt_reopen(const struct isola_mnt_dst *d, struct isola_error *err)
-{
-	if (d->rootfd < 0 || !d->path)
-		return isola_err(err, ISOLA_ERR_UNSUPPORTED, ENOSYS,
-				 "no way to find the new mount again without the new mount API");
-	return isola_open_in_root(d->rootfd, d->path, O_PATH | O_NOFOLLOW, 0, err);
-}
-
-int isola_compat_remount(int fd, unsigned long set, unsigned long clr, struct isola_error *err)
-{
-	struct statvfs sv;
-	char p[32];
-	if (fstatvfs(fd, &sv) < 0)
-		return isola_err_sys(err, "statvfs of the new mount");
-	/*
-	 * A bind remount sets exactly the flags given: keep the ones the mount
-	 * has (in a user namespace the locked nosuid/nodev/noexec must stay, or
-	 * EPERM). The atime mode is kept by the kernel when none is given.
-	 */
-	unsigned long keep = sv.f_flag & (ST_RDONLY | ST_NOSUID | ST_NODEV | ST_NOEXEC);
-	unsigned long flags = ((keep | set) & ~clr) | MS_REMOUNT | MS_BIND;
-	if (mount(NULL, isola_fd_path(fd, p), NULL, flags, NULL) < 0)
-		return isola_err_sys(err, "remount with new flags");
-	return 0;
-}
-
-int isola_compat_bind(int src_fd, const struct isola_mnt_dst *d, bool recursive,
-		      unsigned long set, unsigned long clr, struct isola_error *err)
-{
-	char sp[32], dp[32];
-	unsigned long flags = MS_BIND | (recursive ? MS_REC : 0);
-	if (mount(isola_fd_path(src_fd, sp), isola_fd_path(d->fd, dp), NULL, flags, NULL) < 0)
-		return isola_err_sys(err, "bind mount");
-	if (!set && !clr)
-		return 0;
-	cleanup_close int top = isola_mnt_reopen(d, err);
-	if (top < 0)
-		return -1;
-	return isola_compat_remount(top, set, clr, err);
-}
-
-int isola_compat_fs(const char *src, const char *type, unsigned long flags, const char *data,
-		    const struct isola_mnt_dst *d, bool want_fd, struct isola_error *err)
-{
-	char dp[32];
-	if (mount(src, isola_fd_path(d->fd, dp), type, flags, data) < 0)
-		return isola_err_sys(err, "mount %s", type);
-	return want_fd ? isola_mnt_reopen(d, err) : 0;
-}
-
-int isola_bind_fd_at(int src_fd, const struct isola_mnt_dst *d, bool recursive,
-		     uint64_t attr_set, struct isola_error *err)
-{
-	if (isola_mount_compat())
-		return isola_compat_bind(src_fd, d, recursive, attr_to_flags(attr_set), 0, err);
-	unsigned int flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH;
-	cleanup_close int tree = sys_open_tree(src_fd, "", flags | (recursive ? AT_RECURSIVE : 0));
-	if (tree < 0)
-		return isola_err_sys(err, "clone mount tree");
-	if (set_attr(tree, recursive, attr_set, 0, 0, err) < 0)
-		return -1;
-	if (sys_move_mount(tree, "", d->fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) <
-	    0)
-		return isola_err_sys(err, "attach bind mount");
-	return 0;
-}
-
-int isola_bind_fd(int src_fd, int dst_fd, bool recursive, uint64_t attr_set,
-		  struct isola_error *err)
-{
-	struct isola_mnt_dst d = {.fd = dst_fd, .rootfd = -1};
-	return isola_bind_fd_at(src_fd, &d, recursive, attr_set, err);
 }
 
 static int open_bind_source(const struct isola_mount_ctx *ctx, const char *src,
@@ -328,7 +162,7 @@ static int rattr_after(const struct isola_mount_ctx *ctx, const struct isola_mou
 	cleanup_close int top = isola_mnt_reopen(&d, err);
 	if (top < 0)
 		return -1;
-	return set_attr(top, true, m->attr_set, m->attr_clr, 0, err);
+	return isola_mount_setattr(top, true, m->attr_set, m->attr_clr, 0, err);
 }
 
 static int compat_mount_bind(const struct isola_mount_ctx *ctx, const struct isola_mount *m,
@@ -372,8 +206,8 @@ static int mount_bind(const struct isola_mount_ctx *ctx, const struct isola_moun
 		return -1;
 	uint64_t set = isola_mount_flags_to_attr(m->flags);
 	uint64_t clr = isola_mount_flags_to_attr(m->clear_flags);
-	if (set_attr(tree, false, set, clr, 0, err) < 0 ||
-	    set_attr(tree, true, m->attr_set, m->attr_clr, propagation_of(m->propagation), err) < 0)
+	if (isola_mount_setattr(tree, false, set, clr, 0, err) < 0 ||
+	    isola_mount_setattr(tree, true, m->attr_set, m->attr_clr, propagation_of(m->propagation), err) < 0)
 		return -1;
 	if (sys_move_mount(tree, "", dst, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) <
 	    0)
@@ -417,7 +251,7 @@ static int mount_fs(const struct isola_mount_ctx *ctx, const struct isola_mount 
 							   O_PATH | O_DIRECTORY, 0, err);
 		if (top < 0)
 			return -1;
-		if (set_attr(top, true, m->attr_set, m->attr_clr, propagation_of(m->propagation),
+		if (isola_mount_setattr(top, true, m->attr_set, m->attr_clr, propagation_of(m->propagation),
 			     err) < 0)
 			return -1;
 	}

@@ -15,11 +15,11 @@
 #include <linux/magic.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "core/cleanup.h"
 #include "core/safepath.h"
+#include "core/sys.h"
 #include "core/util.h"
 #include "linux/caps.h"
 #include "linux/lsm.h"
@@ -79,7 +79,7 @@ static int apply_sched(const struct isola_process *p, struct isola_error *err)
 {
 	if (p->has_io_priority) {
 		int prio = (p->io_priority_class << 13) | p->io_priority;
-		if (syscall(SYS_ioprio_set, 1 /* IOPRIO_WHO_PROCESS */, 0, prio) < 0)
+		if (sys_ioprio_set(1 /* IOPRIO_WHO_PROCESS */, 0, prio) < 0)
 			return isola_err_sys(err, "process.ioPriority: ioprio_set");
 	}
 	if (p->has_scheduler) {
@@ -89,7 +89,7 @@ static int apply_sched(const struct isola_process *p, struct isola_error *err)
 			.sched_flags = s->flags, .sched_nice = s->nice,
 			.sched_priority = (uint32_t)s->priority, .sched_runtime = s->runtime,
 			.sched_deadline = s->deadline, .sched_period = s->period};
-		if (syscall(SYS_sched_setattr, 0, &a, 0) < 0)
+		if (sys_sched_setattr(0, &a, 0) < 0)
 			return isola_err_sys(err, "process.scheduler: sched_setattr");
 	}
 	return 0;
@@ -161,7 +161,7 @@ int isola_close_fds_except(unsigned int first, const int *keep, size_t n, struct
 		for (size_t i = 0; i < n; i++)
 			if (keep[i] >= 0 && (unsigned)keep[i] >= from && (unsigned)keep[i] < next)
 				next = (unsigned)keep[i];
-		if (next > from && syscall(SYS_close_range, from, next - 1, 0) < 0)
+		if (next > from && sys_close_range(from, next - 1, 0) < 0)
 			return walk_fds(first, keep, n, false, err);
 		if (next == ~0U)
 			return 0;
@@ -171,7 +171,7 @@ int isola_close_fds_except(unsigned int first, const int *keep, size_t n, struct
 
 static int cloexec_fds(unsigned int first, struct isola_error *err)
 {
-	if (syscall(SYS_close_range, first, ~0U, CLOSE_RANGE_CLOEXEC) == 0)
+	if (sys_close_range(first, ~0U, CLOSE_RANGE_CLOEXEC) == 0)
 		return 0;
 	return walk_fds(first, NULL, 0, true, err);
 }

@@ -8,12 +8,12 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "core/cleanup.h"
 #include "core/safepath.h"
+#include "core/sys.h"
 #include "core/util.h"
 #include "linux/dev.h"
 #include "linux/mounts.h"
@@ -124,8 +124,8 @@ static int old_root_slave(int oldroot, struct isola_error *err)
 {
 	struct mount_attr attr = {.propagation = MS_SLAVE};
 	if (!isola_mount_compat() &&
-	    syscall(SYS_mount_setattr, oldroot, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr,
-		    sizeof(attr)) == 0)
+	    sys_mount_setattr(oldroot, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr,
+			      sizeof(attr)) == 0)
 		return 0;
 	if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
 		return isola_err_sys(err, "make old root slave");
@@ -140,7 +140,7 @@ static int do_pivot(int rootfd, struct isola_error *err)
 		return isola_err_sys(err, "open old root");
 	if (fchdir(rootfd) < 0)
 		return isola_err_sys(err, "chdir to rootfs");
-	if (syscall(SYS_pivot_root, ".", ".") < 0)
+	if (sys_pivot_root(".", ".") < 0)
 		return isola_err_sys(err, "pivot_root");
 	if (old_root_slave(oldroot, err) < 0)
 		return -1;
@@ -315,7 +315,7 @@ static int make_root_readonly(int rootfd, struct isola_error *err)
 		return 0;
 	}
 	struct mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY};
-	if (syscall(SYS_mount_setattr, AT_FDCWD, "/", 0, &attr, sizeof(attr)) < 0)
+	if (sys_mount_setattr(AT_FDCWD, "/", 0, &attr, sizeof(attr)) < 0)
 		return isola_err_sys(err, "make root read-only");
 	return 0;
 }

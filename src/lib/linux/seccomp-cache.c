@@ -20,7 +20,8 @@
 #include <linux/filter.h>
 
 #include "core/cleanup.h"
-#include "linux/seccomp-internal.h"
+#include "linux/seccomp.h"
+#include "spec/seccomp.h"
 
 /* Bumped whenever the same key compiles to another program (2: the ENOSYS rules). */
 #define CACHE_MAGIC "ISOLASC2"

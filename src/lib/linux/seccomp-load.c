@@ -11,14 +11,15 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 
 #include "core/cleanup.h"
-#include "linux/seccomp-internal.h"
+#include "core/sys.h"
+#include "linux/seccomp.h"
+#include "spec/seccomp.h"
 
 static void ctx_releasep(scmp_filter_ctx *ctx)
 {
@@ -236,7 +237,7 @@ static int load_program(const struct isola_seccomp *s, void *bpf, size_t len, in
 		.filter = bpf,
 	};
 	unsigned int flags = load_flags(s);
-	long rc = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
+	long rc = sys_seccomp(SECCOMP_SET_MODE_FILTER, flags, &prog);
 
 	if (rc < 0 && errno == EACCES)
 		return isola_err_sys(err, "seccomp: load filter (needs no_new_privs or "

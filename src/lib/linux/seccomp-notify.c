@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -18,8 +17,10 @@
 
 #include "core/cleanup.h"
 #include "core/fdpass.h"
+#include "core/sys.h"
 #include "isola-version.h"
-#include "linux/seccomp-internal.h"
+#include "linux/seccomp.h"
+#include "spec/seccomp.h"
 
 static void json_putp(struct json_object **o)
 {
@@ -129,7 +130,7 @@ static bool kernel_has_flag(unsigned int flag)
 {
 	if (flag == SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV)
 		flag |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
-	return syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flag, NULL) < 0 && errno == EFAULT;
+	return sys_seccomp(SECCOMP_SET_MODE_FILTER, flag, NULL) < 0 && errno == EFAULT;
 }
 
 int isola_seccomp_features(struct json_object *linux_obj, struct isola_error *err)

@@ -13,12 +13,7 @@
 #include "isola/error.h"
 
 struct json_object;
-struct isola_seccomp;
-
-/* Parse and validate linux.seccomp (unknown action/arch/op/flag is an error). */
-struct isola_seccomp *isola_seccomp_parse(struct json_object *obj, const char *path,
-					  struct isola_error *err);
-void isola_seccomp_free(struct isola_seccomp *s);
+struct isola_seccomp; /* spec/seccomp.h: parsed there, loaded here */
 
 /*
  * Translate the filter to BPF with libseccomp and keep the program in s.

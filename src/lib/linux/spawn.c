@@ -4,9 +4,9 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
+#include "core/sys.h"
 #include "linux/spawn.h"
 
 pid_t isola_spawn(int ns_flags, int cgroup_fd, bool *into_cgroup)
@@ -16,7 +16,7 @@ pid_t isola_spawn(int ns_flags, int cgroup_fd, bool *into_cgroup)
 		ca.flags |= CLONE_INTO_CGROUP;
 		ca.cgroup = (uint64_t)cgroup_fd;
 	}
-	pid_t pid = (pid_t)syscall(SYS_clone3, &ca, sizeof(ca));
+	pid_t pid = sys_clone3(&ca, sizeof(ca));
 	*into_cgroup = pid >= 0 && cgroup_fd >= 0;
 	if (pid >= 0 || errno != ENOSYS)
 		return pid;
@@ -24,5 +24,5 @@ pid_t isola_spawn(int ns_flags, int cgroup_fd, bool *into_cgroup)
 	if ((ns_flags & CLONE_NEWTIME) && unshare(CLONE_NEWTIME) < 0)
 		return -1;
 	unsigned long flags = (unsigned long)(ns_flags & ~CLONE_NEWTIME) | SIGCHLD;
-	return (pid_t)syscall(SYS_clone, flags, NULL, NULL, NULL, 0);
+	return sys_clone(flags);
 }

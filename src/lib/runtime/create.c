@@ -273,6 +273,7 @@ static int spawn_init(struct create_ctx *x, struct isola_error *err)
 	if (pid == 0) {
 		close(x->sync[0]);
 		struct isola_init_ctx ix = {.config = c, .opts = x->opts, .cg = x->cg,
+					    .prog = x->rt->prog ? x->rt->prog : "isola",
 					    .sync = x->sync[1], .fifo = x->fifo,
 					    .console_sock = x->console,
 					    .in_userns = user != NULL,

@@ -8,11 +8,11 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "cgroup/cgroup.h"
 #include "core/cleanup.h"
+#include "core/sys.h"
 #include "core/util.h"
 #include "linux/caps.h"
 #include "linux/console.h"
@@ -130,7 +130,7 @@ static int exec_load(struct exec_ctx *x, const struct isola_rt *rt, struct isola
 		return isola_err(err, ISOLA_ERR_STATE, 0, "cannot exec in a stopped container");
 	if (!(x->config = isola_container_config(x->state, err)))
 		return -1;
-	x->pidfd = (int)syscall(SYS_pidfd_open, x->state->pid, 0);
+	x->pidfd = sys_pidfd_open(x->state->pid, 0);
 	if (x->pidfd < 0 || !isola_state_pid_alive(x->state))
 		return isola_err(err, ISOLA_ERR_STATE, 0, "container not running");
 	if (x->state->cgroup && !(x->cg = isola_cgroup_load(x->state->cgroup, err)))

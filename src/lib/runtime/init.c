@@ -7,12 +7,12 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "cgroup/cgroup.h"
 #include "core/cleanup.h"
 #include "core/safepath.h"
+#include "core/sys.h"
 #include "linux/console.h"
 #include "linux/hooks.h"
 #include "linux/ns.h"
@@ -23,7 +23,6 @@
 #include "runtime/init.h"
 #include "runtime/sync.h"
 
-#define KEYCTL_JOIN_SESSION_KEYRING 1
 
 static bool has_hooks(const struct isola_config *c, enum isola_hook_kind k)
 {
@@ -127,7 +126,7 @@ static int init_process(struct isola_init_ctx *x, struct isola_rootfs *r, struct
 		char name[128];
 		snprintf(name, sizeof(name), "_ses.%s", x->opts->id);
 		/* Best effort, as runc: kernels without keyrings or in a userns may refuse. */
-		syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name, 0, 0, 0);
+		sys_keyctl_join_session(name);
 	}
 	if (isola_process_limits(p, err) < 0 ||
 	    isola_process_prepare(p, r->rootfd, x->opts->preserve_fds, l, err) < 0)
@@ -222,6 +221,6 @@ void isola_init_main(struct isola_init_ctx *x)
 	if (strcmp(phase, "create") == 0)
 		isola_sync_send(x->sync, ISOLA_SYNC_ERROR, NULL, -1, &err);
 	else
-		fprintf(stderr, "isola-runtime: %s\n", err.msg);
+		fprintf(stderr, "%s: %s\n", x->prog, err.msg);
 	_exit(127);
 }

@@ -12,6 +12,7 @@ struct isola_cgroup;
 struct isola_init_ctx {
 	const struct isola_config *config;
 	const struct isola_create_opts *opts;
+	const char *prog; /* the front end's name, for what only stderr can tell */
 	const struct isola_cgroup *cg;
 	int sync;         /* the child's end of the socketpair */
 	int fifo;         /* exec.fifo opened O_RDWR, or -1 when started over sync */

@@ -7,12 +7,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "cgroup/cgroup.h"
 #include "core/cleanup.h"
+#include "core/sys.h"
 #include "core/util.h"
 #include "linux/hooks.h"
 #include "runtime/container.h"
@@ -113,7 +113,7 @@ int isola_container_start(const struct isola_rt *rt, const char *id, struct isol
 
 static int pidfd_of(const struct isola_state *s)
 {
-	int fd = (int)syscall(SYS_pidfd_open, s->pid, 0);
+	int fd = sys_pidfd_open(s->pid, 0);
 	/* Opened first, checked after: the pidfd pins the process we checked. */
 	if (fd >= 0 && !isola_state_pid_alive(s)) {
 		close(fd);
@@ -147,7 +147,7 @@ int isola_container_kill(const struct isola_rt *rt, const char *id, int sig, boo
 	cleanup_close int pfd = pidfd_of(s);
 	if (pfd < 0)
 		return isola_err(err, ISOLA_ERR_STATE, 0, "container not running");
-	if (syscall(SYS_pidfd_send_signal, pfd, sig, NULL, 0) < 0)
+	if (sys_pidfd_send_signal(pfd, sig, NULL, 0) < 0)
 		return isola_err_sys(err, "kill container");
 	return 0;
 }
@@ -168,7 +168,7 @@ static int stop_processes(const struct isola_state *s, struct isola_cgroup *cg,
 {
 	cleanup_close int pfd = pidfd_of(s);
 	if (pfd >= 0)
-		syscall(SYS_pidfd_send_signal, pfd, SIGKILL, NULL, 0);
+		sys_pidfd_send_signal(pfd, SIGKILL, NULL, 0);
 	if (cg) {
 		isola_cgroup_kill(cg, SIGKILL, err);
 		/* A frozen cgroup holds SIGKILLed tasks: thaw so they can die. */

@@ -323,33 +323,6 @@ char *isola_state_json(const struct isola_state *s, enum isola_status status, in
 	return out;
 }
 
-static int remove_tree(int dfd, struct isola_error *err)
-{
-	DIR *d = fdopendir(dfd);
-	if (!d) {
-		close(dfd);
-		return isola_err_sys(err, "open state dir");
-	}
-	struct dirent *de;
-	int r = 0;
-	while ((de = readdir(d))) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		if (unlinkat(dirfd(d), de->d_name, 0) == 0 || errno == ENOENT)
-			continue;
-		if (errno == EISDIR || errno == EPERM) {
-			int sub = openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-								   O_CLOEXEC);
-			if (sub >= 0 && remove_tree(sub, err) == 0 &&
-			    unlinkat(dirfd(d), de->d_name, AT_REMOVEDIR) == 0)
-				continue;
-		}
-		r = isola_err_sys(err, "remove \"%s\"", de->d_name);
-	}
-	closedir(d);
-	return r;
-}
-
 int isola_state_remove(int dirfd, const char *dir, struct isola_error *err)
 {
 	/* The usual case: the files we write, by name; a full walk only for anything else. */
@@ -364,14 +337,7 @@ int isola_state_remove(int dirfd, const char *dir, struct isola_error *err)
 		unlinkat(dirfd, known[i], 0);
 	if (rmdir(dir) == 0 || errno == ENOENT)
 		return 0;
-	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-	if (dfd < 0)
-		return errno == ENOENT ? 0 : isola_err_sys(err, "open \"%s\"", dir);
-	if (remove_tree(dfd, err) < 0)
-		return -1;
-	if (rmdir(dir) < 0 && errno != ENOENT)
-		return isola_err_sys(err, "remove \"%s\"", dir);
-	return 0;
+	return isola_rmtree_at(AT_FDCWD, dir, err);
 }
 
 static int cmp_id(const void *a, const void *b)

@@ -16,7 +16,7 @@
 
 struct json_object;
 struct isola_seccomp;   /* linux/seccomp.h */
-struct isola_resources; /* cgroup/cgroup.h */
+struct isola_resources; /* spec/resources.h */
 
 struct isola_idmap {
 	uint32_t container_id;
@@ -175,7 +175,7 @@ struct isola_config {
 	struct isola_device *devices;
 	size_t n_devices;
 	char *cgroups_path; /* NULL when absent */
-	struct isola_resources *resources; /* NULL when absent; cgroup/ owns the type */
+	struct isola_resources *resources; /* NULL when absent; cgroup/ applies it */
 	struct json_object *resources_json; /* linux.resources as given (for update/debug) */
 	struct isola_kv *sysctl;
 	size_t n_sysctl;

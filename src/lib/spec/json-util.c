@@ -192,6 +192,18 @@ static struct json_object *member(struct json_object *obj, const char *key)
 	return v;
 }
 
+const char *ju_peek_string(struct json_object *obj, const char *key)
+{
+	struct json_object *v = member(obj, key);
+	return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
+}
+
+char *ju_peek_strdup(struct json_object *obj, const char *key)
+{
+	const char *s = ju_peek_string(obj, key);
+	return s ? strdup(s) : NULL;
+}
+
 int ju_string(struct json_object *obj, const char *parent, const char *key, const char **out,
 	      struct isola_error *err)
 {
@@ -258,6 +270,24 @@ int ju_uint64(struct json_object *obj, const char *parent, const char *key, uint
 	if (!json_object_is_type(v, json_type_int) || json_object_get_int64(v) < 0)
 		return ju_err(err, parent, key, "expected a non-negative integer");
 	*out = json_object_get_uint64(v);
+	return 1;
+}
+
+int ju_u64(struct json_object *obj, const char *parent, const char *key, uint64_t *out,
+	   struct isola_error *err)
+{
+	struct json_object *v = member(obj, key);
+	if (!v)
+		return 0;
+	if (!json_object_is_type(v, json_type_int))
+		return ju_err(err, parent, key, "expected an unsigned integer");
+	/* json-c keeps big values as uint64 and small as int64: ask it which. */
+	if (json_object_get_int64(v) < 0)
+		return ju_err(err, parent, key, "must not be negative");
+	errno = 0;
+	*out = json_object_get_uint64(v);
+	if (errno != 0)
+		return ju_err(err, parent, key, "out of range");
 	return 1;
 }
 

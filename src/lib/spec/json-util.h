@@ -3,7 +3,8 @@
 #define ISOLA_SPEC_JSON_UTIL_H
 
 /*
- * Typed json-c getters for the config parsers. A JSON path ("process.args",
+ * Typed json-c getters: the one family every JSON reader of the library uses
+ * (the config parsers of spec/, and image/, manager/ and monitor/ records). A JSON path ("process.args",
  * "mounts[4]") is only formatted when an error is reported, so the common
  * path costs nothing beyond the lookup.
  *
@@ -42,6 +43,14 @@ int ju_err(struct isola_error *err, const char *parent, const char *key, const c
 /* rc from a getter: -1 stays -1, 0 becomes "parent.key: required", 1 becomes 0. */
 int ju_required(int rc, const char *parent, const char *key, struct isola_error *err);
 
+/*
+ * Lenient: the string, or NULL when absent or of another type (registries'
+ * documents carry optional fields that readers ignore when malformed).
+ */
+const char *ju_peek_string(struct json_object *obj, const char *key);
+/* ju_peek_string, strdup'ed (NULL when absent or out of memory). */
+char *ju_peek_strdup(struct json_object *obj, const char *key);
+
 int ju_string(struct json_object *obj, const char *parent, const char *key, const char **out,
 	      struct isola_error *err);
 int ju_strdup(struct json_object *obj, const char *parent, const char *key, char **out,
@@ -52,6 +61,9 @@ int ju_int64(struct json_object *obj, const char *parent, const char *key, int64
 	     int64_t *out, struct isola_error *err);
 int ju_uint64(struct json_object *obj, const char *parent, const char *key, uint64_t *out,
 	      struct isola_error *err);
+/* ju_uint64 with seccomp's wording: "expected an unsigned integer", "must not be negative". */
+int ju_u64(struct json_object *obj, const char *parent, const char *key, uint64_t *out,
+	   struct isola_error *err);
 int ju_uint32(struct json_object *obj, const char *parent, const char *key, uint32_t *out,
 	      struct isola_error *err);
 int ju_object(struct json_object *obj, const char *parent, const char *key,

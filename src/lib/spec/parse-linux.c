@@ -5,10 +5,10 @@
 #include <sys/personality.h>
 #include <sys/stat.h>
 
-#include "cgroup/cgroup.h"
 #include "core/cleanup.h"
-#include "linux/seccomp.h"
 #include "spec/parse.h"
+#include "spec/resources.h"
+#include "spec/seccomp.h"
 
 #define L "linux"
 

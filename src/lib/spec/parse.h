@@ -27,7 +27,7 @@ void spec_linux_release(struct isola_config *c);
 /* linux.sysctl keys must belong to a namespace the container has (net.*, ipc, uts). */
 int spec_check_sysctl(const struct isola_config *c, struct isola_error *err);
 
-/* parse.c: a JSON object of strings into key/value pairs. */
+/* parse-kv.c: a JSON object of strings into key/value pairs. */
 int spec_parse_kv(struct json_object *obj, const char *path, struct isola_kv **out, size_t *n,
 		  struct isola_error *err);
 void spec_kv_free(struct isola_kv *kv, size_t n);

@@ -7,8 +7,9 @@
  * a table (one file each: overlay.c, dir.c); isola_storage_driver() picks one.
  * A container's storage lives in <store>/containers/<id>/ with a record,
  * rootfs.json: {"driver", "image", "layers": [chain ids, base first],
- * "scratch": true when created not durable}, which prune reads to keep the
- * layers it uses.
+ * "scratch": true when created not durable}. Only
+ * storage reads it: the image store's prune asks isola_storage_attach's
+ * callbacks which layers the roots hold.
  *
  * Typical use by the container verbs:
  *   isola_rootfs_create(store, "busybox", "c1", NULL, true, err);
@@ -37,6 +38,14 @@ struct isola_storage_driver {
 
 extern const struct isola_storage_driver isola_storage_overlay;
 extern const struct isola_storage_driver isola_storage_dir;
+
+/* Let the store's prune and image removal ask about the container roots (roots.c). */
+void isola_storage_attach(struct isola_store *s);
+/* fn for every container root: the image id and the layer chain ids of its record. */
+void isola_storage_layers_in_use(struct isola_store *s, isola_root_ref_fn fn, void *data);
+/* Remove container dirs without a record (a create that died); store held exclusive. */
+int isola_storage_sweep(struct isola_store *s, size_t *count, int64_t *bytes,
+			struct isola_error *err);
 
 /* By name; NULL picks overlay when the kernel has it, else dir. */
 const struct isola_storage_driver *isola_storage_driver(const char *name, struct isola_error *err);

@@ -15,7 +15,8 @@
 #include <linux/seccomp.h>
 
 #include "core/cleanup.h"
-#include "linux/seccomp-internal.h"
+#include "spec/json-util.h"
+#include "spec/seccomp.h"
 
 #define ACT_ERRNO_BASE SCMP_ACT_ERRNO(0)
 #define ACT_TRACE_BASE SCMP_ACT_TRACE(0)
@@ -104,81 +105,26 @@ static const struct isola_seccomp_name *lookup(const struct isola_seccomp_name *
 	return NULL;
 }
 
-static int get_string(struct json_object *obj, const char *key, const char *path, bool required,
-		      const char **out, struct isola_error *err)
-{
-	struct json_object *v;
-
-	*out = NULL;
-	if (!json_object_object_get_ex(obj, key, &v) || json_object_is_type(v, json_type_null)) {
-		if (required)
-			return isola_err(err, ISOLA_ERR_INVALID, 0, "%s.%s: required", path, key);
-		return 0;
-	}
-	if (!json_object_is_type(v, json_type_string))
-		return isola_err(err, ISOLA_ERR_INVALID, 0, "%s.%s: expected a string", path, key);
-	*out = json_object_get_string(v);
-	return 0;
-}
-
-/* A non-negative JSON integer; *present tells whether the key was there. */
-static int get_u64(struct json_object *obj, const char *key, const char *path, bool *present,
-		   uint64_t *out, struct isola_error *err)
-{
-	struct json_object *v;
-
-	*present = false;
-	*out = 0;
-	if (!json_object_object_get_ex(obj, key, &v) || json_object_is_type(v, json_type_null))
-		return 0;
-	if (!json_object_is_type(v, json_type_int))
-		return isola_err(err, ISOLA_ERR_INVALID, 0, "%s.%s: expected an unsigned integer",
-				 path, key);
-	/* json-c keeps big values as uint64 and small as int64: ask it which. */
-	errno = 0;
-	if (json_object_get_int64(v) < 0)
-		return isola_err(err, ISOLA_ERR_INVALID, 0, "%s.%s: must not be negative", path,
-				 key);
-	errno = 0;
-	*out = json_object_get_uint64(v);
-	if (errno != 0)
-		return isola_err(err, ISOLA_ERR_INVALID, 0, "%s.%s: out of range", path, key);
-	*present = true;
-	return 0;
-}
-
-/* The array under key (NULL when absent); an error when it is something else. */
-static int get_array(struct json_object *obj, const char *key, const char *path,
-		     struct json_object **out, struct isola_error *err)
-{
-	struct json_object *v;
-
-	*out = NULL;
-	if (!json_object_object_get_ex(obj, key, &v) || json_object_is_type(v, json_type_null))
-		return 0;
-	if (!json_object_is_type(v, json_type_array))
-		return isola_err(err, ISOLA_ERR_INVALID, 0, "%s.%s: expected an array", path, key);
-	*out = v;
-	return 0;
-}
-
 /* Combine an action name and an optional errnoRet into one libseccomp action. */
 static int parse_action(struct json_object *obj, const char *path, const char *action_key,
 			const char *errno_key, uint32_t *out, struct isola_error *err)
 {
 	const struct isola_seccomp_name *a;
-	const char *name;
-	uint64_t ret;
+	const char *name = NULL;
+	uint64_t ret = 0;
 	bool has_ret;
+	int got;
 
-	if (get_string(obj, action_key, path, true, &name, err) < 0)
+	if (ju_required(ju_string(obj, path, action_key, &name, err), path, action_key, err) < 0)
 		return -1;
 	a = lookup(isola_seccomp_actions, name);
 	if (!a)
 		return isola_err(err, ISOLA_ERR_INVALID, 0, "%s.%s: unknown action %s", path,
 				 action_key, name);
-	if (get_u64(obj, errno_key, path, &has_ret, &ret, err) < 0)
+	got = ju_u64(obj, path, errno_key, &ret, err);
+	if (got < 0)
 		return -1;
+	has_ret = got > 0;
 	if (has_ret && a->value != ACT_ERRNO_BASE && a->value != ACT_TRACE_BASE)
 		return isola_err(err, ISOLA_ERR_INVALID, 0,
 				 "%s.%s: only valid with SCMP_ACT_ERRNO or SCMP_ACT_TRACE, not %s",
@@ -220,11 +166,11 @@ static int parse_string_list(struct json_object *arr, const char *path, const ch
 static int parse_archs_flags(struct json_object *obj, const char *path, struct isola_seccomp *s,
 			     struct isola_error *err)
 {
-	struct json_object *arr;
+	struct json_object *arr = NULL;
 	cleanup_free uint32_t *flags = NULL;
-	size_t n_flags = 0, kept = 0;
+	size_t n_flags = 0, kept = 0, len;
 
-	if (get_array(obj, "architectures", path, &arr, err) < 0)
+	if (ju_array(obj, path, "architectures", &arr, &len, err) < 0)
 		return -1;
 	if (arr && parse_string_list(arr, path, "architectures", isola_seccomp_archs,
 				     "architecture", &s->archs, &s->n_archs, err) < 0)
@@ -235,7 +181,8 @@ static int parse_archs_flags(struct json_object *obj, const char *path, struct i
 			s->archs[kept++] = s->archs[i];
 	s->n_archs = kept;
 
-	if (get_array(obj, "flags", path, &arr, err) < 0)
+	arr = NULL;
+	if (ju_array(obj, path, "flags", &arr, &len, err) < 0)
 		return -1;
 	if (arr && parse_string_list(arr, path, "flags", isola_seccomp_flags, "flag", &flags,
 				     &n_flags, err) < 0)
@@ -249,28 +196,21 @@ static int parse_arg(struct json_object *obj, const char *path, struct isola_sec
 		     struct isola_error *err)
 {
 	const struct isola_seccomp_name *op;
-	const char *opname;
-	uint64_t index;
-	bool present;
+	const char *opname = NULL;
+	uint64_t index = 0;
 
 	if (!json_object_is_type(obj, json_type_object))
-		return isola_err(err, ISOLA_ERR_INVALID, 0, "%s: expected an object", path);
-	if (get_u64(obj, "index", path, &present, &index, err) < 0)
+		return ju_err(err, path, NULL, "expected an object");
+	if (ju_required(ju_u64(obj, path, "index", &index, err), path, "index", err) < 0)
 		return -1;
-	if (!present)
-		return isola_err(err, ISOLA_ERR_INVALID, 0, "%s.index: required", path);
 	if (index >= ISOLA_SECCOMP_MAX_ARGS)
 		return isola_err(err, ISOLA_ERR_INVALID, 0,
 				 "%s.index: %" PRIu64 " out of range (syscalls have 6 arguments)",
 				 path, index);
 	a->index = (unsigned int)index;
-	if (get_u64(obj, "value", path, &present, &a->value, err) < 0)
-		return -1;
-	if (!present)
-		return isola_err(err, ISOLA_ERR_INVALID, 0, "%s.value: required", path);
-	if (get_u64(obj, "valueTwo", path, &present, &a->value_two, err) < 0)
-		return -1;
-	if (get_string(obj, "op", path, true, &opname, err) < 0)
+	if (ju_required(ju_u64(obj, path, "value", &a->value, err), path, "value", err) < 0 ||
+	    ju_u64(obj, path, "valueTwo", &a->value_two, err) < 0 ||
+	    ju_required(ju_string(obj, path, "op", &opname, err), path, "op", err) < 0)
 		return -1;
 	op = lookup(isola_seccomp_ops, opname);
 	if (!op)
@@ -283,15 +223,14 @@ static int parse_arg(struct json_object *obj, const char *path, struct isola_sec
 static int parse_args(struct json_object *obj, const char *path, struct isola_seccomp_rule *r,
 		      struct isola_error *err)
 {
-	struct json_object *arr;
+	struct json_object *arr = NULL;
 	char sub[512];
-	size_t len;
+	size_t len = 0;
 
-	if (get_array(obj, "args", path, &arr, err) < 0)
-		return -1;
-	if (!arr)
-		return 0;
-	len = json_object_array_length(arr);
+	int got = ju_array(obj, path, "args", &arr, &len, err);
+
+	if (got <= 0)
+		return got;
 	r->args = calloc(len ? len : 1, sizeof(*r->args));
 	if (!r->args)
 		return isola_err(err, ISOLA_ERR_SYSTEM, ENOMEM, "%s.args", path);
@@ -312,15 +251,13 @@ static int parse_args(struct json_object *obj, const char *path, struct isola_se
 static int parse_names(struct json_object *obj, const char *path, struct isola_seccomp_rule *r,
 		       struct isola_error *err)
 {
-	struct json_object *arr;
-	size_t len;
+	struct json_object *arr = NULL;
+	size_t len = 0;
 
-	if (get_array(obj, "names", path, &arr, err) < 0)
+	if (ju_array(obj, path, "names", &arr, &len, err) < 0)
 		return -1;
-	if (!arr || json_object_array_length(arr) == 0)
-		return isola_err(err, ISOLA_ERR_INVALID, 0, "%s.names: required, at least one",
-				 path);
-	len = json_object_array_length(arr);
+	if (len == 0)
+		return ju_err(err, path, "names", "required, at least one");
 	r->syscalls = calloc(len, sizeof(*r->syscalls));
 	if (!r->syscalls)
 		return isola_err(err, ISOLA_ERR_SYSTEM, ENOMEM, "%s.names", path);
@@ -349,7 +286,7 @@ static int parse_rule(struct json_object *obj, const char *path, struct isola_se
 		      struct isola_error *err)
 {
 	if (!json_object_is_type(obj, json_type_object))
-		return isola_err(err, ISOLA_ERR_INVALID, 0, "%s: expected an object", path);
+		return ju_err(err, path, NULL, "expected an object");
 	if (parse_action(obj, path, "action", "errnoRet", &r->action, err) < 0)
 		return -1;
 	if (parse_names(obj, path, r, err) < 0)
@@ -360,15 +297,13 @@ static int parse_rule(struct json_object *obj, const char *path, struct isola_se
 static int parse_rules(struct json_object *obj, const char *path, struct isola_seccomp *s,
 		       struct isola_error *err)
 {
-	struct json_object *arr;
+	struct json_object *arr = NULL;
 	char sub[512];
-	size_t len;
+	size_t len = 0;
+	int got = ju_array(obj, path, "syscalls", &arr, &len, err);
 
-	if (get_array(obj, "syscalls", path, &arr, err) < 0)
-		return -1;
-	if (!arr)
-		return 0;
-	len = json_object_array_length(arr);
+	if (got <= 0)
+		return got;
 	s->rules = calloc(len ? len : 1, sizeof(*s->rules));
 	if (!s->rules)
 		return isola_err(err, ISOLA_ERR_SYSTEM, ENOMEM, "%s.syscalls", path);
@@ -387,10 +322,10 @@ static int parse_rules(struct json_object *obj, const char *path, struct isola_s
 static int parse_listener(struct json_object *obj, const char *path, struct isola_seccomp *s,
 			  struct isola_error *err)
 {
-	const char *lpath, *meta;
+	const char *lpath = NULL, *meta = NULL;
 
-	if (get_string(obj, "listenerPath", path, false, &lpath, err) < 0 ||
-	    get_string(obj, "listenerMetadata", path, false, &meta, err) < 0)
+	if (ju_string(obj, path, "listenerPath", &lpath, err) < 0 ||
+	    ju_string(obj, path, "listenerMetadata", &meta, err) < 0)
 		return -1;
 	if (lpath && *lpath && !(s->listener_path = strdup(lpath)))
 		return isola_err(err, ISOLA_ERR_SYSTEM, ENOMEM, "%s.listenerPath", path);

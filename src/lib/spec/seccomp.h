@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-#ifndef ISOLA_SECCOMP_INTERNAL_H
-#define ISOLA_SECCOMP_INTERNAL_H
+#ifndef ISOLA_SPEC_SECCOMP_H
+#define ISOLA_SPEC_SECCOMP_H
 
 /*
- * The parsed linux.seccomp, shared by seccomp-parse.c (JSON -> this),
- * seccomp-load.c (this -> BPF -> kernel) and seccomp-notify.c. Actions are
- * kept as full libseccomp action values (errno/trace data included).
+ * The parsed linux.seccomp: spec/parse-seccomp.c makes it from JSON,
+ * linux/seccomp-load.c turns it into BPF for the kernel. Actions are kept as
+ * full libseccomp action values (errno/trace data included), so the parser
+ * speaks libseccomp's numbers (header constants and syscall names).
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -13,7 +14,7 @@
 
 #include <seccomp.h>
 
-#include "linux/seccomp.h"
+#include "isola/error.h"
 
 #define ISOLA_SECCOMP_MAX_ARGS 6
 
@@ -46,7 +47,7 @@ struct isola_seccomp {
 	size_t bpf_len; /* bytes */
 };
 
-/* Name tables (seccomp-parse.c), also used for `features`. */
+/* Name tables (parse-seccomp.c), also used for `features`. */
 struct isola_seccomp_name {
 	const char *name;
 	uint32_t value;
@@ -55,5 +56,11 @@ extern const struct isola_seccomp_name isola_seccomp_actions[];
 extern const struct isola_seccomp_name isola_seccomp_ops[];
 extern const struct isola_seccomp_name isola_seccomp_archs[]; /* value 0: unknown to libseccomp */
 extern const struct isola_seccomp_name isola_seccomp_flags[];
+
+struct json_object;
+/* Parse and validate linux.seccomp (unknown action/arch/op/flag is an error). */
+struct isola_seccomp *isola_seccomp_parse(struct json_object *obj, const char *path,
+					  struct isola_error *err);
+void isola_seccomp_free(struct isola_seccomp *s);
 
 #endif

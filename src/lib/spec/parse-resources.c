@@ -1,18 +1,20 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * Parser of linux.resources. Scalars are described by tables (name, offset,
- * range) so each object is one loop; lists and maps have small functions.
+ * Parser of linux.resources (into spec/resources.h, which cgroup/ applies).
+ * Scalars are described by tables (name, offset, range) so each object is
+ * one loop over the json-util getters; lists and maps have small functions.
  * Every message starts with the JSON path of the offending field.
  */
 #include <errno.h>
-#include <json-c/json.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cgroup/cgroup.h"
-#include "cgroup/resources.h"
+#include <json-c/json.h>
+
+#include "spec/json-util.h"
+#include "spec/resources.h"
 
 enum { F_INT, F_BOOL };
 
@@ -70,63 +72,33 @@ static const struct field rdma_fields[] = {
 	{NULL, 0, 0, 0, 0},
 };
 
-static int get_int(struct json_object *v, const char *path, const char *name, int64_t min,
-		   int64_t max, int64_t *out, struct isola_error *err)
-{
-	if (!json_object_is_type(v, json_type_int))
-		return isola_err(err, ISOLA_ERR_INVALID, 0, "%s.%s: expected an integer", path,
-				 name);
-	int64_t x = json_object_get_int64(v);
-	/* json-c saturates at INT64_MAX for larger unsigned values */
-	if (x == INT64_MAX && json_object_get_uint64(v) > (uint64_t)INT64_MAX)
-		x = INT64_MAX;
-	if (x < min || x > max)
-		return isola_err(err, ISOLA_ERR_INVALID, 0,
-				 "%s.%s: %lld out of range [%lld, %lld]", path, name,
-				 (long long)x, (long long)min, (long long)max);
-	*out = x;
-	return 0;
-}
-
 static int parse_fields(struct json_object *obj, const char *path, const struct field *fields,
 			void *base, struct isola_error *err)
 {
 	if (!json_object_is_type(obj, json_type_object))
-		return isola_err(err, ISOLA_ERR_INVALID, 0, "%s: expected an object", path);
+		return ju_err(err, path, NULL, "expected an object");
 	for (const struct field *f = fields; f->name; f++) {
-		struct json_object *v;
 		struct isola_opt *o = (struct isola_opt *)((char *)base + f->off);
-		if (!json_object_object_get_ex(obj, f->name, &v) || !v)
-			continue;
-		if (f->kind == F_BOOL) {
-			if (!json_object_is_type(v, json_type_boolean))
-				return isola_err(err, ISOLA_ERR_INVALID, 0,
-						 "%s.%s: expected a boolean", path, f->name);
-			o->v = json_object_get_boolean(v);
-		} else if (get_int(v, path, f->name, f->min, f->max, &o->v, err) < 0) {
+		bool b = false;
+		int r = f->kind == F_BOOL ? ju_bool(obj, path, f->name, &b, err)
+					  : ju_int64(obj, path, f->name, f->min, f->max, &o->v, err);
+		if (r < 0)
 			return -1;
-		}
-		o->set = true;
+		if (r > 0 && f->kind == F_BOOL)
+			o->v = b;
+		o->set = o->set || r > 0;
 	}
 	return 0;
 }
 
+/* A string member; absent is "missing" when required. */
 static int get_str(struct json_object *obj, const char *path, const char *name, bool required,
 		   char **out, struct isola_error *err)
 {
-	struct json_object *v;
-	if (!json_object_object_get_ex(obj, name, &v) || !v) {
-		if (required)
-			return isola_err(err, ISOLA_ERR_INVALID, 0, "%s.%s: missing", path, name);
-		return 0;
-	}
-	if (!json_object_is_type(v, json_type_string))
-		return isola_err(err, ISOLA_ERR_INVALID, 0, "%s.%s: expected a string", path,
-				 name);
-	*out = strdup(json_object_get_string(v));
-	if (!*out)
-		return isola_err(err, ISOLA_ERR_SYSTEM, ENOMEM, "%s.%s", path, name);
-	return 0;
+	int r = ju_strdup(obj, path, name, out, err);
+	if (r == 0 && required)
+		return ju_err(err, path, name, "missing");
+	return r < 0 ? -1 : 0;
 }
 
 /* Calls fn for each element of the array obj[name]; allocates n elements of size sz. */
@@ -137,40 +109,36 @@ static int parse_array(struct json_object *obj, const char *path, const char *na
 		       void **out, size_t *n, elem_fn fn, struct isola_error *err)
 {
 	struct json_object *arr;
-	char epath[512];
-	if (!json_object_object_get_ex(obj, name, &arr) || !arr)
-		return 0;
-	if (!json_object_is_type(arr, json_type_array))
-		return isola_err(err, ISOLA_ERR_INVALID, 0, "%s.%s: expected an array", path,
-				 name);
-	size_t len = json_object_array_length(arr);
+	char apath[JU_PATH_MAX], epath[JU_PATH_MAX];
+	size_t len = 0;
+	int r = ju_array(obj, path, name, &arr, &len, err);
+	if (r <= 0)
+		return r;
+	ju_join(apath, sizeof(apath), path, name);
 	*out = calloc(len ? len : 1, sz);
 	if (!*out)
 		return isola_err(err, ISOLA_ERR_SYSTEM, ENOMEM, "%s.%s", path, name);
 	for (size_t i = 0; i < len; i++) {
 		struct json_object *e = json_object_array_get_idx(arr, i);
-		snprintf(epath, sizeof(epath), "%s.%s[%zu]", path, name, i);
+		ju_index(epath, sizeof(epath), apath, i);
 		*n = i + 1;
 		if (!json_object_is_type(e, json_type_object))
-			return isola_err(err, ISOLA_ERR_INVALID, 0, "%s: expected an object",
-					 epath);
+			return ju_err(err, epath, NULL, "expected an object");
 		if (fn(e, epath, (char *)*out + i * sz, err) < 0)
 			return -1;
 	}
 	return 0;
 }
 
+/* An integer member in [min, max]; absent is "missing" when required. */
 static int get_member_int(struct json_object *e, const char *path, const char *name,
 			  bool required, int64_t min, int64_t max, int64_t *out,
 			  struct isola_error *err)
 {
-	struct json_object *v;
-	if (!json_object_object_get_ex(e, name, &v) || !v) {
-		if (required)
-			return isola_err(err, ISOLA_ERR_INVALID, 0, "%s.%s: missing", path, name);
-		return 0;
-	}
-	return get_int(v, path, name, min, max, out, err);
+	int r = ju_int64(e, path, name, min, max, out, err);
+	if (r == 0 && required)
+		return ju_err(err, path, name, "missing");
+	return r < 0 ? -1 : 0;
 }
 
 static int parse_major_minor(struct json_object *e, const char *path, int64_t *major,
@@ -254,16 +222,74 @@ static int parse_prio(struct json_object *e, const char *path, void *out,
 static int parse_network(struct json_object *o, const char *path, struct isola_resources *r,
 			 struct isola_error *err)
 {
-	struct json_object *v;
 	if (!json_object_is_type(o, json_type_object))
-		return isola_err(err, ISOLA_ERR_INVALID, 0, "%s: expected an object", path);
-	if (json_object_object_get_ex(o, "classID", &v) && v) {
-		if (get_int(v, path, "classID", 0, UINT32_MAX, &r->class_id.v, err) < 0)
-			return -1;
-		r->class_id.set = true;
-	}
+		return ju_err(err, path, NULL, "expected an object");
+	int got = ju_int64(o, path, "classID", 0, UINT32_MAX, &r->class_id.v, err);
+	if (got < 0)
+		return -1;
+	r->class_id.set = got > 0;
 	return parse_array(o, path, "priorities", sizeof(*r->priorities),
 			   (void **)&r->priorities, &r->n_priorities, parse_prio, err);
+}
+
+static int parse_device(struct json_object *e, const char *path, struct isola_res_device *d,
+			struct isola_error *err)
+{
+	struct json_object *v;
+	d->type = 'a';
+	d->major = d->minor = -1;
+	if (!json_object_object_get_ex(e, "allow", &v) || !json_object_is_type(v, json_type_boolean))
+		return isola_err(err, ISOLA_ERR_INVALID, 0, "%s.allow: expected a boolean", path);
+	d->allow = json_object_get_boolean(v);
+	if (json_object_object_get_ex(e, "type", &v) && v) {
+		const char *t = json_object_is_type(v, json_type_string) ? json_object_get_string(v)
+									   : "";
+		if (strlen(t) != 1 || !strchr("acb", t[0]))
+			return isola_err(err, ISOLA_ERR_INVALID, 0,
+					 "%s.type: expected \"a\", \"c\" or \"b\"", path);
+		d->type = t[0];
+	}
+	const char *mm[2] = {"major", "minor"};
+	int64_t *dst[2] = {&d->major, &d->minor};
+	for (int i = 0; i < 2; i++) {
+		if (!json_object_object_get_ex(e, mm[i], &v) || !v)
+			continue;
+		if (!json_object_is_type(v, json_type_int) || json_object_get_int64(v) < -1)
+			return isola_err(err, ISOLA_ERR_INVALID, 0, "%s.%s: expected an integer",
+					 path, mm[i]);
+		*dst[i] = json_object_get_int64(v);
+	}
+	if (json_object_object_get_ex(e, "access", &v) && v) {
+		const char *a = json_object_is_type(v, json_type_string) ? json_object_get_string(v)
+									   : NULL;
+		if (!a || strlen(a) > 3 || strspn(a, "rwm") != strlen(a))
+			return isola_err(err, ISOLA_ERR_INVALID, 0,
+					 "%s.access: expected a subset of \"rwm\"", path);
+		strcpy(d->access, a);
+	}
+	return 0;
+}
+
+static int parse_devices(struct json_object *arr, const char *path, struct isola_resources *r,
+			 struct isola_error *err)
+{
+	char epath[JU_PATH_MAX];
+	if (!json_object_is_type(arr, json_type_array))
+		return ju_err(err, path, NULL, "expected an array");
+	size_t len = json_object_array_length(arr);
+	r->devices = calloc(len ? len : 1, sizeof(*r->devices));
+	if (!r->devices)
+		return isola_err(err, ISOLA_ERR_SYSTEM, ENOMEM, "%s", path);
+	for (size_t i = 0; i < len; i++) {
+		struct json_object *e = json_object_array_get_idx(arr, i);
+		ju_index(epath, sizeof(epath), path, i);
+		if (!json_object_is_type(e, json_type_object))
+			return ju_err(err, epath, NULL, "expected an object");
+		if (parse_device(e, epath, &r->devices[i], err) < 0)
+			return -1;
+		r->n_devices = i + 1;
+	}
+	return 0;
 }
 
 static int parse_maps(struct json_object *obj, const char *path, struct isola_resources *r,
@@ -289,14 +315,14 @@ static int parse_sections(struct json_object *obj, const char *path, struct isol
 			return -1;
 	}
 	if (SECTION("pids")) {
-		struct json_object *l;
+		int got;
 		if (!json_object_is_type(v, json_type_object))
-			return isola_err(err, ISOLA_ERR_INVALID, 0, "%s: expected an object", sub);
-		if (json_object_object_get_ex(v, "limit", &l) && l) {
-			if (get_int(l, sub, "limit", INT64_MIN, INT64_MAX, &r->pids_limit.v, err))
-				return -1;
+			return ju_err(err, sub, NULL, "expected an object");
+		got = ju_int64(v, sub, "limit", INT64_MIN, INT64_MAX, &r->pids_limit.v, err);
+		if (got < 0)
+			return -1;
+		if (got)
 			r->pids_limit.set = r->has_pids = true;
-		}
 	}
 	if (SECTION("blockIO")) {
 		r->has_blkio = true;
@@ -310,7 +336,7 @@ static int parse_sections(struct json_object *obj, const char *path, struct isol
 	}
 	if (SECTION("devices")) {
 		r->has_devices = true;
-		if (isola_resources_parse_devices(v, sub, r, err) < 0)
+		if (parse_devices(v, sub, r, err) < 0)
 			return -1;
 	}
 #undef SECTION
@@ -355,8 +381,7 @@ static int parse_unified(struct json_object *o, const char *path, struct isola_r
 			return isola_err(err, ISOLA_ERR_INVALID, 0, "%s: invalid key \"%s\"", path,
 					 key);
 		if (!json_object_is_type(val, json_type_string))
-			return isola_err(err, ISOLA_ERR_INVALID, 0, "%s.%s: expected a string",
-					 path, key);
+			return ju_err(err, path, key, "expected a string");
 		p->key = strdup(key);
 		p->value = strdup(json_object_get_string(val));
 		if (!p->key || !p->value)
@@ -376,14 +401,14 @@ static int parse_maps(struct json_object *obj, const char *path, struct isola_re
 	if (json_object_object_get_ex(obj, "rdma", &v) && v) {
 		snprintf(sub, sizeof(sub), "%s.rdma", path);
 		if (!json_object_is_type(v, json_type_object))
-			return isola_err(err, ISOLA_ERR_INVALID, 0, "%s: expected an object", sub);
+			return ju_err(err, sub, NULL, "expected an object");
 		if (parse_rdma(v, sub, r, err) < 0)
 			return -1;
 	}
 	if (json_object_object_get_ex(obj, "unified", &v) && v) {
 		snprintf(sub, sizeof(sub), "%s.unified", path);
 		if (!json_object_is_type(v, json_type_object))
-			return isola_err(err, ISOLA_ERR_INVALID, 0, "%s: expected an object", sub);
+			return ju_err(err, sub, NULL, "expected an object");
 		if (parse_unified(v, sub, r, err) < 0)
 			return -1;
 	}
@@ -420,7 +445,7 @@ struct isola_resources *isola_resources_parse(struct json_object *obj, const cha
 	if (!path)
 		path = "linux.resources";
 	if (!json_object_is_type(obj, json_type_object)) {
-		isola_err(err, ISOLA_ERR_INVALID, 0, "%s: expected an object", path);
+		ju_err(err, path, NULL, "expected an object");
 		return NULL;
 	}
 	r = calloc(1, sizeof(*r));
@@ -461,11 +486,4 @@ void isola_resources_free(struct isola_resources *r)
 	free(r->unified);
 	free(r->devices);
 	free(r);
-}
-
-bool isola_resources_any(const struct isola_resources *r)
-{
-	return r && (r->has_memory || r->has_cpu || r->has_pids || r->has_blkio ||
-		     r->has_network || r->n_hugepages || r->n_rdma || r->n_unified ||
-		     r->n_devices);
 }
