@@ -312,9 +312,11 @@ int mgr_ctr_remove(struct isola_mgr *m, const char *id, bool force, bool volumes
 		json_object_deep_copy(mgr_obj(rec, "Mounts"), &mounts, NULL);
 	char name[256];
 	snprintf(name, sizeof(name), "%s", mgr_str(rec, "Name", "/") + 1);
-	bool live = is_live(isola_ctr_status(m, rec)) &&
-		    (pid_t)mgr_int(mgr_obj(rec, "State"), "MonitorPid", 0) != getpid();
-	bool ports = has_ports(rec);
+	/* The monitor removing its own --rm container: it is not live any more,
+	 * and the monitor has dropped its NAT already. */
+	bool self = (pid_t)mgr_int(mgr_obj(rec, "State"), "MonitorPid", 0) == getpid();
+	bool live = is_live(isola_ctr_status(m, rec)) && !self;
+	bool ports = has_ports(rec) && !self;
 	json_object_put(rec);
 	int r = remove_it(m, id, name, live, force, trash, tsize, err);
 	if (r == 0 && ports)
