@@ -49,7 +49,7 @@ static long long now_ns(void)
 static int rtcall(int quiet, const char *a1, const char *a2, const char *a3, const char *a4,
 		  const char *a5, const char *a6, const char *a7)
 {
-	const char *argv[12] = { rt, "--root", root, a1, a2, a3, a4, a5, a6, a7, NULL };
+	const char *argv[12] = {rt, "--root", root, a1, a2, a3, a4, a5, a6, a7, NULL};
 	pid_t p = fork();
 	if (p < 0)
 		return -1;
@@ -110,7 +110,7 @@ static int do_wait(pid_t pid)
 	int fd = (int)syscall(SYS_pidfd_open, pid, 0);
 	if (fd < 0)
 		return errno == ESRCH ? 0 : -1;
-	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	struct pollfd pfd = {.fd = fd, .events = POLLIN};
 	while (poll(&pfd, 1, -1) < 0 && errno == EINTR)
 		;
 	close(fd);
@@ -138,9 +138,14 @@ int main(int argc, char **argv)
 	const char *prep = NULL;
 	while ((opt = getopt(argc, argv, "+n:p:")) != -1) {
 		switch (opt) {
-		case 'n': n = atoi(optarg); break;
-		case 'p': prep = optarg; break;
-		default: goto usage;
+		case 'n':
+			n = atoi(optarg);
+			break;
+		case 'p':
+			prep = optarg;
+			break;
+		default:
+			goto usage;
 		}
 	}
 	if (argc - optind != 4)
@@ -195,11 +200,11 @@ int main(int argc, char **argv)
 	}
 	unlink(pidfile);
 	if (n > 0) {
-		static const char *names[] = { "create", "start", "wait", "delete", "total" };
+		static const char *names[] = {"create", "start", "wait", "delete", "total"};
 		for (int k = 0; k < 5; k++) {
 			qsort(t[k], iters, sizeof(long long), cmpll);
-			printf("%s_median_ms=%.3f %s_min_ms=%.3f\n", names[k], t[k][iters / 2] / 1e6,
-			       names[k], t[k][0] / 1e6);
+			printf("%s_median_ms=%.3f %s_min_ms=%.3f\n", names[k],
+			       t[k][iters / 2] / 1e6, names[k], t[k][0] / 1e6);
 		}
 	}
 	return 0;

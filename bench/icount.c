@@ -54,7 +54,8 @@ static void prof_step(pid_t pid)
 	if (ptrace(PTRACE_GETREGS, pid, NULL, &r) < 0)
 		return;
 	unsigned long long a = r.rip, h = (a * 0x9E3779B97F4A7C15ULL) >> (64 - HBITS);
-	for (unsigned long long i = 0; i < (1ULL << HBITS); i++, h = (h + 1) & ((1ULL << HBITS) - 1)) {
+	for (unsigned long long i = 0; i < (1ULL << HBITS);
+	     i++, h = (h + 1) & ((1ULL << HBITS) - 1)) {
 		if (haddr[h] == a || haddr[h] == 0) {
 			haddr[h] = a;
 			hcount[h]++;

@@ -61,7 +61,8 @@ static int use_cg, full; /* use_cg: 1 = memory+pids, 2 = all v1 hierarchies */
 static const char *cgroot = "/sys/fs/cgroup";
 static int syncfd[2];
 #define MAXH 16
-static int hierarchies(const char *procfile, char dirs[MAXH][256], char paths[MAXH][512], int want_v2);
+static int hierarchies(const char *procfile, char dirs[MAXH][256], char paths[MAXH][512],
+		       int want_v2);
 static void cgroup_mounts(void);
 static int is_v2_only(void);
 static void join_cgroups(const char *file, const char *who);
@@ -73,8 +74,8 @@ static void die(const char *what)
 	_exit(127);
 }
 
-static void must_mount(const char *src, const char *dst, const char *type,
-		       unsigned long fl, const char *data)
+static void must_mount(const char *src, const char *dst, const char *type, unsigned long fl,
+		       const char *data)
 {
 	if (mount(src, dst, type, fl, data) < 0) {
 		fprintf(stderr, "limit: mount %s on %s (%s): %s\n", src ? src : "-", dst,
@@ -98,13 +99,14 @@ static void full_mounts(void)
 	mkdirp("dev/mqueue");
 	must_mount("devpts", "dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
 		   "newinstance,ptmxmode=0666,mode=0620,gid=5");
-	must_mount("shm", "dev/shm", "tmpfs", MS_NOSUID | MS_NOEXEC | MS_NODEV, "mode=1777,size=65536k");
+	must_mount("shm", "dev/shm", "tmpfs", MS_NOSUID | MS_NOEXEC | MS_NODEV,
+		   "mode=1777,size=65536k");
 	must_mount("mqueue", "dev/mqueue", "mqueue", MS_NOSUID | MS_NOEXEC | MS_NODEV, NULL);
 	must_mount("sysfs", "sys", "sysfs", MS_NOSUID | MS_NOEXEC | MS_NODEV | MS_RDONLY, NULL);
 	if (use_cg == 2)
 		cgroup_mounts();
 	/* default device nodes a runtime creates (bind from host, as in userns case) */
-	static const char *devs[] = { "null", "zero", "full", "random", "urandom", "tty", NULL };
+	static const char *devs[] = {"null", "zero", "full", "random", "urandom", "tty", NULL};
 	for (int i = 0; devs[i]; i++) {
 		char d[64], s[64];
 		snprintf(d, sizeof d, "dev/%s", devs[i]);
@@ -120,11 +122,19 @@ static void full_mounts(void)
 
 static void full_after_pivot(void)
 {
-	static const char *masked[] = { "/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys",
-		"/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug",
-		"/sys/firmware", "/proc/scsi", NULL };
-	static const char *ro[] = { "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys",
-		"/proc/sysrq-trigger", NULL };
+	static const char *masked[] = {"/proc/acpi",
+				       "/proc/asound",
+				       "/proc/kcore",
+				       "/proc/keys",
+				       "/proc/latency_stats",
+				       "/proc/timer_list",
+				       "/proc/timer_stats",
+				       "/proc/sched_debug",
+				       "/sys/firmware",
+				       "/proc/scsi",
+				       NULL};
+	static const char *ro[] = {"/proc/bus",		  "/proc/fs", "/proc/irq", "/proc/sys",
+				   "/proc/sysrq-trigger", NULL};
 	struct stat st;
 	for (int i = 0; masked[i]; i++) {
 		if (stat(masked[i], &st) < 0)
@@ -221,13 +231,15 @@ static int read_str(const char *path, char *buf, size_t len)
  * (hybrid) or <cgroot>/x (pure v2). Returns the number of entries.
  * dirs[i] receives the hierarchy mount dir, paths[i] the cgroup path.
  */
-static int hierarchies(const char *procfile, char dirs[MAXH][256], char paths[MAXH][512], int want_v2)
+static int hierarchies(const char *procfile, char dirs[MAXH][256], char paths[MAXH][512],
+		       int want_v2)
 {
 	char buf[8192], *save = NULL;
 	int n = 0, v2only = is_v2_only();
 	if (read_str(procfile, buf, sizeof buf) < 0)
 		return 0;
-	for (char *line = strtok_r(buf, "\n", &save); line && n < MAXH; line = strtok_r(NULL, "\n", &save)) {
+	for (char *line = strtok_r(buf, "\n", &save); line && n < MAXH;
+	     line = strtok_r(NULL, "\n", &save)) {
 		char *c1 = strchr(line, ':');
 		char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
 		if (!c2)
@@ -259,7 +271,7 @@ static int hierarchies(const char *procfile, char dirs[MAXH][256], char paths[MA
 static void cpuset_init(const char *dir, const char *parent)
 {
 	char p[700], buf[256];
-	const char *f[] = { "cpuset.cpus", "cpuset.mems" };
+	const char *f[] = {"cpuset.cpus", "cpuset.mems"};
 	for (int i = 0; i < 2; i++) {
 		snprintf(p, sizeof p, "%s/%s", dir, f[i]);
 		if (read_str(p, buf, sizeof buf) > 1)
@@ -287,9 +299,12 @@ static void cgroup_mounts(void)
 		mkdirp(dst);
 		snprintf(src, sizeof src, "%s%s", dirs[i], paths[i]);
 		must_mount(src, dst, NULL, MS_BIND | MS_REC, NULL);
-		must_mount(NULL, dst, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NOEXEC | MS_NODEV, NULL);
+		must_mount(NULL, dst, NULL,
+			   MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NOEXEC | MS_NODEV,
+			   NULL);
 	}
-	must_mount(NULL, "sys/fs/cgroup", NULL, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NOEXEC | MS_NODEV, "mode=755");
+	must_mount(NULL, "sys/fs/cgroup", NULL,
+		   MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NOEXEC | MS_NODEV, "mode=755");
 }
 
 static char cg[MAXH][700];
@@ -351,7 +366,8 @@ static int one(void)
 		snprintf(name, sizeof name, "%d-%d", (int)getpid(), iter++);
 		make_cgroups(name);
 	}
-	int flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | SIGCHLD;
+	int flags =
+	    CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | SIGCHLD;
 	pid_t pid = clone(child_main, stack + sizeof stack, flags, NULL);
 	if (pid < 0)
 		die("clone");
@@ -385,7 +401,7 @@ static int one(void)
 /* exec floor: enter an existing container and run cmd */
 static int one_exec(int target)
 {
-	static const char *ns[] = { "ipc", "uts", "net", "pid", "mnt" };
+	static const char *ns[] = {"ipc", "uts", "net", "pid", "mnt"};
 	char p[800], dirs[MAXH][256], paths[MAXH][512], me[32];
 	int fds[5];
 	for (int i = 0; i < 5; i++) {
@@ -456,19 +472,35 @@ static int cmpll(const void *a, const void *b)
 int main(int argc, char **argv)
 {
 	int opt, n = 0, target = 0;
-	static char *defcmd[] = { "/bin/true", NULL };
+	static char *defcmd[] = {"/bin/true", NULL};
 	const char *usage = "usage: limit [-c|-a] [-f] [-t] [-n N] [-C CGROOT] ROOTFS [CMD...]\n"
 			    "       limit -e PID [-n N] [-C CGROOT] [CMD...]\n";
 	while ((opt = getopt(argc, argv, "+caftn:C:e:")) != -1) {
 		switch (opt) {
-		case 'c': use_cg = 1; break;
-		case 'a': use_cg = 2; break;
-		case 'f': full = 1; break;
-		case 't': self_join = 1; break;
-		case 'n': n = atoi(optarg); break;
-		case 'C': cgroot = optarg; break;
-		case 'e': target = atoi(optarg); break;
-		default: fputs(usage, stderr); return 2;
+		case 'c':
+			use_cg = 1;
+			break;
+		case 'a':
+			use_cg = 2;
+			break;
+		case 'f':
+			full = 1;
+			break;
+		case 't':
+			self_join = 1;
+			break;
+		case 'n':
+			n = atoi(optarg);
+			break;
+		case 'C':
+			cgroot = optarg;
+			break;
+		case 'e':
+			target = atoi(optarg);
+			break;
+		default:
+			fputs(usage, stderr);
+			return 2;
 		}
 	}
 	if (!target) {

@@ -15,7 +15,7 @@ enum isola_error_kind {
 	ISOLA_ERR_NOT_FOUND,   /* container, image, file that does not exist */
 	ISOLA_ERR_EXISTS,      /* id or name already taken */
 	ISOLA_ERR_UNSUPPORTED, /* the host or the build can't do it */
-	ISOLA_ERR_BUSY,        /* locked or in use */
+	ISOLA_ERR_BUSY,	       /* locked or in use */
 	ISOLA_ERR_STATE,       /* wrong container state for the operation */
 };
 
@@ -27,13 +27,13 @@ struct isola_error {
 
 /* Set an error; returns -1. When errnum != 0, ": strerror(errnum)" is appended. */
 int isola_err(struct isola_error *err, int kind, int errnum, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 /* Shorthand: kind ISOLA_ERR_SYSTEM with the current errno; returns -1. */
 int isola_err_sys(struct isola_error *err, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 /* Prepend "context: " to the message; kind and errnum stay; returns -1. */
 int isola_err_prefix(struct isola_error *err, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 void isola_err_clear(struct isola_error *err);
 
 /*

@@ -29,8 +29,8 @@ static pid_t host_side(bool extract, int fd, int other, const char *dir, const c
 	close(other); /* the pipe's other end: EOF must come when the far side is done */
 	struct isola_error err = {0};
 	int r = chdir(dir) < 0 ? isola_err_sys(&err, "\"%s\"", dir)
-		: extract     ? isola_tar_extract(fd, from, to, &err)
-			      : isola_tar_write(path, to, fd, &err);
+		: extract      ? isola_tar_extract(fd, from, to, &err)
+			       : isola_tar_write(path, to, fd, &err);
 	if (r < 0)
 		fprintf(stderr, "isola: %s\n", err.msg);
 	_exit(r < 0 ? 1 : 0);
@@ -67,8 +67,9 @@ static int copy_out(struct isola_mgr *m, const char *id, const char *src, const 
 	snprintf(s, sizeof(s), "%s", src);
 	snprintf(base, sizeof(base), "%s", strcmp(src, "/") ? basename(s) : "rootfs");
 	if (!strcmp(dest, "-"))
-		return isola_ctr_tar_out(m, id, src, base, STDOUT_FILENO, &err) < 0 ? ctr_fail(&err, 1)
-										     : 0;
+		return isola_ctr_tar_out(m, id, src, base, STDOUT_FILENO, &err) < 0
+			   ? ctr_fail(&err, 1)
+			   : 0;
 	dest_parts(dest, base, dir, name, sizeof(dir));
 	int p[2];
 	if (pipe2(p, O_CLOEXEC) < 0)
@@ -129,7 +130,8 @@ static int split(struct isola_mgr *m, const char *arg, char id[65], const char *
 int cmd_cp(struct cli *cli, int argc, char **argv)
 {
 	if (argc != 3)
-		return cli_usage_error("cp: usage: isola cp CONTAINER:SRC DEST|-, or SRC|- CONTAINER:DEST");
+		return cli_usage_error(
+		    "cp: usage: isola cp CONTAINER:SRC DEST|-, or SRC|- CONTAINER:DEST");
 	struct isola_mgr m;
 	if (ctr_mgr_open(cli, &m, false) < 0)
 		return 1;
@@ -160,7 +162,8 @@ int cmd_export(struct cli *cli, int argc, char **argv)
 	if (optind + 1 != argc)
 		return cli_usage_error("export: requires exactly 1 argument");
 	if (!out && isatty(STDOUT_FILENO))
-		return cli_usage_error("export: refusing to write a tar to a terminal (use -o FILE)");
+		return cli_usage_error(
+		    "export: refusing to write a tar to a terminal (use -o FILE)");
 	struct isola_mgr m;
 	if (ctr_mgr_open(cli, &m, false) < 0)
 		return 1;
@@ -168,9 +171,9 @@ int cmd_export(struct cli *cli, int argc, char **argv)
 	struct isola_error err = {0};
 	int fd = out ? open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644) : STDOUT_FILENO;
 	int rc = fd < 0 ? (fprintf(stderr, "isola: \"%s\": %s\n", out, strerror(errno)), 1)
-		 : ctr_resolve(&m, argv[optind], id) < 0 ? 1
+		 : ctr_resolve(&m, argv[optind], id) < 0	     ? 1
 		 : isola_ctr_tar_out(&m, id, "/", ".", fd, &err) < 0 ? ctr_fail(&err, 1)
-								      : 0;
+								     : 0;
 	if (out && fd >= 0)
 		close(fd);
 	isola_mgr_close(&m);
@@ -185,7 +188,8 @@ static void print_change(char kind, const char *path, void *data)
 static int diff_of(struct isola_mgr *m, const char *id, void *data)
 {
 	struct isola_error err = {0};
-	return isola_rootfs_changes(m->store, id, print_change, NULL, &err) < 0 ? ctr_fail(&err, 1) : 0;
+	return isola_rootfs_changes(m->store, id, print_change, NULL, &err) < 0 ? ctr_fail(&err, 1)
+										: 0;
 }
 
 int cmd_diff(struct cli *cli, int argc, char **argv)
@@ -209,7 +213,8 @@ int cmd_commit(struct cli *cli, int argc, char **argv)
 			return 2;
 	}
 	if (optind >= argc || argc - optind > 2)
-		return cli_usage_error("commit: usage: isola commit [-m MSG] CONTAINER [NAME[:TAG]]");
+		return cli_usage_error(
+		    "commit: usage: isola commit [-m MSG] CONTAINER [NAME[:TAG]]");
 	struct isola_mgr m;
 	if (ctr_mgr_open(cli, &m, false) < 0)
 		return 1;

@@ -19,8 +19,7 @@
  * did, as docker; a failure on one is printed and the rest go on.
  */
 
-typedef int (*ctr_action)(struct isola_mgr *m, const char *id, void *data,
-			  struct isola_error *err);
+typedef int (*ctr_action)(struct isola_mgr *m, const char *id, void *data, struct isola_error *err);
 
 static int each(struct cli *cli, int first, int argc, char **argv, ctr_action fn, void *data,
 		bool print_name)
@@ -128,9 +127,8 @@ static int do_rm(struct isola_mgr *m, const char *id, void *data, struct isola_e
 
 int cmd_rm(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {{"force", no_argument, NULL, 'f'},
-					     {"volumes", no_argument, NULL, 'v'},
-					     {0}};
+	static const struct option opts[] = {
+	    {"force", no_argument, NULL, 'f'}, {"volumes", no_argument, NULL, 'v'}, {0}};
 	bool fv[2] = {false, false}; /* -f, -v */
 	int c;
 	while ((c = getopt_long(argc, argv, "+fv", opts, NULL)) != -1) {
@@ -174,7 +172,9 @@ struct wait_state {
 
 static const char *lxc_state(const char *status)
 {
-	return !strcmp(status, "running") ? "RUNNING" : !strcmp(status, "paused") ? "FROZEN" : "STOPPED";
+	return !strcmp(status, "running")  ? "RUNNING"
+	       : !strcmp(status, "paused") ? "FROZEN"
+					   : "STOPPED";
 }
 
 static int do_wait_state(struct isola_mgr *m, const char *id, void *data, struct isola_error *err)
@@ -190,7 +190,8 @@ static int do_wait_state(struct isola_mgr *m, const char *id, void *data, struct
 		if (hit)
 			return 0;
 		if (w->timeout_ms >= 0 && isola_now_ms() >= until)
-			return isola_err(err, ISOLA_ERR_BUSY, 0, "timed out waiting for %s", w->want);
+			return isola_err(err, ISOLA_ERR_BUSY, 0, "timed out waiting for %s",
+					 w->want);
 		struct timespec ts = {0, 20 * 1000 * 1000};
 		nanosleep(&ts, NULL);
 	}
@@ -208,7 +209,8 @@ int cmd_wait(struct cli *cli, int argc, char **argv)
 			w.want = !strcasecmp(optarg, "exited") ? "STOPPED" : optarg;
 			if (strcasecmp(w.want, "RUNNING") && strcasecmp(w.want, "STOPPED") &&
 			    strcasecmp(w.want, "FROZEN"))
-				return cli_usage_error("wait: --state is RUNNING, STOPPED or FROZEN");
+				return cli_usage_error(
+				    "wait: --state is RUNNING, STOPPED or FROZEN");
 		} else if (c == 't') {
 			w.timeout_ms = atol(optarg) * 1000;
 		} else {
@@ -229,7 +231,7 @@ int cmd_rename(struct cli *cli, int argc, char **argv)
 		return 1;
 	char id[65];
 	struct isola_error err = {0};
-	int rc = ctr_resolve(&m, argv[1], id) < 0 ? 1
+	int rc = ctr_resolve(&m, argv[1], id) < 0	       ? 1
 		 : isola_ctr_rename(&m, id, argv[2], &err) < 0 ? ctr_fail(&err, 1)
 							       : 0;
 	isola_mgr_close(&m);

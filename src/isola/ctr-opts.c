@@ -10,12 +10,45 @@
 /* `isola create` and `isola run` options, with docker's names and meanings. */
 
 enum {
-	O_RM = 256, O_NAME, O_ENV_FILE, O_ENTRYPOINT, O_LABEL, O_INIT, O_STOP_SIGNAL,
-	O_STOP_TIMEOUT, O_DETACH_KEYS, O_SIG_PROXY, O_TMPFS, O_READ_ONLY, O_MEMORY_SWAP,
-	O_CPUS, O_CPUSET, O_PIDS, O_ULIMIT, O_DEVICE, O_CAP_ADD, O_CAP_DROP, O_PRIVILEGED,
-	O_SECURITY_OPT, O_RESTART, O_NETWORK, O_LOG_OPT, O_PULL, O_TLS, O_MOUNT,
-	O_IP, O_IP6, O_MAC, O_ALIAS, O_DNS, O_DNS_SEARCH, O_DNS_OPT, O_ADD_HOST, O_USERNS,
-	O_UIDMAP, O_GIDMAP,
+	O_RM = 256,
+	O_NAME,
+	O_ENV_FILE,
+	O_ENTRYPOINT,
+	O_LABEL,
+	O_INIT,
+	O_STOP_SIGNAL,
+	O_STOP_TIMEOUT,
+	O_DETACH_KEYS,
+	O_SIG_PROXY,
+	O_TMPFS,
+	O_READ_ONLY,
+	O_MEMORY_SWAP,
+	O_CPUS,
+	O_CPUSET,
+	O_PIDS,
+	O_ULIMIT,
+	O_DEVICE,
+	O_CAP_ADD,
+	O_CAP_DROP,
+	O_PRIVILEGED,
+	O_SECURITY_OPT,
+	O_RESTART,
+	O_NETWORK,
+	O_LOG_OPT,
+	O_PULL,
+	O_TLS,
+	O_MOUNT,
+	O_IP,
+	O_IP6,
+	O_MAC,
+	O_ALIAS,
+	O_DNS,
+	O_DNS_SEARCH,
+	O_DNS_OPT,
+	O_ADD_HOST,
+	O_USERNS,
+	O_UIDMAP,
+	O_GIDMAP,
 };
 
 static const struct option long_opts[] = {
@@ -137,7 +170,8 @@ static int bytes_opt(const char *flag, const char *v, int64_t *out)
 	if (*out < 0 && strcmp(v, "-1") == 0)
 		return 0;
 	if (*out < 0)
-		return cli_usage_error("invalid %s \"%s\": expected a size like 512m or 1g", flag, v);
+		return cli_usage_error("invalid %s \"%s\": expected a size like 512m or 1g", flag,
+				       v);
 	return 0;
 }
 
@@ -193,7 +227,8 @@ static int mount_opt(struct ctr_args *a, const char *spec)
 		return 0;
 	}
 	if (strcmp(type, "bind") && strcmp(type, "volume"))
-		return cli_usage_error("--mount type=%s is not supported (bind, volume, tmpfs)", type);
+		return cli_usage_error("--mount type=%s is not supported (bind, volume, tmpfs)",
+				       type);
 	if (!strcmp(type, "bind") && src[0] != '/')
 		return cli_usage_error("--mount type=bind: source must be an absolute path");
 	snprintf(out, sizeof(out), "%s:%s%s", src, dst, ro ? ":ro" : "");
@@ -241,39 +276,96 @@ static int add_host_opt(struct ctr_args *a, const char *arg)
 static int opt_more(struct ctr_args *a, int c, const char *arg)
 {
 	switch (c) {
-	case 'm': return bytes_opt("--memory", arg, &a->o.memory);
-	case O_MEMORY_SWAP: return bytes_opt("--memory-swap", arg, &a->o.memory_swap);
-	case O_CPUS: return cpus_opt(arg, &a->o.nano_cpus);
-	case 'c': return num_opt("--cpu-shares", arg, &a->o.cpu_shares);
-	case O_PIDS: return num_opt("--pids-limit", arg, &a->o.pids_limit);
-	case O_CPUSET: a->o.cpuset_cpus = arg; return 0;
-	case O_ULIMIT: a->o.ulimits = ctr_strv_push(a->o.ulimits, arg); return 0;
-	case O_DEVICE: a->o.devices = ctr_strv_push(a->o.devices, arg); return 0;
-	case O_CAP_ADD: a->o.cap_add = ctr_strv_push(a->o.cap_add, arg); return 0;
-	case O_CAP_DROP: a->o.cap_drop = ctr_strv_push(a->o.cap_drop, arg); return 0;
-	case O_PRIVILEGED: a->o.privileged = true; return 0;
-	case O_SECURITY_OPT: a->o.security_opt = ctr_strv_push(a->o.security_opt, arg); return 0;
-	case O_RESTART: a->o.restart = arg; return 0;
-	case O_NETWORK: return network_opt(a, arg);
-	case O_IP: a->o.ip = arg; return 0;
-	case O_IP6: a->o.ip6 = arg; return 0;
-	case O_MAC: a->o.mac = arg; return 0;
-	case O_ALIAS: a->o.aliases = ctr_strv_push(a->o.aliases, arg); return 0;
-	case O_DNS: a->o.dns = ctr_strv_push(a->o.dns, arg); return 0;
-	case O_DNS_SEARCH: a->o.dns_search = ctr_strv_push(a->o.dns_search, arg); return 0;
-	case O_DNS_OPT: a->o.dns_options = ctr_strv_push(a->o.dns_options, arg); return 0;
-	case O_ADD_HOST: return add_host_opt(a, arg);
-	case 'p': a->o.publish = ctr_strv_push(a->o.publish, arg); return 0;
-	case 'P': a->o.publish_all = true; return 0;
-	case O_LOG_OPT: return log_opt(a, arg);
-	case O_PULL: a->pull = arg; return 0;
-	case O_TLS: a->tls_verify = strcmp(arg, "false") != 0; return 0;
-	case O_MOUNT: return mount_opt(a, arg);
-	case O_DETACH_KEYS: a->detach_keys = arg; return 0;
-	case O_USERNS: a->o.userns = arg; return 0;
-	case O_UIDMAP: a->o.uidmap = ctr_strv_push(a->o.uidmap, arg); return 0;
-	case O_GIDMAP: a->o.gidmap = ctr_strv_push(a->o.gidmap, arg); return 0;
-	case O_SIG_PROXY: a->sig_proxy = !arg || strcmp(arg, "false") != 0; return 0;
+	case 'm':
+		return bytes_opt("--memory", arg, &a->o.memory);
+	case O_MEMORY_SWAP:
+		return bytes_opt("--memory-swap", arg, &a->o.memory_swap);
+	case O_CPUS:
+		return cpus_opt(arg, &a->o.nano_cpus);
+	case 'c':
+		return num_opt("--cpu-shares", arg, &a->o.cpu_shares);
+	case O_PIDS:
+		return num_opt("--pids-limit", arg, &a->o.pids_limit);
+	case O_CPUSET:
+		a->o.cpuset_cpus = arg;
+		return 0;
+	case O_ULIMIT:
+		a->o.ulimits = ctr_strv_push(a->o.ulimits, arg);
+		return 0;
+	case O_DEVICE:
+		a->o.devices = ctr_strv_push(a->o.devices, arg);
+		return 0;
+	case O_CAP_ADD:
+		a->o.cap_add = ctr_strv_push(a->o.cap_add, arg);
+		return 0;
+	case O_CAP_DROP:
+		a->o.cap_drop = ctr_strv_push(a->o.cap_drop, arg);
+		return 0;
+	case O_PRIVILEGED:
+		a->o.privileged = true;
+		return 0;
+	case O_SECURITY_OPT:
+		a->o.security_opt = ctr_strv_push(a->o.security_opt, arg);
+		return 0;
+	case O_RESTART:
+		a->o.restart = arg;
+		return 0;
+	case O_NETWORK:
+		return network_opt(a, arg);
+	case O_IP:
+		a->o.ip = arg;
+		return 0;
+	case O_IP6:
+		a->o.ip6 = arg;
+		return 0;
+	case O_MAC:
+		a->o.mac = arg;
+		return 0;
+	case O_ALIAS:
+		a->o.aliases = ctr_strv_push(a->o.aliases, arg);
+		return 0;
+	case O_DNS:
+		a->o.dns = ctr_strv_push(a->o.dns, arg);
+		return 0;
+	case O_DNS_SEARCH:
+		a->o.dns_search = ctr_strv_push(a->o.dns_search, arg);
+		return 0;
+	case O_DNS_OPT:
+		a->o.dns_options = ctr_strv_push(a->o.dns_options, arg);
+		return 0;
+	case O_ADD_HOST:
+		return add_host_opt(a, arg);
+	case 'p':
+		a->o.publish = ctr_strv_push(a->o.publish, arg);
+		return 0;
+	case 'P':
+		a->o.publish_all = true;
+		return 0;
+	case O_LOG_OPT:
+		return log_opt(a, arg);
+	case O_PULL:
+		a->pull = arg;
+		return 0;
+	case O_TLS:
+		a->tls_verify = strcmp(arg, "false") != 0;
+		return 0;
+	case O_MOUNT:
+		return mount_opt(a, arg);
+	case O_DETACH_KEYS:
+		a->detach_keys = arg;
+		return 0;
+	case O_USERNS:
+		a->o.userns = arg;
+		return 0;
+	case O_UIDMAP:
+		a->o.uidmap = ctr_strv_push(a->o.uidmap, arg);
+		return 0;
+	case O_GIDMAP:
+		a->o.gidmap = ctr_strv_push(a->o.gidmap, arg);
+		return 0;
+	case O_SIG_PROXY:
+		a->sig_proxy = !arg || strcmp(arg, "false") != 0;
+		return 0;
 	}
 	return cli_usage_error("unknown option");
 }
@@ -281,23 +373,45 @@ static int opt_more(struct ctr_args *a, int c, const char *arg)
 static int opt_one(struct ctr_args *a, int c, const char *arg)
 {
 	switch (c) {
-	case 'd': a->detach = true; return 0;
-	case 'i': a->o.interactive = true; return 0;
-	case 't': a->o.tty = true; return 0;
-	case O_RM: a->o.auto_remove = true; return 0;
-	case O_NAME: a->o.name = arg; return 0;
-	case 'e': return env_opt(a, arg);
-	case O_ENV_FILE: return env_file(a, arg);
-	case 'w': a->o.workdir = arg; return 0;
-	case 'u': a->o.user = arg; return 0;
+	case 'd':
+		a->detach = true;
+		return 0;
+	case 'i':
+		a->o.interactive = true;
+		return 0;
+	case 't':
+		a->o.tty = true;
+		return 0;
+	case O_RM:
+		a->o.auto_remove = true;
+		return 0;
+	case O_NAME:
+		a->o.name = arg;
+		return 0;
+	case 'e':
+		return env_opt(a, arg);
+	case O_ENV_FILE:
+		return env_file(a, arg);
+	case 'w':
+		a->o.workdir = arg;
+		return 0;
+	case 'u':
+		a->o.user = arg;
+		return 0;
 	case O_ENTRYPOINT:
 		a->o.entrypoint_set = true;
 		if (*arg)
 			a->o.entrypoint = ctr_strv_push(a->o.entrypoint, arg);
 		return 0;
-	case 'h': a->o.hostname = arg; return 0;
-	case 'l': a->o.labels = ctr_strv_push(a->o.labels, arg); return 0;
-	case O_INIT: a->o.init = true; return 0;
+	case 'h':
+		a->o.hostname = arg;
+		return 0;
+	case 'l':
+		a->o.labels = ctr_strv_push(a->o.labels, arg);
+		return 0;
+	case O_INIT:
+		a->o.init = true;
+		return 0;
 	case O_STOP_SIGNAL:
 		if (isola_signal_parse(arg) < 0)
 			return cli_usage_error("invalid --stop-signal \"%s\"", arg);
@@ -310,9 +424,15 @@ static int opt_one(struct ctr_args *a, int c, const char *arg)
 		a->o.stop_timeout = (int)v;
 		return 0;
 	}
-	case 'v': a->o.binds = ctr_strv_push(a->o.binds, arg); return 0;
-	case O_TMPFS: a->o.tmpfs = ctr_strv_push(a->o.tmpfs, arg); return 0;
-	case O_READ_ONLY: a->o.read_only = true; return 0;
+	case 'v':
+		a->o.binds = ctr_strv_push(a->o.binds, arg);
+		return 0;
+	case O_TMPFS:
+		a->o.tmpfs = ctr_strv_push(a->o.tmpfs, arg);
+		return 0;
+	case O_READ_ONLY:
+		a->o.read_only = true;
+		return 0;
 	}
 	return opt_more(a, c, arg);
 }
@@ -339,7 +459,8 @@ int ctr_args_parse(struct ctr_args *a, int argc, char **argv, bool run)
 			return r;
 	}
 	if (optind >= argc)
-		return cli_usage_error("%s: requires at least 1 argument (IMAGE)", run ? "run" : "create");
+		return cli_usage_error("%s: requires at least 1 argument (IMAGE)",
+				       run ? "run" : "create");
 	a->o.image = argv[optind];
 	if (optind + 1 < argc) {
 		for (int i = optind + 1; i < argc; i++)
@@ -352,11 +473,11 @@ int ctr_args_parse(struct ctr_args *a, int argc, char **argv, bool run)
 
 void ctr_args_release(struct ctr_args *a)
 {
-	char **lists[] = {a->o.cmd,	a->o.entrypoint, a->o.env,     a->o.labels,
-			  a->o.binds,	a->o.tmpfs,	 a->o.cap_add, a->o.cap_drop,
-			  a->o.devices, a->o.ulimits,	 a->o.security_opt, a->o.networks,
-			  a->o.aliases, a->o.publish,	 a->o.dns,	a->o.dns_search,
-			  a->o.dns_options, a->o.extra_hosts, a->o.uidmap, a->o.gidmap};
+	char **lists[] = {a->o.cmd,	    a->o.entrypoint,  a->o.env,		 a->o.labels,
+			  a->o.binds,	    a->o.tmpfs,	      a->o.cap_add,	 a->o.cap_drop,
+			  a->o.devices,	    a->o.ulimits,     a->o.security_opt, a->o.networks,
+			  a->o.aliases,	    a->o.publish,     a->o.dns,		 a->o.dns_search,
+			  a->o.dns_options, a->o.extra_hosts, a->o.uidmap,	 a->o.gidmap};
 	for (size_t i = 0; i < sizeof(lists) / sizeof(*lists); i++) {
 		for (char **p = lists[i]; p && *p; p++)
 			free(*p);

@@ -31,13 +31,26 @@ static int parse(struct exec_cli *e, int argc, char **argv)
 	int c;
 	while ((c = getopt_long(argc, argv, "+itde:u:w:", opts, NULL)) != -1) {
 		switch (c) {
-		case 'i': e->interactive = true; break;
-		case 't': e->x.tty = true; break;
-		case 'd': e->x.detach = true; break;
-		case 'e': e->x.env = ctr_strv_push(e->x.env, optarg); break;
-		case 'u': e->x.user = optarg; break;
-		case 'w': e->x.workdir = optarg; break;
-		default: return 2;
+		case 'i':
+			e->interactive = true;
+			break;
+		case 't':
+			e->x.tty = true;
+			break;
+		case 'd':
+			e->x.detach = true;
+			break;
+		case 'e':
+			e->x.env = ctr_strv_push(e->x.env, optarg);
+			break;
+		case 'u':
+			e->x.user = optarg;
+			break;
+		case 'w':
+			e->x.workdir = optarg;
+			break;
+		default:
+			return 2;
 		}
 	}
 	if (argc - optind < 2)
@@ -50,8 +63,8 @@ static int exec_code(const struct isola_error *err)
 {
 	if (err->kind == ISOLA_ERR_STATE)
 		return CTR_EXIT_ERROR;
-	if (!strncmp(err->msg, "exec:", 5) && (strcasestr(err->msg, "no such file or directory") ||
-					       strstr(err->msg, "not found")))
+	if (!strncmp(err->msg, "exec:", 5) &&
+	    (strcasestr(err->msg, "no such file or directory") || strstr(err->msg, "not found")))
 		return CTR_EXIT_NOT_FOUND;
 	if (!strncmp(err->msg, "exec:", 5) && (strcasestr(err->msg, "permission denied") ||
 					       strcasestr(err->msg, "exec format error")))
@@ -90,7 +103,7 @@ int cmd_exec(struct cli *cli, int argc, char **argv)
 			rc = CTR_EXIT_ERROR;
 		else {
 			rc = ctr_resolve(&m, argv[optind], id) < 0 ? CTR_EXIT_ERROR
-								    : run_exec(&m, id, &e);
+								   : run_exec(&m, id, &e);
 			isola_mgr_close(&m);
 		}
 	}

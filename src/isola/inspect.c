@@ -67,9 +67,11 @@ static struct json_object *container_json(struct isola_mgr *m, const char *id)
 	pid_t pid = isola_ctr_pid(m, rec);
 	if (json_object_object_get_ex(rec, "State", &st)) {
 		json_object_object_add(st, "Status", json_object_new_string(status));
-		json_object_object_add(st, "Running", json_object_new_boolean(!strcmp(status, "running") ||
-									      !strcmp(status, "paused")));
-		json_object_object_add(st, "Paused", json_object_new_boolean(!strcmp(status, "paused")));
+		json_object_object_add(st, "Running",
+				       json_object_new_boolean(!strcmp(status, "running") ||
+							       !strcmp(status, "paused")));
+		json_object_object_add(st, "Paused",
+				       json_object_new_boolean(!strcmp(status, "paused")));
 		json_object_object_add(st, "Pid", json_object_new_int(pid));
 		json_object_object_del(st, "MonitorPid");
 		json_object_object_del(st, "MonitorStart");
@@ -80,7 +82,8 @@ static struct json_object *container_json(struct isola_mgr *m, const char *id)
 	const char *path = NULL;
 	const char *keys[] = {"Entrypoint", "Cmd"};
 	for (int k = 0; k < 2 && json_object_object_get_ex(rec, "Config", &cfg); k++) {
-		if (!json_object_object_get_ex(cfg, keys[k], &v) || !json_object_is_type(v, json_type_array))
+		if (!json_object_object_get_ex(cfg, keys[k], &v) ||
+		    !json_object_is_type(v, json_type_array))
 			continue;
 		for (size_t i = 0; i < json_object_array_length(v); i++) {
 			const char *a = json_object_get_string(json_object_array_get_idx(v, i));
@@ -98,8 +101,8 @@ static struct json_object *container_json(struct isola_mgr *m, const char *id)
 static void print_all(struct json_object *arr, const char *format)
 {
 	if (!format || !strcmp(format, "json")) {
-		printf("%s\n", json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PRETTY |
-								       JSON_C_TO_STRING_NOSLASHESCAPE));
+		printf("%s\n", json_object_to_json_string_ext(
+				   arr, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
 		return;
 	}
 	for (size_t i = 0; i < json_object_array_length(arr); i++) {
@@ -165,8 +168,8 @@ int cmd_inspect(struct cli *cli, int argc, char **argv)
 	struct json_object *arr = json_object_new_array();
 	int rc = 0;
 	for (int i = optind; i < argc; i++) {
-		struct json_object *o = inspect_ref(have_m ? &m : NULL, s, have_idx ? &idx : NULL,
-						    argv[i], type, &err);
+		struct json_object *o =
+		    inspect_ref(have_m ? &m : NULL, s, have_idx ? &idx : NULL, argv[i], type, &err);
 		if (o)
 			json_object_array_add(arr, o);
 		else

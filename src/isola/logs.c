@@ -28,10 +28,11 @@ static void emit(const char *line, const struct logs_opts *o)
 	struct json_object *rec = json_tokener_parse(line), *v;
 	if (!rec)
 		return;
-	const char *text = json_object_object_get_ex(rec, "log", &v) ? json_object_get_string(v) : "";
+	const char *text =
+	    json_object_object_get_ex(rec, "log", &v) ? json_object_get_string(v) : "";
 	int len = json_object_object_get_ex(rec, "log", &v) ? json_object_get_string_len(v) : 0;
-	const char *stream = json_object_object_get_ex(rec, "stream", &v) ? json_object_get_string(v)
-									  : "stdout";
+	const char *stream =
+	    json_object_object_get_ex(rec, "stream", &v) ? json_object_get_string(v) : "stdout";
 	const char *t = json_object_object_get_ex(rec, "time", &v) ? json_object_get_string(v) : "";
 	if (!o->since || strcmp(t, o->since) >= 0) {
 		FILE *out = !strcmp(stream, "stderr") ? stderr : stdout;
@@ -145,15 +146,22 @@ int cmd_logs(struct cli *cli, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "+ftn:", opts, NULL)) != -1) {
 		char *end;
 		switch (c) {
-		case 'f': o.follow = true; break;
-		case 't': o.timestamps = true; break;
+		case 'f':
+			o.follow = true;
+			break;
+		case 't':
+			o.timestamps = true;
+			break;
 		case 'n':
 			o.tail = !strcmp(optarg, "all") ? -1 : strtol(optarg, &end, 10);
 			if (strcmp(optarg, "all") && (*end || o.tail < 0))
 				return cli_usage_error("invalid --tail \"%s\"", optarg);
 			break;
-		case 's': o.since = optarg; break;
-		default: return 2;
+		case 's':
+			o.since = optarg;
+			break;
+		default:
+			return 2;
 		}
 	}
 	if (optind + 1 != argc)

@@ -75,11 +75,16 @@ static const struct verb verbs[] = {
 
 /* `isola image VERB`: the docker-style long forms. */
 static const struct verb image_verbs[] = {
-    {"ls", cmd_images, NULL},		{"list", cmd_images, NULL},
-    {"inspect", cmd_image_inspect, NULL}, {"rm", IMG(cmd_rmi), NULL},
-    {"tag", IMG(cmd_tag), NULL},	{"prune", IMG(cmd_prune), NULL},
-    {"pull", IMG(cmd_pull), NULL},	{"push", IMG(cmd_push), NULL},
-    {"import", IMG(cmd_import), NULL},	{"load", IMG(cmd_load), NULL},
+    {"ls", cmd_images, NULL},
+    {"list", cmd_images, NULL},
+    {"inspect", cmd_image_inspect, NULL},
+    {"rm", IMG(cmd_rmi), NULL},
+    {"tag", IMG(cmd_tag), NULL},
+    {"prune", IMG(cmd_prune), NULL},
+    {"pull", IMG(cmd_pull), NULL},
+    {"push", IMG(cmd_push), NULL},
+    {"import", IMG(cmd_import), NULL},
+    {"load", IMG(cmd_load), NULL},
     {"save", IMG(cmd_save), NULL},
 };
 
@@ -88,7 +93,8 @@ static void usage(FILE *f)
 	fprintf(f, "usage: isola [--root DIR] COMMAND [OPTIONS]\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
 		fprintf(f, "  %-9s %s\n", verbs[i].name, verbs[i].help);
-	fprintf(f, "  container ls|create|run|start|stop|restart|kill|rm|logs|exec|attach|inspect\n");
+	fprintf(f,
+		"  container ls|create|run|start|stop|restart|kill|rm|logs|exec|attach|inspect\n");
 	fprintf(f, "  image     ls|inspect|rm|tag|prune|pull|push|import|load|save\n"
 		   "\nThe store is --root, else $ISOLA_ROOT, else " ISOLA_DEFAULT_ROOT ".\n");
 }

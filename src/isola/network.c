@@ -61,7 +61,8 @@ static int port_of(struct isola_mgr *m, const char *id, void *data)
 			if (*want && strcmp(key, want) != 0)
 				continue;
 			for (size_t i = 0; i < json_object_array_length(list); i++) {
-				struct json_object *b = json_object_array_get_idx(list, i), *ip, *hp;
+				struct json_object *b = json_object_array_get_idx(list, i), *ip,
+						   *hp;
 				json_object_object_get_ex(b, "HostIp", &ip);
 				json_object_object_get_ex(b, "HostPort", &hp);
 				const char *ips = json_object_get_string(ip);
@@ -70,8 +71,8 @@ static int port_of(struct isola_mgr *m, const char *id, void *data)
 					printf("%s%s%s:%s\n", v6 ? "[" : "", ips, v6 ? "]" : "",
 					       json_object_get_string(hp));
 				else
-					printf("%s -> %s%s%s:%s\n", key, v6 ? "[" : "", ips, v6 ? "]" : "",
-					       json_object_get_string(hp));
+					printf("%s -> %s%s%s:%s\n", key, v6 ? "[" : "", ips,
+					       v6 ? "]" : "", json_object_get_string(hp));
 				q->found++;
 			}
 		}

@@ -73,7 +73,8 @@ static int top_of(struct isola_mgr *m, const char *id, void *data)
 	for (size_t i = 0; i < n; i++) {
 		char cmd[4096], user[32];
 		cmdline(pids[i], cmd, sizeof(cmd));
-		long long t = (proc_field(pids[i], 14) + proc_field(pids[i], 15)) / (hz > 0 ? hz : 100);
+		long long t =
+		    (proc_field(pids[i], 14) + proc_field(pids[i], 15)) / (hz > 0 ? hz : 100);
 		struct passwd *pw = getpwuid(proc_uid(pids[i]));
 		snprintf(user, sizeof(user), "%s", pw ? pw->pw_name : "?");
 		printf("%-10s %-8d %-8lld %02lld:%02lld:%02lld %s\n", user, (int)pids[i],
@@ -111,12 +112,14 @@ static void stats_row(struct isola_mgr *m, const char *id, const char *name, str
 	struct json_object *s = isola_ctr_stats(m, id, NULL);
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	long long now = ts.tv_sec * 1000000000LL + ts.tv_nsec, cpu = jget(s, "cpu", "usage", "total");
+	long long now = ts.tv_sec * 1000000000LL + ts.tv_nsec,
+		  cpu = jget(s, "cpu", "usage", "total");
 	double pct = prev->t_ns && now > prev->t_ns
 			 ? 100.0 * (double)(cpu - prev->cpu_ns) / (double)(now - prev->t_ns)
 			 : 0.0;
 	*prev = (struct sample){cpu, now};
-	long long mem = jget(s, "memory", "usage", "usage"), lim = jget(s, "memory", "usage", "limit");
+	long long mem = jget(s, "memory", "usage", "usage"),
+		  lim = jget(s, "memory", "usage", "limit");
 	long long phys = (long long)sysconf(_SC_PHYS_PAGES) * sysconf(_SC_PAGESIZE);
 	if (lim <= 0 || lim > phys)
 		lim = phys; /* no limit: the host's memory, as docker shows */
@@ -128,7 +131,8 @@ static void stats_row(struct isola_mgr *m, const char *id, const char *name, str
 	cli_human_size(mem, u, sizeof(u));
 	cli_human_size(lim, l, sizeof(l));
 	if (json)
-		printf("{\"ID\":\"%.12s\",\"Name\":\"%s\",\"CPUPerc\":\"%.2f%%\",\"MemUsage\":\"%s / %s\","
+		printf("{\"ID\":\"%.12s\",\"Name\":\"%s\",\"CPUPerc\":\"%.2f%%\",\"MemUsage\":\"%s "
+		       "/ %s\","
 		       "\"PIDs\":\"%lld\"}\n",
 		       id, name, pct, u, l, pids);
 	else
@@ -153,9 +157,8 @@ static void stats_round(struct isola_mgr *m, char **ids, struct sample *prev, in
 
 int cmd_stats(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {{"no-stream", no_argument, NULL, 'n'},
-					     {"format", required_argument, NULL, 'f'},
-					     {0}};
+	static const struct option opts[] = {
+	    {"no-stream", no_argument, NULL, 'n'}, {"format", required_argument, NULL, 'f'}, {0}};
 	bool stream = isatty(STDOUT_FILENO), json = false;
 	int c;
 	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
@@ -212,13 +215,13 @@ static int info_of(struct isola_mgr *m, const char *id, void *data)
 	if (!rec)
 		return ctr_fail(&err, 1);
 	const char *st = isola_ctr_status(m, rec);
-	printf("%-16s%s\n", "Name:", json_object_object_get_ex(rec, "Name", &nm)
-					     ? json_object_get_string(nm) + 1
-					     : "");
+	printf("%-16s%s\n", "Name:",
+	       json_object_object_get_ex(rec, "Name", &nm) ? json_object_get_string(nm) + 1 : "");
 	printf("%-16s%.12s\n", "ID:", id);
-	printf("%-16s%s\n", "State:", !strcmp(st, "running")  ? "RUNNING"
-				      : !strcmp(st, "paused") ? "FROZEN"
-							      : "STOPPED");
+	printf("%-16s%s\n", "State:",
+	       !strcmp(st, "running")  ? "RUNNING"
+	       : !strcmp(st, "paused") ? "FROZEN"
+				       : "STOPPED");
 	pid_t pid = isola_ctr_pid(m, rec);
 	json_object_put(rec);
 	if (!pid)
@@ -253,17 +256,19 @@ static void ev_print(const char *line, const struct ev_opts *o)
 		return;
 	const char *t = json_object_object_get_ex(e, "Time", &v) ? json_object_get_string(v) : "";
 	const char *name = json_object_object_get_ex(e, "Actor", &actor) && actor &&
-					   json_object_object_get_ex(actor, "name", &attrs)
+				   json_object_object_get_ex(actor, "name", &attrs)
 			       ? json_object_get_string(attrs)
 			       : "";
-	bool in = (!o->since || strcmp(t, o->since) >= 0) && (!o->until || strcmp(t, o->until) <= 0) &&
+	bool in = (!o->since || strcmp(t, o->since) >= 0) &&
+		  (!o->until || strcmp(t, o->until) <= 0) &&
 		  (!o->filter_name || !strcmp(name, o->filter_name));
 	if (in && o->json)
 		printf("%s", line);
 	else if (in)
 		printf("%s container %s %s (name=%s)\n", t,
 		       json_object_object_get_ex(e, "Action", &v) ? json_object_get_string(v) : "",
-		       json_object_object_get_ex(e, "ID", &v) ? json_object_get_string(v) : "", name);
+		       json_object_object_get_ex(e, "ID", &v) ? json_object_get_string(v) : "",
+		       name);
 	fflush(stdout);
 	json_object_put(e);
 }

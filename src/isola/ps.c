@@ -52,7 +52,8 @@ static void status_text(struct json_object *rec, const char *status, char *buf, 
 	} else if (!strcmp(status, "exited") || !strcmp(status, "restarting")) {
 		cli_human_ago(get_str(st, "FinishedAt", NULL), ago, sizeof(ago));
 		struct json_object *c = get_obj(st, "ExitCode");
-		snprintf(buf, size, "%s (%d) %s", !strcmp(status, "exited") ? "Exited" : "Restarting",
+		snprintf(buf, size, "%s (%d) %s",
+			 !strcmp(status, "exited") ? "Exited" : "Restarting",
 			 c ? json_object_get_int(c) : 0, ago);
 	} else {
 		snprintf(buf, size, "%c%s", status[0] - 32, status + 1);
@@ -69,8 +70,9 @@ static void command_text(struct json_object *cfg, char *buf, size_t size, bool n
 		for (size_t i = 0; a && json_object_is_type(a, json_type_array) &&
 				   i < json_object_array_length(a) && n < size;
 		     i++)
-			n += (size_t)snprintf(buf + n, size - n, "%s%s", n ? " " : "",
-					      json_object_get_string(json_object_array_get_idx(a, i)));
+			n += (size_t)snprintf(
+			    buf + n, size - n, "%s%s", n ? " " : "",
+			    json_object_get_string(json_object_array_get_idx(a, i)));
 	}
 	if (!no_trunc && strlen(buf) > 20)
 		strcpy(buf + 19, "…");
@@ -145,10 +147,10 @@ static struct json_object *row_json(struct json_object *rec, const char *status,
 /* docker's table: each column as wide as its widest cell, three spaces apart. */
 static void print_table(struct json_object *rows, bool fancy)
 {
-	static const char *const keys[] = {"ID", "Image", "Command", "RunningFor", "Status", "Ports",
-					   "Names"};
+	static const char *const keys[] = {"ID",     "Image", "Command", "RunningFor",
+					   "Status", "Ports", "Names"};
 	static const char *const heads[] = {"CONTAINER ID", "IMAGE", "COMMAND", "CREATED",
-					    "STATUS", "PORTS", "NAMES"};
+					    "STATUS",	    "PORTS", "NAMES"};
 	static const char *const fkeys[] = {"Names", "LxcState", "Pid", "Image", "IPv4"};
 	static const char *const fheads[] = {"NAME", "STATE", "PID", "IMAGE", "IPV4"};
 	const char *const *k = fancy ? fkeys : keys, *const *h = fancy ? fheads : heads;
@@ -187,8 +189,9 @@ static void print_rows(struct json_object *rows, const struct ps_opts *o)
 		} else if (!strcmp(o->format, "json")) {
 			json_object_object_del(row, "LxcState");
 			json_object_object_del(row, "Pid");
-			printf("%s\n", json_object_to_json_string_ext(
-						row, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+			printf("%s\n",
+			       json_object_to_json_string_ext(
+				   row, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 		} else {
 			cli_template(o->format, row, stdout);
 			putchar('\n');
@@ -273,17 +276,28 @@ int cmd_ps(struct cli *cli, int argc, char **argv)
 	int c;
 	while ((c = getopt_long(argc, argv, "aqf:", opts, NULL)) != -1) {
 		switch (c) {
-		case 'a': o.all = true; break;
-		case 'q': o.quiet = true; break;
-		case 'T': o.no_trunc = true; break;
+		case 'a':
+			o.all = true;
+			break;
+		case 'q':
+			o.quiet = true;
+			break;
+		case 'T':
+			o.no_trunc = true;
+			break;
 		case 'f':
 			if (!strchr(optarg, '='))
 				return cli_usage_error("invalid filter \"%s\" (KEY=VALUE)", optarg);
 			o.filters = ctr_strv_push(o.filters, optarg);
 			break;
-		case 'F': o.format = optarg; break;
-		case 'x': o.fancy = o.all = true; break;
-		default: return 2;
+		case 'F':
+			o.format = optarg;
+			break;
+		case 'x':
+			o.fancy = o.all = true;
+			break;
+		default:
+			return 2;
 		}
 	}
 	struct isola_mgr m;

@@ -125,18 +125,19 @@ static int start_attached(struct isola_mgr *m, const char *id, struct ctr_relay 
 	close(sv[0]);
 	if (code == -2)
 		return 0; /* detached: the container runs on */
-	if (code < 0) /* the monitor went away without a word: ask the record */
+	if (code < 0)	  /* the monitor went away without a word: ask the record */
 		code = isola_ctr_wait(m, id, &err);
 	return code < 0 ? CTR_EXIT_ERROR : code;
 }
 
 static int run_attached(struct isola_mgr *m, struct ctr_args *a, const char *id)
 {
-	struct ctr_relay rl = {.tty = a->o.tty, .stdin_open = a->o.interactive,
-			       .sig_proxy = a->sig_proxy, .detach_keys = a->detach_keys};
+	struct ctr_relay rl = {.tty = a->o.tty,
+			       .stdin_open = a->o.interactive,
+			       .sig_proxy = a->sig_proxy,
+			       .detach_keys = a->detach_keys};
 	return start_attached(m, id, &rl);
 }
-
 
 /* -t from a terminal: the pty starts with its size (docker's ConsoleSize). */
 static void console_size(struct ctr_args *a)
@@ -216,8 +217,13 @@ static int attach_to(struct isola_mgr *m, const char *id, bool in, const char *k
 	int sock = isola_monitor_connect(m, id, &err);
 	if (sock < 0)
 		return ctr_fail(&err, 1);
-	struct ctr_relay rl = {.sock = sock, .tty = tty, .stdin_open = in, .sig_proxy = proxy,
-			       .detach_keys = keys, .m = m, .id = id};
+	struct ctr_relay rl = {.sock = sock,
+			       .tty = tty,
+			       .stdin_open = in,
+			       .sig_proxy = proxy,
+			       .detach_keys = keys,
+			       .m = m,
+			       .id = id};
 	int code = ctr_relay(&rl);
 	close(sock);
 	return code == -2 ? 0 : code < 0 ? isola_ctr_wait(m, id, &err) : code;
@@ -257,8 +263,10 @@ int cmd_start(struct cli *cli, int argc, char **argv)
 		}
 		if (attach && i == optind) {
 			struct json_object *rec = isola_ctr_load(&m, id, &err);
-			struct ctr_relay rl = {.tty = rec_tty(rec), .stdin_open = in,
-					       .sig_proxy = true, .detach_keys = keys};
+			struct ctr_relay rl = {.tty = rec_tty(rec),
+					       .stdin_open = in,
+					       .sig_proxy = true,
+					       .detach_keys = keys};
 			json_object_put(rec);
 			rc = start_attached(&m, id, &rl);
 			continue;

@@ -26,7 +26,8 @@ static struct json_object *lookup(struct json_object *o, const char *path, size_
 		char key[256];
 		snprintf(key, sizeof(key), "%.*s", (int)n, path);
 		struct json_object *v = NULL;
-		if (!json_object_is_type(o, json_type_object) || !json_object_object_get_ex(o, key, &v))
+		if (!json_object_is_type(o, json_type_object) ||
+		    !json_object_object_get_ex(o, key, &v))
 			return NULL;
 		o = v;
 		path += n;
@@ -45,7 +46,7 @@ static void print_value(struct json_object *v, bool as_json, FILE *out)
 		fputs(json_object_get_string(v), out);
 	else
 		fputs(json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN |
-							   JSON_C_TO_STRING_NOSLASHESCAPE),
+							    JSON_C_TO_STRING_NOSLASHESCAPE),
 		      out);
 }
 

@@ -19,16 +19,16 @@ static void free_strv(char **v)
 
 static int vol_create(struct isola_mgr *m, int argc, char **argv)
 {
-	static const struct option opts[] = {{"label", required_argument, NULL, 'l'},
-					     {"driver", required_argument, NULL, 'd'},
-					     {0}};
+	static const struct option opts[] = {
+	    {"label", required_argument, NULL, 'l'}, {"driver", required_argument, NULL, 'd'}, {0}};
 	char **labels = NULL, out[65];
 	int c;
 	while ((c = getopt_long(argc, argv, "+l:d:", opts, NULL)) != -1) {
 		if (c == 'l')
 			labels = ctr_strv_push(labels, optarg);
 		else if (c != 'd' || strcmp(optarg, "local"))
-			return free_strv(labels), cli_usage_error("volume create: only the local driver");
+			return free_strv(labels),
+			       cli_usage_error("volume create: only the local driver");
 	}
 	if (argc - optind > 1)
 		return free_strv(labels), cli_usage_error("volume create: at most 1 argument");
@@ -43,9 +43,8 @@ static int vol_create(struct isola_mgr *m, int argc, char **argv)
 
 static int vol_ls(struct isola_mgr *m, int argc, char **argv)
 {
-	static const struct option opts[] = {{"quiet", no_argument, NULL, 'q'},
-					     {"format", required_argument, NULL, 'f'},
-					     {0}};
+	static const struct option opts[] = {
+	    {"quiet", no_argument, NULL, 'q'}, {"format", required_argument, NULL, 'f'}, {0}};
 	bool quiet = false;
 	const char *format = NULL;
 	int c;
@@ -68,8 +67,9 @@ static int vol_ls(struct isola_mgr *m, int argc, char **argv)
 		if (quiet)
 			printf("%s\n", *n);
 		else if (format && !strcmp(format, "json"))
-			printf("%s\n", json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN |
-								       JSON_C_TO_STRING_NOSLASHESCAPE));
+			printf("%s\n",
+			       json_object_to_json_string_ext(
+				   v, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 		else if (format && v)
 			cli_template(format, v, stdout), putchar('\n');
 		else
@@ -146,11 +146,12 @@ int cmd_volume(struct cli *cli, int argc, char **argv)
 	static const struct {
 		const char *name;
 		int (*fn)(struct isola_mgr *, int, char **);
-	} subs[] = {{"create", vol_create}, {"ls", vol_ls},	  {"list", vol_ls},
-		    {"inspect", vol_inspect}, {"rm", vol_rm},	  {"remove", vol_rm},
+	} subs[] = {{"create", vol_create},   {"ls", vol_ls}, {"list", vol_ls},
+		    {"inspect", vol_inspect}, {"rm", vol_rm}, {"remove", vol_rm},
 		    {"prune", vol_prune}};
 	if (argc < 2)
-		return cli_usage_error("volume: missing subcommand (create, ls, inspect, rm, prune)");
+		return cli_usage_error(
+		    "volume: missing subcommand (create, ls, inspect, rm, prune)");
 	for (size_t i = 0; i < sizeof(subs) / sizeof(*subs); i++) {
 		if (strcmp(argv[1], subs[i].name))
 			continue;

@@ -81,8 +81,9 @@ static struct json_object *change(struct net_ctx *u, const struct conn_args *a, 
 	if (r == 0 && json_object_deep_copy(rec, before, NULL) < 0)
 		r = isola_err(err, ISOLA_ERR_SYSTEM, 0, "copy");
 	if (r == 0)
-		r = connect ? mgr_net_join(&u->m, u->id, a->net, a->ip, a->ip6, a->aliases, rec, err)
-			    : mgr_net_leave(&u->m, u->id, a->net, rec, err);
+		r = connect
+			? mgr_net_join(&u->m, u->id, a->net, a->ip, a->ip6, a->aliases, rec, err)
+			: mgr_net_leave(&u->m, u->id, a->net, rec, err);
 	if (r == 0 && mgr_save(&u->m, u->id, rec, true, err) < 0) {
 		if (connect)
 			mgr_net_leave(&u->m, u->id, a->net, rec, NULL);
@@ -126,8 +127,8 @@ int net_connect_main(int argc, char **argv, bool connect)
 	struct net_ctx u = {.ctr_fd = -1};
 	char id[65];
 	struct json_object *rec = NULL, *before = NULL;
-	int r = isola_mgr_open(root && *root ? root : ISOLA_DEFAULT_ROOT, run && *run ? run : "/run/isola",
-			       &u.m, &err);
+	int r = isola_mgr_open(root && *root ? root : ISOLA_DEFAULT_ROOT,
+			       run && *run ? run : "/run/isola", &u.m, &err);
 	if (r == 0 && !(u.s = isola_netstore_open(u.m.store->root, &err)))
 		r = -1;
 	if (r == 0 && (r = isola_ctr_resolve(&u.m, a.ctr, id, &err)) == 0) {
@@ -136,8 +137,9 @@ int net_connect_main(int argc, char **argv, bool connect)
 		r = rec ? 0 : -1;
 	}
 	pid_t pid = rec ? running_pid(&u, rec) : 0;
-	struct json_object *nets = connect ? mgr_obj(mgr_obj(rec, "NetworkSettings"), "Networks")
-					   : mgr_obj(mgr_obj(before, "NetworkSettings"), "Networks");
+	struct json_object *nets = connect
+				       ? mgr_obj(mgr_obj(rec, "NetworkSettings"), "Networks")
+				       : mgr_obj(mgr_obj(before, "NetworkSettings"), "Networks");
 	struct isola_network n;
 	if (r == 0 && pid > 0 && isola_network_load(u.s, a.net, &n, &err) == 0 &&
 	    relink(&u, pid, n.name, mgr_obj(nets, n.name), connect, &err) < 0 && connect) {

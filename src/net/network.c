@@ -145,9 +145,10 @@ int cmd_network(struct netcli *cli, int argc, char **argv)
 	static const struct {
 		const char *name;
 		int (*fn)(struct isola_netstore *, int, char **);
-	} subs[] = {{"create", net_create},   {"ls", net_ls},	    {"list", net_ls},
-		    {"inspect", net_inspect}, {"rm", net_rm},	    {"remove", net_rm},
-		    {"prune", net_prune},     {"connect", net_connect}, {"disconnect", net_disconnect}};
+	} subs[] = {
+	    {"create", net_create},   {"ls", net_ls},		{"list", net_ls},
+	    {"inspect", net_inspect}, {"rm", net_rm},		{"remove", net_rm},
+	    {"prune", net_prune},     {"connect", net_connect}, {"disconnect", net_disconnect}};
 	if (argc < 2)
 		return net_usage("network: missing subcommand (create, ls, inspect, rm, prune)");
 	for (size_t i = 0; i < sizeof(subs) / sizeof(*subs); i++) {

@@ -72,8 +72,8 @@ static int ensure_bridge(struct net_ctx *u, const struct isola_network *n, struc
 	    write_sysctl_once(key, err) < 0 ||
 	    (n->ipv6 && !n->internal && write_sysctl_once("ipv6/conf/all/forwarding", err) < 0))
 		return -1;
-	struct isola_nft_net nn = {.bridge = n->device, .v4 = n->subnet4, .v6 = n->subnet6,
-				   .internal = n->internal};
+	struct isola_nft_net nn = {
+	    .bridge = n->device, .v4 = n->subnet4, .v6 = n->subnet6, .internal = n->internal};
 	return isola_nft_network_add(&nn, err);
 }
 
@@ -82,13 +82,15 @@ static int ensure_bridge(struct net_ctx *u, const struct isola_network *n, struc
 static int make_link(struct net_ctx *u, const struct isola_network *n, const char *ifname, int idx,
 		     const uint8_t *mac, struct isola_error *err)
 {
-	struct isola_link_opts c = {.name = ifname, .mtu = n->mtu, .mac = mac,
-				    .netns_fd = u->ctr_fd};
+	struct isola_link_opts c = {
+	    .name = ifname, .mtu = n->mtu, .mac = mac, .netns_fd = u->ctr_fd};
 	if (!strcmp(n->driver, "macvlan"))
-		return isola_link_add_macvlan(u->host, &c, n->device, *n->mode ? n->mode : "bridge", err);
+		return isola_link_add_macvlan(u->host, &c, n->device, *n->mode ? n->mode : "bridge",
+					      err);
 	if (!strcmp(n->driver, "ipvlan")) {
 		c.mac = NULL; /* ipvlan links share the parent's MAC */
-		return isola_link_add_ipvlan(u->host, &c, n->device, *n->mode ? n->mode : "l2", err);
+		return isola_link_add_ipvlan(u->host, &c, n->device, *n->mode ? n->mode : "l2",
+					     err);
 	}
 	char host[16];
 	snprintf(host, sizeof(host), "vi%.10s%d", u->id, idx % 10);
@@ -97,8 +99,8 @@ static int make_link(struct net_ctx *u, const struct isola_network *n, const cha
 	    isola_link_add_veth(u->host, &h, &c, err) < 0)
 		return -1;
 	return isola_link_set_master(u->host, host, n->device, err) < 0 ||
-			       isola_link_set_hairpin(u->host, host, true, err) < 0 ||
-			       isola_link_set_up(u->host, host, true, err) < 0
+		       isola_link_set_hairpin(u->host, host, true, err) < 0 ||
+		       isola_link_set_up(u->host, host, true, err) < 0
 		   ? -1
 		   : 0;
 }
@@ -134,7 +136,8 @@ int net_join(struct net_ctx *u, const char *name, struct json_object *e, int idx
 	if (idx == 0 && !n.internal) {
 		if ((v4 && n.gateway4.family &&
 		     isola_route_add(u->ctr, NULL, &n.gateway4, ifname, err) < 0) ||
-		    (v6 && n.gateway6.family && isola_route_add(u->ctr, NULL, &n.gateway6, ifname, err) < 0))
+		    (v6 && n.gateway6.family &&
+		     isola_route_add(u->ctr, NULL, &n.gateway6, ifname, err) < 0))
 			return isola_err_prefix(err, "network %s: default route", name);
 	}
 	return 0;
@@ -185,10 +188,13 @@ static int publish(struct net_ctx *u, struct json_object *rec, struct isola_erro
 		for (size_t i = 0; list && i < json_object_array_length(list) && n < 256; i++) {
 			struct json_object *b = json_object_array_get_idx(list, i);
 			const char *hip = mgr_str(b, "HostIp", "");
-			p[n] = (struct isola_nft_port){.proto = proto, .ctr_ip = ctr,
-						       .ctr_port = (uint16_t)cport,
-						       .host_port = (uint16_t)atol(mgr_str(b, "HostPort", "0"))};
-			if (*hip && strcmp(hip, "0.0.0.0") && isola_addr_parse(hip, &p[n].host_ip, err) < 0)
+			p[n] = (struct isola_nft_port){
+			    .proto = proto,
+			    .ctr_ip = ctr,
+			    .ctr_port = (uint16_t)cport,
+			    .host_port = (uint16_t)atol(mgr_str(b, "HostPort", "0"))};
+			if (*hip && strcmp(hip, "0.0.0.0") &&
+			    isola_addr_parse(hip, &p[n].host_ip, err) < 0)
 				return -1;
 			n++;
 		}
@@ -239,8 +245,9 @@ static int my_addrs(struct net_ctx *u, struct isola_addr **out, size_t *n, struc
 		if (isola_ipam_list(u->s, &nets[k], &l, &nl, NULL) < 0)
 			continue;
 		for (size_t j = 0; j < nl; j++) {
-			struct isola_addr *na = strcmp(l[j].owner, u->id) ? NULL
-						 : realloc(*out, (*n + 1) * sizeof(**out));
+			struct isola_addr *na = strcmp(l[j].owner, u->id)
+						    ? NULL
+						    : realloc(*out, (*n + 1) * sizeof(**out));
 			if (na) {
 				*out = na;
 				(*out)[(*n)++] = l[j].addr;

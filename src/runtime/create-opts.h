@@ -11,7 +11,7 @@ struct create_args {
 	struct isola_create_opts opts;
 	char bundle[4096];
 	bool detach;
-	bool keep;         /* run --keep: no delete after the process exits */
+	bool keep;	   /* run --keep: no delete after the process exits */
 	bool no_subreaper; /* run --no-subreaper */
 };
 

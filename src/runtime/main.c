@@ -17,62 +17,62 @@
 #include "isola/util.h"
 
 static const struct cli_verb verbs[] = {
-	{"checkpoint", verb_checkpoint, "[options] <container-id>", "checkpoint a running container"},
-	{"create", verb_create, "[options] <container-id>",
-	 "  -b, --bundle DIR         bundle directory (default: current directory)\n"
-	 "      --console-socket S   unix socket that receives the pty master\n"
-	 "      --pid-file FILE      write the init's pid to FILE\n"
-	 "      --no-pivot           use move+chroot instead of pivot_root\n"
-	 "      --no-new-keyring     keep the caller's session keyring\n"
-	 "      --preserve-fds N     pass N extra fds (from 3) to the container\n"},
-	{"delete", verb_delete, "[-f|--force] <container-id>",
-	 "  -f, --force   kill a running container first\n"},
-	{"events", verb_events, "[--stats] [--interval D] <container-id>",
-	 "      --stats          print stats once and exit\n"
-	 "      --interval D     stats interval (default 5s)\n"},
-	{"exec", verb_exec, "[options] <container-id> [command [args...]]",
-	 "  -p, --process FILE       process.json to run\n"
-	 "  -d, --detach             don't wait for the process\n"
-	 "  -t, --tty                allocate a pty\n"
-	 "      --console-socket S   unix socket that receives the pty master\n"
-	 "      --pid-file FILE      write the process pid to FILE\n"
-	 "      --cwd DIR            working directory\n"
-	 "  -e, --env K=V            set an environment variable\n"
-	 "  -u, --user UID[:GID]     run as this user\n"
-	 "  -g, --additional-gids G  extra group\n"
-	 "  -c, --cap CAP            add a capability\n"
-	 "      --no-new-privs       set no_new_privs\n"
-	 "      --apparmor P         AppArmor profile\n"
-	 "      --process-label L    SELinux label\n"
-	 "      --preserve-fds N     pass N extra fds\n"
-	 "      --cgroup [CTRL:]PATH run in this existing sub-cgroup of the container's\n"
-	 "                           (\"/\": the container's own cgroup)\n"
-	 "      --ignore-paused      exec into a paused container (starts frozen)\n"},
-	{"features", verb_features, "", "print the features this runtime implements (JSON)\n"},
-	{"kill", verb_kill, "[-a|--all] <container-id> [signal]",
-	 "  -a, --all   signal every process of the container\n"},
-	{"list", verb_list, "[-q] [--format table|json]",
-	 "  -q, --quiet        ids only\n  -f, --format F     table or json\n"},
-	{"pause", verb_pause, "<container-id>", "freeze every process of the container\n"},
-	{"ps", verb_ps, "[--format table|json] <container-id> [ps options]",
-	 "  -f, --format F   table or json\n"},
-	{"restore", verb_restore, "[options] <container-id>", "restore a checkpoint\n"},
-	{"resume", verb_resume, "<container-id>", "thaw a paused container\n"},
-	{"run", verb_run, "[options] <container-id>",
-	 "  -b, --bundle DIR, --console-socket S, --pid-file FILE, --no-pivot,\n"
-	 "  --no-new-keyring, --preserve-fds N  as for create\n"
-	 "  -d, --detach   don't wait for the container\n"
-	 "      --keep     don't delete the container when its process exits\n"
-	 "      --no-subreaper  don't take in the container's orphaned processes\n"},
-	{"spec", verb_spec, "[--rootless] [-b DIR]",
-	 "      --rootless   a config for a rootless container\n"
-	 "  -b, --bundle DIR  where to write config.json\n"},
-	{"start", verb_start, "<container-id>", "start a created container\n"},
-	{"state", verb_state, "<container-id>", "print the state JSON\n"},
-	{"update", verb_update, "[options] <container-id>",
-	 "  -r, --resources FILE   linux.resources JSON (- for stdin)\n"
-	 "  --memory, --memory-swap, --memory-reservation, --cpu-shares, --cpu-quota,\n"
-	 "  --cpu-period, --cpuset-cpus, --cpuset-mems, --pids-limit, --blkio-weight\n"},
+    {"checkpoint", verb_checkpoint, "[options] <container-id>", "checkpoint a running container"},
+    {"create", verb_create, "[options] <container-id>",
+     "  -b, --bundle DIR         bundle directory (default: current directory)\n"
+     "      --console-socket S   unix socket that receives the pty master\n"
+     "      --pid-file FILE      write the init's pid to FILE\n"
+     "      --no-pivot           use move+chroot instead of pivot_root\n"
+     "      --no-new-keyring     keep the caller's session keyring\n"
+     "      --preserve-fds N     pass N extra fds (from 3) to the container\n"},
+    {"delete", verb_delete, "[-f|--force] <container-id>",
+     "  -f, --force   kill a running container first\n"},
+    {"events", verb_events, "[--stats] [--interval D] <container-id>",
+     "      --stats          print stats once and exit\n"
+     "      --interval D     stats interval (default 5s)\n"},
+    {"exec", verb_exec, "[options] <container-id> [command [args...]]",
+     "  -p, --process FILE       process.json to run\n"
+     "  -d, --detach             don't wait for the process\n"
+     "  -t, --tty                allocate a pty\n"
+     "      --console-socket S   unix socket that receives the pty master\n"
+     "      --pid-file FILE      write the process pid to FILE\n"
+     "      --cwd DIR            working directory\n"
+     "  -e, --env K=V            set an environment variable\n"
+     "  -u, --user UID[:GID]     run as this user\n"
+     "  -g, --additional-gids G  extra group\n"
+     "  -c, --cap CAP            add a capability\n"
+     "      --no-new-privs       set no_new_privs\n"
+     "      --apparmor P         AppArmor profile\n"
+     "      --process-label L    SELinux label\n"
+     "      --preserve-fds N     pass N extra fds\n"
+     "      --cgroup [CTRL:]PATH run in this existing sub-cgroup of the container's\n"
+     "                           (\"/\": the container's own cgroup)\n"
+     "      --ignore-paused      exec into a paused container (starts frozen)\n"},
+    {"features", verb_features, "", "print the features this runtime implements (JSON)\n"},
+    {"kill", verb_kill, "[-a|--all] <container-id> [signal]",
+     "  -a, --all   signal every process of the container\n"},
+    {"list", verb_list, "[-q] [--format table|json]",
+     "  -q, --quiet        ids only\n  -f, --format F     table or json\n"},
+    {"pause", verb_pause, "<container-id>", "freeze every process of the container\n"},
+    {"ps", verb_ps, "[--format table|json] <container-id> [ps options]",
+     "  -f, --format F   table or json\n"},
+    {"restore", verb_restore, "[options] <container-id>", "restore a checkpoint\n"},
+    {"resume", verb_resume, "<container-id>", "thaw a paused container\n"},
+    {"run", verb_run, "[options] <container-id>",
+     "  -b, --bundle DIR, --console-socket S, --pid-file FILE, --no-pivot,\n"
+     "  --no-new-keyring, --preserve-fds N  as for create\n"
+     "  -d, --detach   don't wait for the container\n"
+     "      --keep     don't delete the container when its process exits\n"
+     "      --no-subreaper  don't take in the container's orphaned processes\n"},
+    {"spec", verb_spec, "[--rootless] [-b DIR]",
+     "      --rootless   a config for a rootless container\n"
+     "  -b, --bundle DIR  where to write config.json\n"},
+    {"start", verb_start, "<container-id>", "start a created container\n"},
+    {"state", verb_state, "<container-id>", "print the state JSON\n"},
+    {"update", verb_update, "[options] <container-id>",
+     "  -r, --resources FILE   linux.resources JSON (- for stdin)\n"
+     "  --memory, --memory-swap, --memory-reservation, --cpu-shares, --cpu-quota,\n"
+     "  --cpu-period, --cpuset-cpus, --cpuset-mems, --pids-limit, --blkio-weight\n"},
 };
 
 /*
@@ -218,22 +218,21 @@ static int version(void)
 	return 0;
 }
 
-enum { OPT_ROOT = 256, OPT_LOG, OPT_LOG_FORMAT, OPT_DEBUG, OPT_SYSTEMD, OPT_ROOTLESS,
-       OPT_CRIU };
+enum { OPT_ROOT = 256, OPT_LOG, OPT_LOG_FORMAT, OPT_DEBUG, OPT_SYSTEMD, OPT_ROOTLESS, OPT_CRIU };
 
 static int parse_global(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"root", required_argument, NULL, OPT_ROOT},
-		{"log", required_argument, NULL, OPT_LOG},
-		{"log-format", required_argument, NULL, OPT_LOG_FORMAT},
-		{"debug", no_argument, NULL, OPT_DEBUG},
-		{"systemd-cgroup", no_argument, NULL, OPT_SYSTEMD},
-		{"rootless", required_argument, NULL, OPT_ROOTLESS},
-		{"criu", required_argument, NULL, OPT_CRIU},
-		{"version", no_argument, NULL, 'v'},
-		{"help", no_argument, NULL, 'h'},
-		{0},
+	    {"root", required_argument, NULL, OPT_ROOT},
+	    {"log", required_argument, NULL, OPT_LOG},
+	    {"log-format", required_argument, NULL, OPT_LOG_FORMAT},
+	    {"debug", no_argument, NULL, OPT_DEBUG},
+	    {"systemd-cgroup", no_argument, NULL, OPT_SYSTEMD},
+	    {"rootless", required_argument, NULL, OPT_ROOTLESS},
+	    {"criu", required_argument, NULL, OPT_CRIU},
+	    {"version", no_argument, NULL, 'v'},
+	    {"help", no_argument, NULL, 'h'},
+	    {0},
 	};
 	int c;
 	while ((c = getopt_long(argc, argv, "+vh", opts, NULL)) != -1) {
@@ -246,7 +245,8 @@ static int parse_global(struct cli *cli, int argc, char **argv)
 			break;
 		case OPT_LOG_FORMAT:
 			if (strcmp(optarg, "json") != 0 && strcmp(optarg, "text") != 0)
-				return cli_failf(cli, "invalid --log-format \"%s\"", optarg) ? -1 : -1;
+				return cli_failf(cli, "invalid --log-format \"%s\"", optarg) ? -1
+											     : -1;
 			cli->log_json = strcmp(optarg, "json") == 0;
 			break;
 		case OPT_DEBUG:

@@ -39,7 +39,8 @@ static int run_ps(struct cli *cli, char **psargs, const pid_t *pids, size_t n)
 			char *tok, *save = NULL, hdr[4096];
 			strcpy(hdr, line);
 			int col = 0;
-			for (tok = strtok_r(hdr, " \t\n", &save); tok; tok = strtok_r(NULL, " \t\n", &save), col++)
+			for (tok = strtok_r(hdr, " \t\n", &save); tok;
+			     tok = strtok_r(NULL, " \t\n", &save), col++)
 				if (strcmp(tok, "PID") == 0)
 					pidcol = col;
 			fputs(line, stdout);

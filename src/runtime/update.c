@@ -22,11 +22,24 @@ static int parse_bytes(const char *s, long long *out)
 		return -1;
 	long long mul = 1;
 	switch (tolower((unsigned char)*end)) {
-	case 'k': mul = 1LL << 10; end++; break;
-	case 'm': mul = 1LL << 20; end++; break;
-	case 'g': mul = 1LL << 30; end++; break;
-	case 't': mul = 1LL << 40; end++; break;
-	default: break;
+	case 'k':
+		mul = 1LL << 10;
+		end++;
+		break;
+	case 'm':
+		mul = 1LL << 20;
+		end++;
+		break;
+	case 'g':
+		mul = 1LL << 30;
+		end++;
+		break;
+	case 't':
+		mul = 1LL << 40;
+		end++;
+		break;
+	default:
+		break;
 	}
 	if (tolower((unsigned char)*end) == 'b')
 		end++;
@@ -52,20 +65,20 @@ struct flag {
 };
 
 static const struct flag flags[] = {
-	{"memory", "memory", "limit", 'b'},
-	{"memory-swap", "memory", "swap", 'b'},
-	{"memory-reservation", "memory", "reservation", 'b'},
-	{"kernel-memory", "memory", "kernel", 'b'},
-	{"kernel-memory-tcp", "memory", "kernelTCP", 'b'},
-	{"cpu-shares", "cpu", "shares", 'i'},
-	{"cpu-quota", "cpu", "quota", 'i'},
-	{"cpu-period", "cpu", "period", 'i'},
-	{"cpu-rt-period", "cpu", "realtimePeriod", 'i'},
-	{"cpu-rt-runtime", "cpu", "realtimeRuntime", 'i'},
-	{"cpuset-cpus", "cpu", "cpus", 's'},
-	{"cpuset-mems", "cpu", "mems", 's'},
-	{"pids-limit", "pids", "limit", 'i'},
-	{"blkio-weight", "blockIO", "weight", 'i'},
+    {"memory", "memory", "limit", 'b'},
+    {"memory-swap", "memory", "swap", 'b'},
+    {"memory-reservation", "memory", "reservation", 'b'},
+    {"kernel-memory", "memory", "kernel", 'b'},
+    {"kernel-memory-tcp", "memory", "kernelTCP", 'b'},
+    {"cpu-shares", "cpu", "shares", 'i'},
+    {"cpu-quota", "cpu", "quota", 'i'},
+    {"cpu-period", "cpu", "period", 'i'},
+    {"cpu-rt-period", "cpu", "realtimePeriod", 'i'},
+    {"cpu-rt-runtime", "cpu", "realtimeRuntime", 'i'},
+    {"cpuset-cpus", "cpu", "cpus", 's'},
+    {"cpuset-mems", "cpu", "mems", 's'},
+    {"pids-limit", "pids", "limit", 'i'},
+    {"blkio-weight", "blockIO", "weight", 'i'},
 };
 #define NFLAGS (sizeof(flags) / sizeof(flags[0]))
 

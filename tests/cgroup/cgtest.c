@@ -127,7 +127,8 @@ static int do_oomwait(struct isola_cgroup *cg, int ms, struct isola_error *err)
 static pid_t fork_into(int cgfd)
 {
 	struct clone_args ca = {.flags = cgfd >= 0 ? CLONE_INTO_CGROUP : 0,
-				.exit_signal = SIGCHLD, .cgroup = (uint64_t)(cgfd >= 0 ? cgfd : 0)};
+				.exit_signal = SIGCHLD,
+				.cgroup = (uint64_t)(cgfd >= 0 ? cgfd : 0)};
 	return (pid_t)syscall(SYS_clone3, &ca, sizeof(ca));
 }
 
@@ -241,7 +242,8 @@ static int do_simple(struct isola_cgroup *cg, const char *cmd, int argc, char **
 		const char *d = isola_cgroup_dir(cg, argc > 0 ? argv[0] : "");
 		printf("%s\n", d ? d : "");
 	} else
-		return isola_err(err, ISOLA_ERR_INVALID, 0, "unknown command \"%s\"", cmd), fail(err);
+		return isola_err(err, ISOLA_ERR_INVALID, 0, "unknown command \"%s\"", cmd),
+		       fail(err);
 	return r < 0 ? fail(err) : 0;
 }
 

@@ -16,6 +16,7 @@
 #include <json-c/json.h>
 
 #include "linux/seccomp.h"
+#include "spec/seccomp.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -28,7 +29,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!tok)
 		return 0;
-	obj = json_tokener_parse_ex(tok, (const char *)data, (int)(size > 1 << 20 ? 1 << 20 : size));
+	obj =
+	    json_tokener_parse_ex(tok, (const char *)data, (int)(size > 1 << 20 ? 1 << 20 : size));
 	json_tokener_free(tok);
 	if (!obj)
 		return 0;

@@ -78,20 +78,20 @@ static int cmd_ids(int argc, char **argv)
 
 static int cmd_caps(int argc, char **argv)
 {
-	static const char *const p[] = { "CapInh:", "CapPrm:", "CapEff:", "CapBnd:", "CapAmb:",
-					 NULL };
+	static const char *const p[] = {
+	    "CapInh:", "CapPrm:", "CapEff:", "CapBnd:", "CapAmb:", NULL};
 	return grep_status(p);
 }
 
 static int cmd_nnp(int argc, char **argv)
 {
-	static const char *const p[] = { "NoNewPrivs:", NULL };
+	static const char *const p[] = {"NoNewPrivs:", NULL};
 	return grep_status(p);
 }
 
 static int cmd_seccomp(int argc, char **argv)
 {
-	static const char *const p[] = { "Seccomp:", NULL };
+	static const char *const p[] = {"Seccomp:", NULL};
 	return grep_status(p);
 }
 
@@ -136,9 +136,17 @@ static int cmd_oom(int argc, char **argv)
 
 static int cmd_ns(int argc, char **argv)
 {
-	static const char *const names[] = { "cgroup", "ipc",  "mnt",		    "net",
-					     "pid",    "time", "user",		    "uts",
-					     "pid_for_children", "time_for_children", NULL };
+	static const char *const names[] = {"cgroup",
+					    "ipc",
+					    "mnt",
+					    "net",
+					    "pid",
+					    "time",
+					    "user",
+					    "uts",
+					    "pid_for_children",
+					    "time_for_children",
+					    NULL};
 	for (const char *const *n = names; *n; n++) {
 		char path[64], target[256];
 		snprintf(path, sizeof(path), "/proc/self/ns/%s", *n);
@@ -155,22 +163,22 @@ static const struct {
 	const char *name;
 	int resource;
 } rlimits[] = {
-	{ "RLIMIT_AS", RLIMIT_AS },
-	{ "RLIMIT_CORE", RLIMIT_CORE },
-	{ "RLIMIT_CPU", RLIMIT_CPU },
-	{ "RLIMIT_DATA", RLIMIT_DATA },
-	{ "RLIMIT_FSIZE", RLIMIT_FSIZE },
-	{ "RLIMIT_LOCKS", RLIMIT_LOCKS },
-	{ "RLIMIT_MEMLOCK", RLIMIT_MEMLOCK },
-	{ "RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE },
-	{ "RLIMIT_NICE", RLIMIT_NICE },
-	{ "RLIMIT_NOFILE", RLIMIT_NOFILE },
-	{ "RLIMIT_NPROC", RLIMIT_NPROC },
-	{ "RLIMIT_RSS", RLIMIT_RSS },
-	{ "RLIMIT_RTPRIO", RLIMIT_RTPRIO },
-	{ "RLIMIT_RTTIME", RLIMIT_RTTIME },
-	{ "RLIMIT_SIGPENDING", RLIMIT_SIGPENDING },
-	{ "RLIMIT_STACK", RLIMIT_STACK },
+    {"RLIMIT_AS", RLIMIT_AS},
+    {"RLIMIT_CORE", RLIMIT_CORE},
+    {"RLIMIT_CPU", RLIMIT_CPU},
+    {"RLIMIT_DATA", RLIMIT_DATA},
+    {"RLIMIT_FSIZE", RLIMIT_FSIZE},
+    {"RLIMIT_LOCKS", RLIMIT_LOCKS},
+    {"RLIMIT_MEMLOCK", RLIMIT_MEMLOCK},
+    {"RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE},
+    {"RLIMIT_NICE", RLIMIT_NICE},
+    {"RLIMIT_NOFILE", RLIMIT_NOFILE},
+    {"RLIMIT_NPROC", RLIMIT_NPROC},
+    {"RLIMIT_RSS", RLIMIT_RSS},
+    {"RLIMIT_RTPRIO", RLIMIT_RTPRIO},
+    {"RLIMIT_RTTIME", RLIMIT_RTTIME},
+    {"RLIMIT_SIGPENDING", RLIMIT_SIGPENDING},
+    {"RLIMIT_STACK", RLIMIT_STACK},
 };
 
 static void print_limit(rlim_t v)
@@ -290,14 +298,22 @@ static int cmd_personality(int argc, char **argv)
 static const char *file_type(mode_t m)
 {
 	switch (m & S_IFMT) {
-	case S_IFREG: return "file";
-	case S_IFDIR: return "dir";
-	case S_IFLNK: return "symlink";
-	case S_IFCHR: return "char";
-	case S_IFBLK: return "block";
-	case S_IFIFO: return "fifo";
-	case S_IFSOCK: return "socket";
-	default: return "unknown";
+	case S_IFREG:
+		return "file";
+	case S_IFDIR:
+		return "dir";
+	case S_IFLNK:
+		return "symlink";
+	case S_IFCHR:
+		return "char";
+	case S_IFBLK:
+		return "block";
+	case S_IFIFO:
+		return "fifo";
+	case S_IFSOCK:
+		return "socket";
+	default:
+		return "unknown";
 	}
 }
 
@@ -313,8 +329,8 @@ static int cmd_stat(int argc, char **argv)
 		return 1;
 	}
 	printf("type: %s\nmode: %04o\nmajor: %u\nminor: %u\nuid: %u\ngid: %u\n",
-	       file_type(st.st_mode), st.st_mode & 07777, major(st.st_rdev),
-	       minor(st.st_rdev), st.st_uid, st.st_gid);
+	       file_type(st.st_mode), st.st_mode & 07777, major(st.st_rdev), minor(st.st_rdev),
+	       st.st_uid, st.st_gid);
 	if (S_ISLNK(st.st_mode)) {
 		char target[PATH_MAX];
 		ssize_t len = readlink(argv[0], target, sizeof(target) - 1);
@@ -422,12 +438,18 @@ static int cmd_ioprio(int argc, char **argv)
 static const char *policy_name(int p)
 {
 	switch (p & ~SCHED_RESET_ON_FORK) {
-	case SCHED_OTHER: return "SCHED_OTHER";
-	case SCHED_FIFO: return "SCHED_FIFO";
-	case SCHED_RR: return "SCHED_RR";
-	case SCHED_BATCH: return "SCHED_BATCH";
-	case SCHED_IDLE: return "SCHED_IDLE";
-	default: return "unknown";
+	case SCHED_OTHER:
+		return "SCHED_OTHER";
+	case SCHED_FIFO:
+		return "SCHED_FIFO";
+	case SCHED_RR:
+		return "SCHED_RR";
+	case SCHED_BATCH:
+		return "SCHED_BATCH";
+	case SCHED_IDLE:
+		return "SCHED_IDLE";
+	default:
+		return "unknown";
 	}
 }
 
@@ -457,34 +479,34 @@ static const struct {
 	const char *name;
 	int (*fn)(int argc, char **argv);
 } cmds[] = {
-	{ "ids", cmd_ids },
-	{ "caps", cmd_caps },
-	{ "hostname", cmd_hostname },
-	{ "domainname", cmd_domainname },
-	{ "mounts", cmd_mounts },
-	{ "ns", cmd_ns },
-	{ "rlimits", cmd_rlimits },
-	{ "fds", cmd_fds },
-	{ "cwd", cmd_cwd },
-	{ "env", cmd_env },
-	{ "umask", cmd_umask },
-	{ "nnp", cmd_nnp },
-	{ "seccomp", cmd_seccomp },
-	{ "oom", cmd_oom },
-	{ "pid", cmd_pid },
-	{ "sysctl", cmd_sysctl },
-	{ "personality", cmd_personality },
-	{ "stat", cmd_stat },
-	{ "write", cmd_write },
-	{ "read", cmd_read },
-	{ "sleep", cmd_sleep },
-	{ "exit", cmd_exit },
-	{ "tty", cmd_tty },
-	{ "cgroup", cmd_cgroup },
-	{ "ioprio", cmd_ioprio },
-	{ "sched", cmd_sched },
-	{ "hello", cmd_hello },
-	{ "syscall", cmd_syscall },
+    {"ids", cmd_ids},
+    {"caps", cmd_caps},
+    {"hostname", cmd_hostname},
+    {"domainname", cmd_domainname},
+    {"mounts", cmd_mounts},
+    {"ns", cmd_ns},
+    {"rlimits", cmd_rlimits},
+    {"fds", cmd_fds},
+    {"cwd", cmd_cwd},
+    {"env", cmd_env},
+    {"umask", cmd_umask},
+    {"nnp", cmd_nnp},
+    {"seccomp", cmd_seccomp},
+    {"oom", cmd_oom},
+    {"pid", cmd_pid},
+    {"sysctl", cmd_sysctl},
+    {"personality", cmd_personality},
+    {"stat", cmd_stat},
+    {"write", cmd_write},
+    {"read", cmd_read},
+    {"sleep", cmd_sleep},
+    {"exit", cmd_exit},
+    {"tty", cmd_tty},
+    {"cgroup", cmd_cgroup},
+    {"ioprio", cmd_ioprio},
+    {"sched", cmd_sched},
+    {"hello", cmd_hello},
+    {"syscall", cmd_syscall},
 };
 
 int main(int argc, char **argv)

@@ -17,7 +17,7 @@
 
 static int listen_on(const char *path)
 {
-	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	struct sockaddr_un addr = {.sun_family = AF_UNIX};
 	if (strlen(path) >= sizeof(addr.sun_path)) {
 		fprintf(stderr, "recvtty: socket path too long\n");
 		return -1;
@@ -35,9 +35,9 @@ static int recv_fd(int sock)
 {
 	char data[256];
 	char ctl[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = { .iov_base = data, .iov_len = sizeof(data) };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl,
-			      .msg_controllen = sizeof(ctl) };
+	struct iovec iov = {.iov_base = data, .iov_len = sizeof(data)};
+	struct msghdr msg = {
+	    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl, .msg_controllen = sizeof(ctl)};
 	if (recvmsg(sock, &msg, MSG_CMSG_CLOEXEC) < 0) {
 		perror("recvtty: recvmsg");
 		return -1;

@@ -214,8 +214,8 @@ net_add() {
 	serve "$$" udp 7000 host 127.0.0.1
 	# c1 routes 127.0.0.1 to the gateway, as a hostile container can.
 	nsenter -t "$c1" -n sh -ec 'sysctl -qw net.ipv4.conf.all.route_localnet=1
-		ip route del local 127.0.0.0/8 dev lo table local
-		ip route del local 127.0.0.1 dev lo table local
+		ip route del local 127.0.0.0/8 dev lo table local 2>/dev/null || true
+		ip route del local 127.0.0.1 dev lo table local 2>/dev/null || true
 		ip route add 127.0.0.1/32 via 10.88.0.1 dev eth0'
 	net_add
 	run ask "$c1" udp 127.0.0.1 7000

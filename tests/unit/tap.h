@@ -43,8 +43,8 @@ static int tap_ncases;
 	do {                                                                                       \
 		const char *tap_a_ = (a), *tap_b_ = (b);                                           \
 		if (!tap_a_ || !tap_b_ || strcmp(tap_a_, tap_b_) != 0) {                           \
-			printf("# %s:%d: \"%s\" != \"%s\"\n", __FILE__, __LINE__,                   \
-			       tap_a_ ? tap_a_ : "(null)", tap_b_ ? tap_b_ : "(null)");             \
+			printf("# %s:%d: \"%s\" != \"%s\"\n", __FILE__, __LINE__,                  \
+			       tap_a_ ? tap_a_ : "(null)", tap_b_ ? tap_b_ : "(null)");            \
 			*tap_failed = 1;                                                           \
 		}                                                                                  \
 	} while (0)
@@ -55,7 +55,7 @@ static int tap_ncases;
 		const char *tap_h_ = (hay), *tap_n_ = (needle);                                    \
 		if (!tap_h_ || !strstr(tap_h_, tap_n_)) {                                          \
 			printf("# %s:%d: \"%s\" does not contain \"%s\"\n", __FILE__, __LINE__,    \
-			       tap_h_ ? tap_h_ : "(null)", tap_n_);                                 \
+			       tap_h_ ? tap_h_ : "(null)", tap_n_);                                \
 			*tap_failed = 1;                                                           \
 		}                                                                                  \
 	} while (0)

@@ -120,11 +120,10 @@ static int run(const struct isola_caps *c, uid_t uid)
 
 TEST(default_docker_like_set_as_root)
 {
-	uint64_t set = BIT(CAP_CHOWN) | BIT(CAP_DAC_OVERRIDE) | BIT(CAP_FSETID) |
-		       BIT(CAP_FOWNER) | BIT(CAP_MKNOD) | BIT(CAP_NET_RAW) | BIT(CAP_SETGID) |
-		       BIT(CAP_SETUID) | BIT(CAP_SETFCAP) | BIT(CAP_SETPCAP) |
-		       BIT(CAP_NET_BIND_SERVICE) | BIT(CAP_SYS_CHROOT) | BIT(CAP_KILL) |
-		       BIT(CAP_AUDIT_WRITE);
+	uint64_t set = BIT(CAP_CHOWN) | BIT(CAP_DAC_OVERRIDE) | BIT(CAP_FSETID) | BIT(CAP_FOWNER) |
+		       BIT(CAP_MKNOD) | BIT(CAP_NET_RAW) | BIT(CAP_SETGID) | BIT(CAP_SETUID) |
+		       BIT(CAP_SETFCAP) | BIT(CAP_SETPCAP) | BIT(CAP_NET_BIND_SERVICE) |
+		       BIT(CAP_SYS_CHROOT) | BIT(CAP_KILL) | BIT(CAP_AUDIT_WRITE);
 	struct isola_caps c = {.bounding = set, .effective = set, .permitted = set};
 
 	/* No inheritable, no ambient although nothing forbids them: CVE-2022-29162. */
@@ -142,11 +141,11 @@ TEST(non_root_user_keeps_permitted)
 TEST(ambient_only_when_inheritable)
 {
 	struct isola_caps c = {
-		.bounding = BIT(CAP_NET_BIND_SERVICE) | BIT(CAP_CHOWN),
-		.effective = BIT(CAP_NET_BIND_SERVICE) | BIT(CAP_CHOWN),
-		.permitted = BIT(CAP_NET_BIND_SERVICE) | BIT(CAP_CHOWN),
-		.inheritable = BIT(CAP_NET_BIND_SERVICE),
-		.ambient = BIT(CAP_NET_BIND_SERVICE) | BIT(CAP_CHOWN),
+	    .bounding = BIT(CAP_NET_BIND_SERVICE) | BIT(CAP_CHOWN),
+	    .effective = BIT(CAP_NET_BIND_SERVICE) | BIT(CAP_CHOWN),
+	    .permitted = BIT(CAP_NET_BIND_SERVICE) | BIT(CAP_CHOWN),
+	    .inheritable = BIT(CAP_NET_BIND_SERVICE),
+	    .ambient = BIT(CAP_NET_BIND_SERVICE) | BIT(CAP_CHOWN),
 	};
 
 	CHECK(run(&c, 1000) == 0);
@@ -164,8 +163,8 @@ TEST(caps_past_the_kernel_are_ignored)
 	struct isola_caps c = {.bounding = BIT(CAP_CHOWN) | BIT(62),
 			       .effective = BIT(CAP_CHOWN) | BIT(62),
 			       .permitted = BIT(CAP_CHOWN)};
-	struct isola_caps want = {.bounding = BIT(CAP_CHOWN), .effective = BIT(CAP_CHOWN),
-				  .permitted = BIT(CAP_CHOWN)};
+	struct isola_caps want = {
+	    .bounding = BIT(CAP_CHOWN), .effective = BIT(CAP_CHOWN), .permitted = BIT(CAP_CHOWN)};
 	int status;
 	pid_t pid = fork();
 
@@ -196,7 +195,8 @@ TEST(capset_beyond_bounding_fails_with_message)
 					  .permitted = BIT(CAP_CHOWN) | BIT(CAP_KILL)};
 		struct isola_error err = {0};
 		alarm(10);
-		if (isola_caps_prepare(&drop, true, &err) < 0 || isola_caps_apply(&drop, true, &err) < 0)
+		if (isola_caps_prepare(&drop, true, &err) < 0 ||
+		    isola_caps_apply(&drop, true, &err) < 0)
 			_exit(64);
 		if (isola_caps_apply(&more, true, &err) == 0)
 			_exit(1);

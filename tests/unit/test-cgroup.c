@@ -31,23 +31,24 @@ TEST(parses_every_section)
 {
 	struct isola_error err = {0};
 	struct isola_resources *r = parse(
-		"{\"memory\":{\"limit\":1048576,\"reservation\":524288,\"swap\":2097152,"
-		"\"kernel\":-1,\"kernelTCP\":1024,\"swappiness\":10,\"disableOOMKiller\":true,"
-		"\"useHierarchy\":true,\"checkBeforeUpdate\":false},"
-		"\"cpu\":{\"shares\":512,\"quota\":50000,\"burst\":1000,\"period\":100000,"
-		"\"realtimeRuntime\":0,\"realtimePeriod\":0,\"cpus\":\"0-1\",\"mems\":\"0\",\"idle\":1},"
-		"\"pids\":{\"limit\":32},"
-		"\"blockIO\":{\"weight\":500,\"leafWeight\":300,"
-		"\"weightDevice\":[{\"major\":8,\"minor\":0,\"weight\":600,\"leafWeight\":100}],"
-		"\"throttleReadBpsDevice\":[{\"major\":8,\"minor\":0,\"rate\":1000}],"
-		"\"throttleWriteIOPSDevice\":[{\"major\":8,\"minor\":16,\"rate\":50}]},"
-		"\"hugepageLimits\":[{\"pageSize\":\"2MB\",\"limit\":209715200}],"
-		"\"network\":{\"classID\":1048577,\"priorities\":[{\"name\":\"eth0\",\"priority\":5}]},"
-		"\"rdma\":{\"mlx5_1\":{\"hcaHandles\":3,\"hcaObjects\":10000}},"
-		"\"unified\":{\"memory.high\":\"1G\"},"
-		"\"devices\":[{\"allow\":false,\"access\":\"rwm\"},"
-		"{\"allow\":true,\"type\":\"c\",\"major\":1,\"minor\":3,\"access\":\"rw\"}]}",
-		&err);
+	    "{\"memory\":{\"limit\":1048576,\"reservation\":524288,\"swap\":2097152,"
+	    "\"kernel\":-1,\"kernelTCP\":1024,\"swappiness\":10,\"disableOOMKiller\":true,"
+	    "\"useHierarchy\":true,\"checkBeforeUpdate\":false},"
+	    "\"cpu\":{\"shares\":512,\"quota\":50000,\"burst\":1000,\"period\":100000,"
+	    "\"realtimeRuntime\":0,\"realtimePeriod\":0,\"cpus\":\"0-1\",\"mems\":\"0\",\"idle\":1}"
+	    ","
+	    "\"pids\":{\"limit\":32},"
+	    "\"blockIO\":{\"weight\":500,\"leafWeight\":300,"
+	    "\"weightDevice\":[{\"major\":8,\"minor\":0,\"weight\":600,\"leafWeight\":100}],"
+	    "\"throttleReadBpsDevice\":[{\"major\":8,\"minor\":0,\"rate\":1000}],"
+	    "\"throttleWriteIOPSDevice\":[{\"major\":8,\"minor\":16,\"rate\":50}]},"
+	    "\"hugepageLimits\":[{\"pageSize\":\"2MB\",\"limit\":209715200}],"
+	    "\"network\":{\"classID\":1048577,\"priorities\":[{\"name\":\"eth0\",\"priority\":5}]},"
+	    "\"rdma\":{\"mlx5_1\":{\"hcaHandles\":3,\"hcaObjects\":10000}},"
+	    "\"unified\":{\"memory.high\":\"1G\"},"
+	    "\"devices\":[{\"allow\":false,\"access\":\"rwm\"},"
+	    "{\"allow\":true,\"type\":\"c\",\"major\":1,\"minor\":3,\"access\":\"rw\"}]}",
+	    &err);
 	CHECK(r != NULL);
 	if (!r) {
 		printf("# %s\n", err.msg);
@@ -216,8 +217,8 @@ static bool dev_allowed(const struct isola_resources *r, int64_t major, int64_t 
 	for (size_t i = r->n_devices; i-- > 0;) {
 		const struct isola_res_device *d = &r->devices[i];
 		bool type = d->type == 'a' || d->type == 'c';
-		bool nums = (d->major < 0 || d->major == major) &&
-			    (d->minor < 0 || d->minor == minor);
+		bool nums =
+		    (d->major < 0 || d->major == major) && (d->minor < 0 || d->minor == minor);
 		if (type && nums && strchr(d->access[0] ? d->access : "rwm", acc))
 			return d->allow;
 	}

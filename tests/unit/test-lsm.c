@@ -53,7 +53,8 @@ static int in_private_ns(int (*fn)(const char *dir, char *msg), const char *dir,
 		int rc;
 
 		alarm(10);
-		if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		if (unshare(CLONE_NEWNS) < 0 ||
+		    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 			_exit(99);
 		rc = fn(dir, m);
 		if (write(fds[1], m, strlen(m)) < 0)

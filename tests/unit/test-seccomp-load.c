@@ -90,10 +90,10 @@ static int body_mkdir_enosys(int nfd, void *arg)
 
 TEST(errno_ret_for_mkdir)
 {
-	struct isola_seccomp *s = parse_text(
-		"{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"mkdir\",\"mkdirat\"],"
-		"\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":38}]}",
-		true);
+	struct isola_seccomp *s = parse_text("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{"
+					     "\"names\":[\"mkdir\",\"mkdirat\"],"
+					     "\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":38}]}",
+					     true);
 
 	CHECK(s && exited_ok(run_child(s, body_mkdir_enosys, NULL)));
 	isola_seccomp_free(s);
@@ -109,9 +109,9 @@ TEST(errno_default_is_eperm_and_compiles_in_child)
 {
 	/* Not compiled beforehand: isola_seccomp_load compiles on the spot. */
 	struct isola_seccomp *s = parse_text(
-		"{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"getppid\"],"
-		"\"action\":\"SCMP_ACT_ERRNO\"}]}",
-		false);
+	    "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"getppid\"],"
+	    "\"action\":\"SCMP_ACT_ERRNO\"}]}",
+	    false);
 
 	CHECK(s && exited_ok(run_child(s, body_getppid_eperm, NULL)));
 	isola_seccomp_free(s);
@@ -131,9 +131,9 @@ TEST(syscalls_newer_than_the_profile_get_enosys)
 	/* pidfd_open (434) is the newest name: an old engine profile without clone3.
 	 * sigaltstack: an ASan build's exit path needs it. */
 	struct isola_seccomp *s = parse_text(
-		"{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"names\":[\"exit_group\","
-		"\"exit\",\"sigaltstack\",\"pidfd_open\"],\"action\":\"SCMP_ACT_ALLOW\"}]}",
-		true);
+	    "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"names\":[\"exit_group\","
+	    "\"exit\",\"sigaltstack\",\"pidfd_open\"],\"action\":\"SCMP_ACT_ALLOW\"}]}",
+	    true);
 
 	CHECK(s && exited_ok(run_child(s, body_newer_enosys, NULL)));
 	isola_seccomp_free(s);
@@ -149,9 +149,9 @@ static int body_newer_reaches_kernel(int nfd, void *arg)
 TEST(no_enosys_rules_under_an_allowing_default)
 {
 	struct isola_seccomp *s = parse_text(
-		"{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"getppid\"],"
-		"\"action\":\"SCMP_ACT_ERRNO\"}]}",
-		true);
+	    "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"getppid\"],"
+	    "\"action\":\"SCMP_ACT_ERRNO\"}]}",
+	    true);
 
 	CHECK(s && exited_ok(run_child(s, body_newer_reaches_kernel, NULL)));
 	isola_seccomp_free(s);
@@ -169,10 +169,10 @@ static int body_default_enosys(int nfd, void *arg)
 TEST(a_default_of_errno_enosys_builds)
 {
 	struct isola_seccomp *s = parse_text(
-		"{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"defaultErrnoRet\":38,\"syscalls\":[{\"names\":"
-		"[\"exit_group\",\"exit\",\"sigaltstack\",\"pidfd_open\"],\"action\":"
-		"\"SCMP_ACT_ALLOW\"}]}",
-		true);
+	    "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"defaultErrnoRet\":38,\"syscalls\":[{\"names\":"
+	    "[\"exit_group\",\"exit\",\"sigaltstack\",\"pidfd_open\"],\"action\":"
+	    "\"SCMP_ACT_ALLOW\"}]}",
+	    true);
 
 	CHECK(s && exited_ok(run_child(s, body_default_enosys, NULL)));
 	isola_seccomp_free(s);
@@ -199,9 +199,9 @@ static int body_close_fds_fallback(int nfd, void *arg)
 TEST(close_fds_falls_back_when_close_range_is_refused)
 {
 	struct isola_seccomp *s = parse_text(
-		"{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"close_range\"],"
-		"\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":6}]}",
-		true);
+	    "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"close_range\"],"
+	    "\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":6}]}",
+	    true);
 
 	CHECK(s && exited_ok(run_child(s, body_close_fds_fallback, NULL)));
 	isola_seccomp_free(s);
@@ -250,11 +250,11 @@ static int body_log_allows(int nfd, void *arg)
 TEST(log_allows_and_flags_load)
 {
 	struct isola_seccomp *s = parse_text(
-		"{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"flags\":[\"SECCOMP_FILTER_FLAG_TSYNC\","
-		"\"SECCOMP_FILTER_FLAG_LOG\",\"SECCOMP_FILTER_FLAG_SPEC_ALLOW\","
-		"\"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV\"],\"syscalls\":[{\"names\":[\"getppid\"],"
-		"\"action\":\"SCMP_ACT_LOG\"}]}",
-		true);
+	    "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"flags\":[\"SECCOMP_FILTER_FLAG_TSYNC\","
+	    "\"SECCOMP_FILTER_FLAG_LOG\",\"SECCOMP_FILTER_FLAG_SPEC_ALLOW\","
+	    "\"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV\"],\"syscalls\":[{\"names\":[\"getppid\"],"
+	    "\"action\":\"SCMP_ACT_LOG\"}]}",
+	    true);
 
 	CHECK(s && exited_ok(run_child(s, body_log_allows, NULL)));
 	isola_seccomp_free(s);
@@ -283,13 +283,13 @@ static int body_dup_args(int nfd, void *arg)
 TEST(args_same_index_are_ored_and_masked_eq)
 {
 	struct isola_seccomp *s = parse_text(
-		"{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":["
-		"{\"names\":[\"dup\"],\"action\":\"SCMP_ACT_ERRNO\",\"args\":["
-		"{\"index\":0,\"value\":500,\"op\":\"SCMP_CMP_EQ\"},"
-		"{\"index\":0,\"value\":501,\"op\":\"SCMP_CMP_EQ\"}]},"
-		"{\"names\":[\"dup\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":13,\"args\":["
-		"{\"index\":0,\"value\":4080,\"valueTwo\":496,\"op\":\"SCMP_CMP_MASKED_EQ\"}]}]}",
-		true);
+	    "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":["
+	    "{\"names\":[\"dup\"],\"action\":\"SCMP_ACT_ERRNO\",\"args\":["
+	    "{\"index\":0,\"value\":500,\"op\":\"SCMP_CMP_EQ\"},"
+	    "{\"index\":0,\"value\":501,\"op\":\"SCMP_CMP_EQ\"}]},"
+	    "{\"names\":[\"dup\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":13,\"args\":["
+	    "{\"index\":0,\"value\":4080,\"valueTwo\":496,\"op\":\"SCMP_CMP_MASKED_EQ\"}]}]}",
+	    true);
 
 	CHECK(s && exited_ok(run_child(s, body_dup_args, NULL)));
 	isola_seccomp_free(s);
@@ -327,7 +327,9 @@ static int send_fd(int sock, int fd)
 		struct cmsghdr align;
 	} ctl = {0};
 	struct iovec iov = {.iov_base = &c, .iov_len = 1};
-	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf,
+	struct msghdr msg = {.msg_iov = &iov,
+			     .msg_iovlen = 1,
+			     .msg_control = ctl.buf,
 			     .msg_controllen = sizeof(ctl.buf)};
 	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
 
@@ -345,7 +347,9 @@ static int recv_fd(int sock, char *data, size_t len, size_t *got)
 		struct cmsghdr align;
 	} ctl = {0};
 	struct iovec iov = {.iov_base = data, .iov_len = len};
-	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf,
+	struct msghdr msg = {.msg_iov = &iov,
+			     .msg_iovlen = 1,
+			     .msg_control = ctl.buf,
 			     .msg_controllen = sizeof(ctl.buf)};
 	struct cmsghdr *cm;
 	ssize_t n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
@@ -389,10 +393,10 @@ static int answer_one(int nfd)
 
 TEST(notify_gives_listener_fd)
 {
-	struct isola_seccomp *s = parse_text(
-		"{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"listenerPath\":\"/isolatest/none\","
-		"\"syscalls\":[{\"names\":[\"mkdirat\"],\"action\":\"SCMP_ACT_NOTIFY\"}]}",
-		true);
+	struct isola_seccomp *s =
+	    parse_text("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"listenerPath\":\"/isolatest/none\","
+		       "\"syscalls\":[{\"names\":[\"mkdirat\"],\"action\":\"SCMP_ACT_NOTIFY\"}]}",
+		       true);
 	int sv[2], status, nfd = -1;
 	pid_t pid;
 	char c;
@@ -462,10 +466,10 @@ TEST(send_listener_follows_spec)
 	CHECK(listen(lsock, 1) == 0);
 	CHECK(pipe2(pfd, O_CLOEXEC) == 0);
 	CHECK(s && isola_seccomp_send_listener(
-			   s, pfd[0],
-			   "{\"ociVersion\":\"1.3.0\",\"id\":\"isolatest\",\"status\":\"creating\","
-			   "\"pid\":4242,\"bundle\":\"/b\"}",
-			   4242, &err) == 0);
+		       s, pfd[0],
+		       "{\"ociVersion\":\"1.3.0\",\"id\":\"isolatest\",\"status\":\"creating\","
+		       "\"pid\":4242,\"bundle\":\"/b\"}",
+		       4242, &err) == 0);
 	if (err.msg[0])
 		printf("# %s\n", err.msg);
 	conn = accept4(lsock, NULL, NULL, SOCK_CLOEXEC);
@@ -503,9 +507,9 @@ TEST(send_listener_reports_missing_agent)
 {
 	struct isola_error err = {0};
 	struct isola_seccomp *s = parse_text(
-		"{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"listenerPath\":\"/isolatest/no/agent.sock\","
-		"\"syscalls\":[{\"names\":[\"mkdirat\"],\"action\":\"SCMP_ACT_NOTIFY\"}]}",
-		false);
+	    "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"listenerPath\":\"/isolatest/no/agent.sock\","
+	    "\"syscalls\":[{\"names\":[\"mkdirat\"],\"action\":\"SCMP_ACT_NOTIFY\"}]}",
+	    false);
 
 	CHECK(s && isola_seccomp_send_listener(s, 0, "{}", 1, &err) < 0);
 	CHECK_CONTAINS(err.msg, "connect \"/isolatest/no/agent.sock\"");
@@ -597,11 +601,13 @@ TEST(compile_cache_distrusts_others_and_tampering)
 {
 	char dir[] = "/tmp/isolatest-sccache-XXXXXX", cmd[160];
 	struct isola_seccomp *a = parse_text(
-		"{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"getppid\"],"
-		"\"action\":\"SCMP_ACT_ERRNO\"}]}", false);
+	    "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"getppid\"],"
+	    "\"action\":\"SCMP_ACT_ERRNO\"}]}",
+	    false);
 	struct isola_seccomp *b = parse_text(
-		"{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"getppid\"],"
-		"\"action\":\"SCMP_ACT_ERRNO\"}]}", false);
+	    "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"getppid\"],"
+	    "\"action\":\"SCMP_ACT_ERRNO\"}]}",
+	    false);
 	struct isola_error err = {0};
 	int dfd;
 
@@ -614,7 +620,8 @@ TEST(compile_cache_distrusts_others_and_tampering)
 	chmod(dir, 0700);
 	isola_seccomp_free(a);
 	a = parse_text("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":"
-		       "[\"getppid\"],\"action\":\"SCMP_ACT_ERRNO\"}]}", false);
+		       "[\"getppid\"],\"action\":\"SCMP_ACT_ERRNO\"}]}",
+		       false);
 	CHECK(a && isola_seccomp_compile_cached(a, dfd, &err) == 0);
 	CHECK(count_files(dir) == 1);
 	/* A cache file made group-writable, or with a changed body, is not trusted. */
@@ -634,8 +641,9 @@ TEST(compile_cache_stays_bounded)
 {
 	char dir[] = "/tmp/isolatest-sccache-XXXXXX", cmd[160], path[96];
 	struct isola_seccomp *a = parse_text(
-		"{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"getppid\"],"
-		"\"action\":\"SCMP_ACT_ERRNO\"}]}", false);
+	    "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"getppid\"],"
+	    "\"action\":\"SCMP_ACT_ERRNO\"}]}",
+	    false);
 	struct isola_error err = {0};
 	int dfd;
 

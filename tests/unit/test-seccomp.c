@@ -62,18 +62,18 @@ TEST(minimal_profile)
 TEST(actions_and_errno)
 {
 	struct isola_error err = {0};
-	struct isola_seccomp *s = parse_text(
-		"{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":["
-		"{\"names\":[\"mkdir\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":38},"
-		"{\"names\":[\"getpid\"],\"action\":\"SCMP_ACT_TRACE\"},"
-		"{\"names\":[\"getppid\"],\"action\":\"SCMP_ACT_TRACE\",\"errnoRet\":7},"
-		"{\"names\":[\"read\"],\"action\":\"SCMP_ACT_KILL\"},"
-		"{\"names\":[\"read\"],\"action\":\"SCMP_ACT_KILL_PROCESS\"},"
-		"{\"names\":[\"read\"],\"action\":\"SCMP_ACT_KILL_THREAD\"},"
-		"{\"names\":[\"read\"],\"action\":\"SCMP_ACT_TRAP\"},"
-		"{\"names\":[\"read\"],\"action\":\"SCMP_ACT_LOG\"},"
-		"{\"names\":[\"read\"],\"action\":\"SCMP_ACT_ALLOW\"}]}",
-		&err);
+	struct isola_seccomp *s =
+	    parse_text("{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":["
+		       "{\"names\":[\"mkdir\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":38},"
+		       "{\"names\":[\"getpid\"],\"action\":\"SCMP_ACT_TRACE\"},"
+		       "{\"names\":[\"getppid\"],\"action\":\"SCMP_ACT_TRACE\",\"errnoRet\":7},"
+		       "{\"names\":[\"read\"],\"action\":\"SCMP_ACT_KILL\"},"
+		       "{\"names\":[\"read\"],\"action\":\"SCMP_ACT_KILL_PROCESS\"},"
+		       "{\"names\":[\"read\"],\"action\":\"SCMP_ACT_KILL_THREAD\"},"
+		       "{\"names\":[\"read\"],\"action\":\"SCMP_ACT_TRAP\"},"
+		       "{\"names\":[\"read\"],\"action\":\"SCMP_ACT_LOG\"},"
+		       "{\"names\":[\"read\"],\"action\":\"SCMP_ACT_ALLOW\"}]}",
+		       &err);
 
 	CHECK(s != NULL);
 	if (!s) {
@@ -96,8 +96,8 @@ TEST(actions_and_errno)
 TEST(default_errno_ret)
 {
 	struct isola_error err = {0};
-	struct isola_seccomp *s = parse_text(
-		"{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"defaultErrnoRet\":38}", &err);
+	struct isola_seccomp *s =
+	    parse_text("{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"defaultErrnoRet\":38}", &err);
 
 	CHECK(s && s->default_action == SCMP_ACT_ERRNO(38));
 	isola_seccomp_free(s);
@@ -107,13 +107,13 @@ TEST(archs_flags_listener)
 {
 	struct isola_error err = {0};
 	struct isola_seccomp *s = parse_text(
-		"{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"architectures\":[\"SCMP_ARCH_X86_64\","
-		"\"SCMP_ARCH_X86\",\"SCMP_ARCH_X32\",\"SCMP_ARCH_AARCH64\",\"SCMP_ARCH_ARM\"],"
-		"\"flags\":[\"SECCOMP_FILTER_FLAG_TSYNC\",\"SECCOMP_FILTER_FLAG_LOG\","
-		"\"SECCOMP_FILTER_FLAG_SPEC_ALLOW\",\"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV\"],"
-		"\"listenerPath\":\"/run/agent.sock\",\"listenerMetadata\":\"meta\","
-		"\"syscalls\":[{\"names\":[\"mkdir\"],\"action\":\"SCMP_ACT_NOTIFY\"}]}",
-		&err);
+	    "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"architectures\":[\"SCMP_ARCH_X86_64\","
+	    "\"SCMP_ARCH_X86\",\"SCMP_ARCH_X32\",\"SCMP_ARCH_AARCH64\",\"SCMP_ARCH_ARM\"],"
+	    "\"flags\":[\"SECCOMP_FILTER_FLAG_TSYNC\",\"SECCOMP_FILTER_FLAG_LOG\","
+	    "\"SECCOMP_FILTER_FLAG_SPEC_ALLOW\",\"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV\"],"
+	    "\"listenerPath\":\"/run/agent.sock\",\"listenerMetadata\":\"meta\","
+	    "\"syscalls\":[{\"names\":[\"mkdir\"],\"action\":\"SCMP_ACT_NOTIFY\"}]}",
+	    &err);
 
 	CHECK(s != NULL);
 	if (!s) {
@@ -122,8 +122,9 @@ TEST(archs_flags_listener)
 	}
 	CHECK(s->n_archs == 5);
 	CHECK(s->archs[0] == SCMP_ARCH_X86_64 && s->archs[3] == SCMP_ARCH_AARCH64);
-	CHECK(s->flags == (SECCOMP_FILTER_FLAG_TSYNC | SECCOMP_FILTER_FLAG_LOG |
-			   SECCOMP_FILTER_FLAG_SPEC_ALLOW | SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV));
+	CHECK(s->flags ==
+	      (SECCOMP_FILTER_FLAG_TSYNC | SECCOMP_FILTER_FLAG_LOG |
+	       SECCOMP_FILTER_FLAG_SPEC_ALLOW | SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV));
 	CHECK_STR(s->listener_path, "/run/agent.sock");
 	CHECK_STR(s->listener_metadata, "meta");
 	CHECK(isola_seccomp_uses_notify(s));
@@ -134,16 +135,16 @@ TEST(archs_flags_listener)
 TEST(args_parse)
 {
 	struct isola_error err = {0};
-	struct isola_seccomp *s = parse_text(
-		"{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"dup\"],"
-		"\"action\":\"SCMP_ACT_ERRNO\",\"args\":["
-		"{\"index\":5,\"value\":18446744073709551615,\"op\":\"SCMP_CMP_GE\"},"
-		"{\"index\":1,\"value\":255,\"valueTwo\":3,\"op\":\"SCMP_CMP_MASKED_EQ\"},"
-		"{\"index\":0,\"value\":1,\"op\":\"SCMP_CMP_NE\"},"
-		"{\"index\":2,\"value\":1,\"op\":\"SCMP_CMP_LT\"},"
-		"{\"index\":3,\"value\":1,\"op\":\"SCMP_CMP_LE\"},"
-		"{\"index\":4,\"value\":1,\"op\":\"SCMP_CMP_GT\"}]}]}",
-		&err);
+	struct isola_seccomp *s =
+	    parse_text("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"dup\"],"
+		       "\"action\":\"SCMP_ACT_ERRNO\",\"args\":["
+		       "{\"index\":5,\"value\":18446744073709551615,\"op\":\"SCMP_CMP_GE\"},"
+		       "{\"index\":1,\"value\":255,\"valueTwo\":3,\"op\":\"SCMP_CMP_MASKED_EQ\"},"
+		       "{\"index\":0,\"value\":1,\"op\":\"SCMP_CMP_NE\"},"
+		       "{\"index\":2,\"value\":1,\"op\":\"SCMP_CMP_LT\"},"
+		       "{\"index\":3,\"value\":1,\"op\":\"SCMP_CMP_LE\"},"
+		       "{\"index\":4,\"value\":1,\"op\":\"SCMP_CMP_GT\"}]}]}",
+		       &err);
 
 	CHECK(s != NULL);
 	if (!s) {
@@ -162,11 +163,11 @@ TEST(args_parse)
 TEST(unknown_syscall_names_are_skipped)
 {
 	struct isola_error err = {0};
-	struct isola_seccomp *s = parse_text(
-		"{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"names\":"
-		"[\"isolatest_no_such_syscall\",\"getpid\",\"socketcall\"],"
-		"\"action\":\"SCMP_ACT_ALLOW\"}]}",
-		&err);
+	struct isola_seccomp *s =
+	    parse_text("{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"names\":"
+		       "[\"isolatest_no_such_syscall\",\"getpid\",\"socketcall\"],"
+		       "\"action\":\"SCMP_ACT_ALLOW\"}]}",
+		       &err);
 
 	CHECK(s != NULL);
 	if (!s)
@@ -218,13 +219,15 @@ TEST(errors_top_level)
 		      "linux.seccomp.defaultErrnoRet: expected an unsigned integer"));
 	CHECK(rejects("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"architectures\":\"x\"}",
 		      "linux.seccomp.architectures: expected an array"));
-	CHECK(rejects("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"architectures\":[\"SCMP_ARCH_X86_64\","
-		      "\"SCMP_ARCH_VAX\"]}",
-		      "linux.seccomp.architectures[1]: unknown architecture SCMP_ARCH_VAX"));
+	CHECK(
+	    rejects("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"architectures\":[\"SCMP_ARCH_X86_64\","
+		    "\"SCMP_ARCH_VAX\"]}",
+		    "linux.seccomp.architectures[1]: unknown architecture SCMP_ARCH_VAX"));
 	CHECK(rejects("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"architectures\":[3]}",
 		      "linux.seccomp.architectures[0]: expected a string"));
-	CHECK(rejects("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"flags\":[\"SECCOMP_FILTER_FLAG_X\"]}",
-		      "linux.seccomp.flags[0]: unknown flag SECCOMP_FILTER_FLAG_X"));
+	CHECK(
+	    rejects("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"flags\":[\"SECCOMP_FILTER_FLAG_X\"]}",
+		    "linux.seccomp.flags[0]: unknown flag SECCOMP_FILTER_FLAG_X"));
 	CHECK(rejects("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"listenerPath\":5}",
 		      "linux.seccomp.listenerPath: expected a string"));
 	CHECK(rejects("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":{}}",
@@ -236,7 +239,8 @@ TEST(errors_top_level)
 TEST(errors_rules)
 {
 	CHECK(rejects(RULE("1"), "linux.seccomp.syscalls[0]: expected an object"));
-	CHECK(rejects(RULE("{\"names\":[\"read\"]}"), "linux.seccomp.syscalls[0].action: required"));
+	CHECK(
+	    rejects(RULE("{\"names\":[\"read\"]}"), "linux.seccomp.syscalls[0].action: required"));
 	CHECK(rejects(RULE("{\"names\":[\"read\"],\"action\":\"SCMP_ACT_ALLOW\"},"
 			   "{\"names\":[\"read\"],\"action\":\"SCMP_ACT_BOGUS\"}"),
 		      "linux.seccomp.syscalls[1].action: unknown action SCMP_ACT_BOGUS"));
@@ -250,13 +254,14 @@ TEST(errors_rules)
 		      "linux.seccomp.syscalls[0].errnoRet: only valid with"));
 	CHECK(rejects(RULE("{\"names\":[\"mkdir\"],\"action\":\"SCMP_ACT_NOTIFY\"}"),
 		      "linux.seccomp.listenerPath: required when SCMP_ACT_NOTIFY is used"));
-	CHECK(rejects("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"listenerPath\":\"/x\",\"syscalls\":"
-		      "[{\"names\":[\"read\",\"write\"],\"action\":\"SCMP_ACT_NOTIFY\"}]}",
-		      "linux.seccomp.syscalls[0].names[1]: SCMP_ACT_NOTIFY can't be used for write"));
+	CHECK(
+	    rejects("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"listenerPath\":\"/x\",\"syscalls\":"
+		    "[{\"names\":[\"read\",\"write\"],\"action\":\"SCMP_ACT_NOTIFY\"}]}",
+		    "linux.seccomp.syscalls[0].names[1]: SCMP_ACT_NOTIFY can't be used for write"));
 }
 
 #define ARG(x)                                                                                     \
-	RULE("{\"names\":[\"read\"],\"action\":\"SCMP_ACT_ERRNO\",\"args\":[{\"index\":0,"          \
+	RULE("{\"names\":[\"read\"],\"action\":\"SCMP_ACT_ERRNO\",\"args\":[{\"index\":0,"         \
 	     "\"value\":1,\"op\":\"SCMP_CMP_EQ\"}," x "]}")
 
 TEST(errors_args)
@@ -287,11 +292,11 @@ TEST(errors_args)
 TEST(rule_equal_to_default_is_skipped)
 {
 	struct isola_error err = {0};
-	struct isola_seccomp *s = parse_text(
-		"{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":["
-		"{\"names\":[\"mkdir\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":1},"
-		"{\"names\":[\"getpid\"],\"action\":\"SCMP_ACT_ALLOW\"}]}",
-		&err);
+	struct isola_seccomp *s =
+	    parse_text("{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":["
+		       "{\"names\":[\"mkdir\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":1},"
+		       "{\"names\":[\"getpid\"],\"action\":\"SCMP_ACT_ALLOW\"}]}",
+		       &err);
 
 	CHECK(s != NULL);
 	CHECK(s && isola_seccomp_compile(s, &err) == 0);

@@ -66,10 +66,10 @@ TEST(passwd_home)
 			 "dup:x:1000:1000::/home/dup:/bin/sh\n"
 			 "last:x:65534:65534::/nonexistent";
 	CHECK_STR(home(pw, 0), "/root");
-	CHECK_STR(home(pw, 1000), "/home/user"); /* the first entry wins */
+	CHECK_STR(home(pw, 1000), "/home/user");    /* the first entry wins */
 	CHECK_STR(home(pw, 65534), "/nonexistent"); /* no final newline */
-	CHECK_STR(home(pw, 7), "(none)");    /* too few fields */
-	CHECK_STR(home(pw, 8), "(none)");    /* empty home */
+	CHECK_STR(home(pw, 7), "(none)");	    /* too few fields */
+	CHECK_STR(home(pw, 8), "(none)");	    /* empty home */
 	CHECK_STR(home(pw, 100), "(none)");
 	CHECK_STR(home("x:x:010:0::/octal:", 8), "(none)"); /* decimal only */
 	CHECK_STR(home("x:x:4294967296:0::/wrap:", 0), "(none)");

@@ -68,12 +68,13 @@ static int v1_memory(const struct cg_apply *a, const struct cg_hier *h, struct i
 	 * 6.1: writes accepted and ignored): writing it would be a silent no-op.
 	 */
 	if (m->kernel.set)
-		cg_warn(a->cg, MEM ".kernel: kernel memory limits are not enforced by Linux, ignored");
-	if (m->kernel_tcp.set && cg_set(h, "memory.kmem.tcp.limit_in_bytes", MEM ".kernelTCP",
-					err, "%" PRId64, m->kernel_tcp.v) < 0)
+		cg_warn(a->cg,
+			MEM ".kernel: kernel memory limits are not enforced by Linux, ignored");
+	if (m->kernel_tcp.set && cg_set(h, "memory.kmem.tcp.limit_in_bytes", MEM ".kernelTCP", err,
+					"%" PRId64, m->kernel_tcp.v) < 0)
 		return -1;
-	if (m->swappiness.set && cg_set(h, "memory.swappiness", MEM ".swappiness", err,
-					"%" PRId64, m->swappiness.v) < 0)
+	if (m->swappiness.set &&
+	    cg_set(h, "memory.swappiness", MEM ".swappiness", err, "%" PRId64, m->swappiness.v) < 0)
 		return -1;
 	if (m->disable_oom_killer.set && cg_set(h, "memory.oom_control", MEM ".disableOOMKiller",
 						err, "%d", m->disable_oom_killer.v ? 1 : 0) < 0)
@@ -87,8 +88,8 @@ static int v1_memory(const struct cg_apply *a, const struct cg_hier *h, struct i
 static int v1_cfs(const struct cg_hier *h, const struct isola_res_cpu *c, struct isola_error *err)
 {
 	/* the period bounds the quota: a failing period may just need the quota first */
-	if (c->period.set && cg_set(h, "cpu.cfs_period_us", CPU ".period", err, "%" PRId64,
-				    c->period.v) < 0) {
+	if (c->period.set &&
+	    cg_set(h, "cpu.cfs_period_us", CPU ".period", err, "%" PRId64, c->period.v) < 0) {
 		if (!c->quota.set || err->errnum != EINVAL)
 			return -1;
 		if (cg_set(h, "cpu.cfs_quota_us", CPU ".quota", err, "%" PRId64, c->quota.v) < 0)
@@ -147,8 +148,8 @@ static int v1_throttles(const struct cg_hier *h, const struct isola_res_blkio *b
 			struct isola_error *err)
 {
 	static const char *const files[ISOLA_THR_COUNT] = {
-		"blkio.throttle.read_bps_device", "blkio.throttle.write_bps_device",
-		"blkio.throttle.read_iops_device", "blkio.throttle.write_iops_device"};
+	    "blkio.throttle.read_bps_device", "blkio.throttle.write_bps_device",
+	    "blkio.throttle.read_iops_device", "blkio.throttle.write_iops_device"};
 	for (int t = 0; t < ISOLA_THR_COUNT; t++)
 		for (size_t i = 0; i < b->n_throttle[t]; i++) {
 			const struct isola_res_throttle *d = &b->throttle[t][i];
@@ -164,25 +165,24 @@ static int v1_blkio(const struct cg_apply *a, const struct cg_hier *h, struct is
 {
 	const struct isola_res_blkio *b = &a->r->blkio;
 	/* with CFQ gone, BFQ's files carry the weights */
-	const char *wf = cg_file_exists(h->dir, "blkio.weight") ? "blkio.weight"
-								 : "blkio.bfq.weight";
+	const char *wf =
+	    cg_file_exists(h->dir, "blkio.weight") ? "blkio.weight" : "blkio.bfq.weight";
 	const char *wdf = cg_file_exists(h->dir, "blkio.weight_device") ? "blkio.weight_device"
 									: "blkio.bfq.weight_device";
 	if (b->weight.set && cg_set(h, wf, BLK ".weight", err, "%" PRId64, b->weight.v) < 0)
 		return -1;
-	if (b->leaf_weight.set && cg_set(h, "blkio.leaf_weight", BLK ".leafWeight", err,
-					 "%" PRId64, b->leaf_weight.v) < 0)
+	if (b->leaf_weight.set && cg_set(h, "blkio.leaf_weight", BLK ".leafWeight", err, "%" PRId64,
+					 b->leaf_weight.v) < 0)
 		return -1;
 	for (size_t i = 0; i < b->n_weight_devs; i++) {
 		const struct isola_res_weight_dev *d = &b->weight_devs[i];
-		if (d->weight.set && cg_set(h, wdf, BLK ".weightDevice", err,
-					    "%" PRId64 ":%" PRId64 " %" PRId64, d->major,
-					    d->minor, d->weight.v) < 0)
+		if (d->weight.set &&
+		    cg_set(h, wdf, BLK ".weightDevice", err, "%" PRId64 ":%" PRId64 " %" PRId64,
+			   d->major, d->minor, d->weight.v) < 0)
 			return -1;
-		if (d->leaf_weight.set &&
-		    cg_set(h, "blkio.leaf_weight_device", BLK ".weightDevice", err,
-			   "%" PRId64 ":%" PRId64 " %" PRId64, d->major, d->minor,
-			   d->leaf_weight.v) < 0)
+		if (d->leaf_weight.set && cg_set(h, "blkio.leaf_weight_device", BLK ".weightDevice",
+						 err, "%" PRId64 ":%" PRId64 " %" PRId64, d->major,
+						 d->minor, d->leaf_weight.v) < 0)
 			return -1;
 	}
 	return v1_throttles(h, b, err);
@@ -245,14 +245,14 @@ int cg_rdma_any(const struct cg_apply *a, const struct cg_hier *h, struct isola_
 }
 
 const struct cg_ctrl_ops cg_ctrl_ops_v1 = {
-	.name = "v1",
-	.memory = v1_memory,
-	.cpu = v1_cpu,
-	.cpuset = cg_cpuset_any,
-	.pids = cg_pids_any,
-	.blkio = v1_blkio,
-	.hugetlb = v1_hugetlb,
-	.net_cls = v1_net_cls,
-	.net_prio = v1_net_prio,
-	.rdma = cg_rdma_any,
+    .name = "v1",
+    .memory = v1_memory,
+    .cpu = v1_cpu,
+    .cpuset = cg_cpuset_any,
+    .pids = cg_pids_any,
+    .blkio = v1_blkio,
+    .hugetlb = v1_hugetlb,
+    .net_cls = v1_net_cls,
+    .net_prio = v1_net_prio,
+    .rdma = cg_rdma_any,
 };

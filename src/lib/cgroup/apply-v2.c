@@ -37,8 +37,9 @@ static int v2_swap(const struct cg_apply *a, const struct cg_hier *h, struct iso
 	}
 	if (isola_swap_to_v2(m->swap.v, limit, &swap) < 0)
 		return isola_err(err, ISOLA_ERR_INVALID, 0,
-				 MEM ".swap: %" PRId64 " must be -1 or at least the memory limit %"
-				     PRId64, m->swap.v, limit);
+				 MEM ".swap: %" PRId64
+				     " must be -1 or at least the memory limit %" PRId64,
+				 m->swap.v, limit);
 	fmt_limit(buf, sizeof(buf), swap);
 	return cg_set(h, "memory.swap.max", MEM ".swap", err, "%s", buf);
 }
@@ -54,7 +55,7 @@ static void v2_memory_warnings(const struct cg_apply *a)
 		cg_warn(a->cg, MEM ".swappiness: no per-cgroup swappiness on cgroup v2, ignored");
 	if (m->disable_oom_killer.set && m->disable_oom_killer.v)
 		cg_warn(a->cg, MEM ".disableOOMKiller: the OOM killer cannot be disabled on "
-			       "cgroup v2, ignored");
+				   "cgroup v2, ignored");
 	if (m->use_hierarchy.set && !m->use_hierarchy.v)
 		cg_warn(a->cg, MEM ".useHierarchy: cgroup v2 is always hierarchical");
 }
@@ -68,8 +69,9 @@ static int v2_memory(const struct cg_apply *a, const struct cg_hier *h, struct i
 		if (cg_read_u64(h->dir, "memory.current", &usage) == 0 &&
 		    (uint64_t)m->limit.v < usage)
 			return isola_err(err, ISOLA_ERR_INVALID, 0,
-					 MEM ".limit: %" PRId64 " is below the current usage %"
-					     PRIu64, m->limit.v, usage);
+					 MEM ".limit: %" PRId64
+					     " is below the current usage %" PRIu64,
+					 m->limit.v, usage);
 	}
 	if (m->limit.set) {
 		fmt_limit(buf, sizeof(buf), m->limit.v);
@@ -154,9 +156,9 @@ static int v2_weights(const struct cg_hier *h, const struct isola_res_blkio *b,
 		return -1;
 	for (size_t i = 0; i < b->n_weight_devs; i++) {
 		const struct isola_res_weight_dev *d = &b->weight_devs[i];
-		if (d->weight.set && cg_set(h, file, BLK ".weightDevice", err,
-					    "%" PRId64 ":%" PRId64 " %" PRIu64, d->major,
-					    d->minor, W(d->weight.v)) < 0)
+		if (d->weight.set &&
+		    cg_set(h, file, BLK ".weightDevice", err, "%" PRId64 ":%" PRId64 " %" PRIu64,
+			   d->major, d->minor, W(d->weight.v)) < 0)
 			return -1;
 	}
 #undef W
@@ -177,12 +179,12 @@ static int v2_blkio(const struct cg_apply *a, const struct cg_hier *h, struct is
 }
 
 const struct cg_ctrl_ops cg_ctrl_ops_v2 = {
-	.name = "v2",
-	.memory = v2_memory,
-	.cpu = v2_cpu,
-	.cpuset = cg_cpuset_any,
-	.pids = cg_pids_any,
-	.blkio = v2_blkio,
-	.hugetlb = cg_hugetlb_v2,
-	.rdma = cg_rdma_any,
+    .name = "v2",
+    .memory = v2_memory,
+    .cpu = v2_cpu,
+    .cpuset = cg_cpuset_any,
+    .pids = cg_pids_any,
+    .blkio = v2_blkio,
+    .hugetlb = cg_hugetlb_v2,
+    .rdma = cg_rdma_any,
 };

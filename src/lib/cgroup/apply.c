@@ -16,8 +16,8 @@
 
 int cg_unsupported(struct isola_error *err, const char *field, const char *why)
 {
-	return isola_err(err, ISOLA_ERR_UNSUPPORTED, 0, "%s: not supported on this host: %s",
-			 field, why);
+	return isola_err(err, ISOLA_ERR_UNSUPPORTED, 0, "%s: not supported on this host: %s", field,
+			 why);
 }
 
 int cg_set(const struct cg_hier *h, const char *file, const char *field, struct isola_error *err,
@@ -51,8 +51,7 @@ static bool cpu_sched_set(const struct isola_res_cpu *c)
 	       c->rt_runtime.set || c->rt_period.set || c->idle.set;
 }
 
-typedef int (*ctrl_fn)(const struct cg_apply *a, const struct cg_hier *h,
-		       struct isola_error *err);
+typedef int (*ctrl_fn)(const struct cg_apply *a, const struct cg_hier *h, struct isola_error *err);
 
 /* Find the controller (v1 name, then v2 name) and call the writer of its kind. */
 static int section(const struct cg_apply *a, const char *field, const char *v1name,

@@ -37,12 +37,13 @@ static char *clean_join(const char *base, const char *rel, struct isola_error *e
 			continue;
 		if (strcmp(c, "..") == 0) {
 			free(out);
-			isola_err(err, ISOLA_ERR_INVALID, 0, "cgroupsPath \"%s\": \"..\" not allowed",
-				  rel);
+			isola_err(err, ISOLA_ERR_INVALID, 0,
+				  "cgroupsPath \"%s\": \"..\" not allowed", rel);
 			return NULL;
 		}
-		len = (size_t)(isola_stpecpy(isola_stpechr(out + len, out + cap, '/'), out + cap, c) -
-			       out);
+		len =
+		    (size_t)(isola_stpecpy(isola_stpechr(out + len, out + cap, '/'), out + cap, c) -
+			     out);
 	}
 	if (len == 0)
 		strcpy(out, "/");
@@ -65,7 +66,8 @@ static int resolve_path(struct cg_hier *h, const struct isola_cgroup_opts *opts,
 	if (!h->path)
 		return -1;
 	if (strcmp(h->path, "/") == 0)
-		return isola_err(err, ISOLA_ERR_INVALID, 0, "cgroupsPath: refusing the root cgroup");
+		return isola_err(err, ISOLA_ERR_INVALID, 0,
+				 "cgroupsPath: refusing the root cgroup");
 	h->dir = cg_path_join(h->mount, h->path);
 	return h->dir ? 0 : isola_err(err, ISOLA_ERR_SYSTEM, ENOMEM, "cgroup path");
 }
@@ -234,8 +236,8 @@ int isola_cgroup_update(const struct isola_cgroup *cg, const struct isola_resour
 {
 	if (cg->disabled)
 		return isola_resources_any(r)
-			       ? isola_err(err, ISOLA_ERR_UNSUPPORTED, 0,
-					   "container runs without cgroups (rootless): cannot update")
-			       : 0;
+			   ? isola_err(err, ISOLA_ERR_UNSUPPORTED, 0,
+				       "container runs without cgroups (rootless): cannot update")
+			   : 0;
 	return cg_apply(cg, r, err);
 }

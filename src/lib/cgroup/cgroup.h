@@ -32,12 +32,12 @@ int isola_resources_device_policy(struct isola_resources **r, bool rootless,
 typedef void (*isola_cgroup_warn_fn)(void *data, const char *msg);
 
 struct isola_cgroup_opts {
-	const char *id;           /* container id */
+	const char *id;		  /* container id */
 	const char *cgroups_path; /* linux.cgroupsPath, or NULL for the default */
-	bool systemd;             /* --systemd-cgroup: "slice:prefix:name" form */
-	bool rootless;            /* failures to create are not fatal when rootless */
+	bool systemd;		  /* --systemd-cgroup: "slice:prefix:name" form */
+	bool rootless;		  /* failures to create are not fatal when rootless */
 	const struct isola_resources *resources; /* may be NULL */
-	isola_cgroup_warn_fn warn; /* may be NULL: warnings are dropped */
+	isola_cgroup_warn_fn warn;		 /* may be NULL: warnings are dropped */
 	void *warn_data;
 };
 

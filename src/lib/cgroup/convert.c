@@ -66,7 +66,6 @@ int isola_swap_to_v2(int64_t swap, int64_t limit, int64_t *out)
 
 bool isola_resources_any(const struct isola_resources *r)
 {
-	return r && (r->has_memory || r->has_cpu || r->has_pids || r->has_blkio ||
-		     r->has_network || r->n_hugepages || r->n_rdma || r->n_unified ||
-		     r->n_devices);
+	return r && (r->has_memory || r->has_cpu || r->has_pids || r->has_blkio || r->has_network ||
+		     r->n_hugepages || r->n_rdma || r->n_unified || r->n_devices);
 }

@@ -16,10 +16,10 @@
 #include "cgroup/resources.h"
 
 static const struct isola_res_device defaults[] = {
-	{true, 'c', -1, -1, "m"}, {true, 'b', -1, -1, "m"},  /* mknod; access is separate */
-	{true, 'c', 1, 3, "rwm"}, {true, 'c', 1, 5, "rwm"}, {true, 'c', 1, 7, "rwm"},
-	{true, 'c', 1, 8, "rwm"}, {true, 'c', 1, 9, "rwm"}, {true, 'c', 5, 0, "rwm"},
-	{true, 'c', 5, 1, "rwm"}, {true, 'c', 5, 2, "rwm"}, {true, 'c', 136, -1, "rwm"},
+    {true, 'c', -1, -1, "m"}, {true, 'b', -1, -1, "m"}, /* mknod; access is separate */
+    {true, 'c', 1, 3, "rwm"}, {true, 'c', 1, 5, "rwm"}, {true, 'c', 1, 7, "rwm"},
+    {true, 'c', 1, 8, "rwm"}, {true, 'c', 1, 9, "rwm"}, {true, 'c', 5, 0, "rwm"},
+    {true, 'c', 5, 1, "rwm"}, {true, 'c', 5, 2, "rwm"}, {true, 'c', 136, -1, "rwm"},
 };
 #define NDEFAULTS (sizeof(defaults) / sizeof(defaults[0]))
 

@@ -55,8 +55,8 @@ int cg_devices_v1(const struct cg_apply *a, const struct cg_hier *h, struct isol
 	for (size_t i = 0; i < a->r->n_devices; i++) {
 		const struct isola_res_device *d = &a->r->devices[i];
 		int *fd = d->allow ? &allow : &deny;
-		if (*fd < 0 && (*fd = open_rules(h, d->allow ? "devices.allow" : "devices.deny",
-						 err)) < 0)
+		if (*fd < 0 &&
+		    (*fd = open_rules(h, d->allow ? "devices.allow" : "devices.deny", err)) < 0)
 			return -1;
 		rule_text(d, rule, sizeof(rule));
 		if (write(*fd, rule, strlen(rule)) < 0)
@@ -68,8 +68,8 @@ int cg_devices_v1(const struct cg_apply *a, const struct cg_hier *h, struct isol
 
 /* ---- v2: the eBPF program ---- */
 
-#define INSN(c, d, s, o, i) ((struct bpf_insn){.code = (c), .dst_reg = (d), .src_reg = (s), \
-					       .off = (o), .imm = (i)})
+#define INSN(c, d, s, o, i)                                                                        \
+	((struct bpf_insn){.code = (c), .dst_reg = (d), .src_reg = (s), .off = (o), .imm = (i)})
 #define LDX_W(d, s, o) INSN(BPF_LDX | BPF_MEM | BPF_W, d, s, o, 0)
 #define MOV32_REG(d, s) INSN(BPF_ALU | BPF_MOV | BPF_X, d, s, 0, 0)
 #define ALU32_IMM(op, d, i) INSN(BPF_ALU | (op) | BPF_K, d, 0, 0, i)
@@ -83,9 +83,9 @@ static int access_bits(const char *acc)
 	if (!acc[0])
 		return BPF_DEVCG_ACC_MKNOD | BPF_DEVCG_ACC_READ | BPF_DEVCG_ACC_WRITE;
 	for (; *acc; acc++)
-		bits |= *acc == 'r' ? BPF_DEVCG_ACC_READ
-		      : *acc == 'w' ? BPF_DEVCG_ACC_WRITE
-				    : BPF_DEVCG_ACC_MKNOD;
+		bits |= *acc == 'r'   ? BPF_DEVCG_ACC_READ
+			: *acc == 'w' ? BPF_DEVCG_ACC_WRITE
+				      : BPF_DEVCG_ACC_MKNOD;
 	return bits;
 }
 
@@ -171,8 +171,8 @@ static int load_prog(const struct isola_resources *r, struct isola_error *err)
 	if (fd < 0) {
 		int e = errno;
 		log[sizeof(log) - 1] = '\0';
-		return isola_err(err, ISOLA_ERR_SYSTEM, e, DEV ": load the eBPF device filter (%.300s)",
-				 log);
+		return isola_err(err, ISOLA_ERR_SYSTEM, e,
+				 DEV ": load the eBPF device filter (%.300s)", log);
 	}
 	return fd;
 }

@@ -73,8 +73,7 @@ char *cg_read_value(const char *dir, const char *file, struct isola_error *err)
 {
 	char path[4096], buf[4096];
 	char *end = path + sizeof(path);
-	if (isola_stpecpy(isola_stpechr(isola_stpecpy(path, end, dir), end, '/'), end, file) ==
-	    end)
+	if (isola_stpecpy(isola_stpechr(isola_stpecpy(path, end, dir), end, '/'), end, file) == end)
 		return cg_read(dir, file, err);
 	cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
@@ -147,8 +146,8 @@ int cg_read_keyed(const char *dir, const char *file, const char *key, uint64_t *
 	size_t kl = strlen(key);
 	if (!s)
 		return -1;
-	for (char *line = s; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1
-								      : NULL) {
+	for (char *line = s; line && *line;
+	     line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
 		if (strncmp(line, key, kl) == 0 && line[kl] == ' ') {
 			*out = strtoull(line + kl + 1, NULL, 10);
 			return 0;
@@ -179,8 +178,7 @@ long cg_backoff(int attempt)
 	return ms;
 }
 
-static int add_pids(const char *dir, pid_t **pids, size_t *n, size_t *cap,
-		    struct isola_error *err)
+static int add_pids(const char *dir, pid_t **pids, size_t *n, size_t *cap, struct isola_error *err)
 {
 	cleanup_free char *s = cg_read(dir, "cgroup.procs", err);
 	if (!s)
@@ -206,8 +204,7 @@ static int add_pids(const char *dir, pid_t **pids, size_t *n, size_t *cap,
 	return 0;
 }
 
-int cg_read_pids(const char *dir, pid_t **pids, size_t *n, size_t *cap,
-		 struct isola_error *err)
+int cg_read_pids(const char *dir, pid_t **pids, size_t *n, size_t *cap, struct isola_error *err)
 {
 	cleanup_closedir DIR *d = NULL;
 	struct dirent *de;

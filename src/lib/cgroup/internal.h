@@ -22,13 +22,13 @@ enum cg_kind { CG_V1 = 1, CG_V2 };
 
 struct cg_hier {
 	int kind;
-	char *mount;       /* where the hierarchy is mounted on the host */
+	char *mount;	   /* where the hierarchy is mounted on the host */
 	char *controllers; /* v1: "cpu,cpuacct" (the mount's); v2: "" */
-	char *mnt_root;    /* the mount's root inside the hierarchy (mountinfo field 4) */
-	char *path;        /* the container's cgroup, relative to the mount, "/a/b" */
-	char *dir;         /* mount + path */
-	int created;       /* trailing components of path that we mkdir'ed */
-	bool reused;       /* create found the leaf there already (not saved) */
+	char *mnt_root;	   /* the mount's root inside the hierarchy (mountinfo field 4) */
+	char *path;	   /* the container's cgroup, relative to the mount, "/a/b" */
+	char *dir;	   /* mount + path */
+	int created;	   /* trailing components of path that we mkdir'ed */
+	bool reused;	   /* create found the leaf there already (not saved) */
 };
 
 struct isola_cgroup {
@@ -72,7 +72,7 @@ const struct cg_hier *cg_find_kind(const struct isola_cgroup *cg, int kind);
 /* fs.c: small cgroupfs file helpers; errors name the full path. */
 int cg_write(const char *dir, const char *file, const char *val, struct isola_error *err);
 int cg_writef(const char *dir, const char *file, struct isola_error *err, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 /* Reads the whole file (NUL-terminated, malloc'd) or NULL with err filled. */
 char *cg_read(const char *dir, const char *file, struct isola_error *err);
 /* cg_read for a single-record file (one value, /proc/self/cgroup): one read fewer. */
@@ -85,8 +85,7 @@ char *cg_path_join(const char *a, const char *b);
 /* Sleep with exponential backoff: 1 ms doubling up to 10 ms; returns elapsed ms. */
 long cg_backoff(int attempt);
 /* Read cgroup.procs of dir and every descendant, appended to *pids. */
-int cg_read_pids(const char *dir, pid_t **pids, size_t *n, size_t *cap,
-		 struct isola_error *err);
+int cg_read_pids(const char *dir, pid_t **pids, size_t *n, size_t *cap, struct isola_error *err);
 /* kill.c: rmdir the container's dirs that create made (leaf and parents). */
 int cg_remove_dirs(const struct cg_hier *h);
 /* rmdir dir's descendants (deepest first), then dir itself. */
@@ -123,7 +122,7 @@ int cg_devices_v1(const struct cg_apply *a, const struct cg_hier *h, struct isol
 int cg_devices_v2(const struct cg_apply *a, const struct cg_hier *h, struct isola_error *err);
 /* procs.c: a warning through the caller's warn function, if any */
 void cg_warn(const struct isola_cgroup *cg, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 /* Write file in h for field (JSON path): ENOENT becomes "not supported". */
 int cg_set(const struct cg_hier *h, const char *file, const char *field, struct isola_error *err,
 	   const char *fmt, ...) __attribute__((format(printf, 5, 6)));

@@ -20,9 +20,8 @@
 #include "isola/settings.h"
 
 static const char *const v1_controllers[] = {
-	"cpu",     "cpuacct", "cpuset",     "memory",  "devices", "freezer", "net_cls",
-	"net_prio", "blkio",  "perf_event", "hugetlb", "pids",    "rdma",    "misc",
-	NULL,
+    "cpu",   "cpuacct",	   "cpuset",  "memory", "devices", "freezer", "net_cls", "net_prio",
+    "blkio", "perf_event", "hugetlb", "pids",	"rdma",	   "misc",    NULL,
 };
 
 static bool in_list(const char *list, const char *item)
@@ -248,9 +247,9 @@ static int push_hier(struct detect *d, int kind, const struct mi_line *m)
 static int take_hier(const struct mi_line *m, void *data)
 {
 	struct detect *d = data;
-	int kind = strcmp(m->fstype, "cgroup2") == 0 ? CG_V2
-		 : strcmp(m->fstype, "cgroup") == 0  ? CG_V1
-						     : 0;
+	int kind = strcmp(m->fstype, "cgroup2") == 0  ? CG_V2
+		   : strcmp(m->fstype, "cgroup") == 0 ? CG_V1
+						      : 0;
 	if (!kind || !directly_below(m->mnt, d->root))
 		return 0;
 	if (d->root_id[0] && strcmp(m->parent, d->root_id) != 0)
@@ -344,8 +343,8 @@ char *cg_own_path_in(const char *proc_cgroup, const struct cg_hier *h, struct is
 		if (!c2)
 			continue;
 		*c1 = *c2 = '\0';
-		bool match = h->kind == CG_V2 ? strcmp(line, "0") == 0 && !c1[1]
-					      : in_list(c1 + 1, first);
+		bool match =
+		    h->kind == CG_V2 ? strcmp(line, "0") == 0 && !c1[1] : in_list(c1 + 1, first);
 		if (match)
 			return strip_root(c2 + 1, h->mnt_root);
 	}

@@ -19,7 +19,6 @@
 #include "core/cleanup.h"
 #include "core/mountapi.h"
 
-
 /*
  * In a cgroup namespace the host's cgroup mounts show a root of "/.." (above
  * the namespace root) in mountinfo, and /proc/self/cgroup shows "/" for the
@@ -38,8 +37,8 @@ static bool in_own_cgroupns(const struct cg_hier *h)
 }
 
 /* mount(2) form of fresh_cgroup + move_mount. */
-static int compat_fresh(const struct cg_hier *h, const struct isola_mnt_dst *d,
-			unsigned long flags, struct isola_error *err)
+static int compat_fresh(const struct cg_hier *h, const struct isola_mnt_dst *d, unsigned long flags,
+			struct isola_error *err)
 {
 	char data[512];
 	const char *type = h->kind == CG_V2 ? "cgroup2" : "cgroup";
@@ -51,8 +50,8 @@ static int compat_fresh(const struct cg_hier *h, const struct isola_mnt_dst *d,
 	return 0;
 }
 
-static int compat_bind(const struct cg_hier *h, const struct isola_mnt_dst *d,
-		       unsigned long flags, struct isola_error *err)
+static int compat_bind(const struct cg_hier *h, const struct isola_mnt_dst *d, unsigned long flags,
+		       struct isola_error *err)
 {
 	cleanup_close int src = open(h->dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (src < 0)
@@ -76,8 +75,8 @@ static int fresh_cgroup(const struct cg_hier *h, uint64_t attr, struct isola_err
 		for (char *save = NULL, *c = ctrls ? strtok_r(ctrls, ",", &save) : NULL; c;
 		     c = strtok_r(NULL, ",", &save)) {
 			int r = strncmp(c, "name=", 5) == 0
-					? fsconfig(fs, FSCONFIG_SET_STRING, "name", c + 5, 0)
-					: fsconfig(fs, FSCONFIG_SET_FLAG, c, NULL, 0);
+				    ? fsconfig(fs, FSCONFIG_SET_STRING, "name", c + 5, 0)
+				    : fsconfig(fs, FSCONFIG_SET_FLAG, c, NULL, 0);
 			if (r < 0)
 				return isola_err_sys(err, "cgroup mount option \"%s\"", c);
 		}
@@ -147,8 +146,9 @@ static int compat_hier(const struct cg_hier *h, int root, const char *name, bool
 static int attach_hier(const struct cg_hier *h, int root, const char *name, bool fresh,
 		       struct isola_error *err)
 {
-	cleanup_close int m = fresh ? fresh_cgroup(h, 0, err)
-				    : open_tree(AT_FDCWD, h->dir, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	cleanup_close int m =
+	    fresh ? fresh_cgroup(h, 0, err)
+		  : open_tree(AT_FDCWD, h->dir, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
 	if (m < 0)
 		return fresh ? -1 : isola_err_sys(err, "open_tree \"%s\"", h->dir);
 	if (move_mount(m, "", root, name, MOVE_MOUNT_F_EMPTY_PATH) < 0)

@@ -172,7 +172,8 @@ int isola_cgroup_oom_fd(const struct isola_cgroup *cg, struct isola_error *err)
 {
 	const struct cg_hier *h = cg->disabled ? NULL : cg_find(cg, "memory");
 	if (!h)
-		return isola_err(err, ISOLA_ERR_UNSUPPORTED, 0, "no memory controller for this container");
+		return isola_err(err, ISOLA_ERR_UNSUPPORTED, 0,
+				 "no memory controller for this container");
 	return cg_backend(h)->oom_fd(h, err);
 }
 

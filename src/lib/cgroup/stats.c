@@ -46,7 +46,8 @@ static void cpu_v1(const struct isola_cgroup *cg, struct json_object *cpu)
 	uint64_t v;
 	if (acct) {
 		add_file(usage, "total", acct->dir, "cpuacct.usage");
-		json_object_object_add(usage, "percpu", u64_list(acct->dir, "cpuacct.usage_percpu"));
+		json_object_object_add(usage, "percpu",
+				       u64_list(acct->dir, "cpuacct.usage_percpu"));
 		json_object_object_add(usage, "percpu_kernel",
 				       u64_list(acct->dir, "cpuacct.usage_percpu_sys"));
 		json_object_object_add(usage, "percpu_user",
@@ -67,9 +68,8 @@ static void cpu_v1(const struct isola_cgroup *cg, struct json_object *cpu)
 
 static void cpu_v2(const struct cg_hier *h, struct json_object *cpu)
 {
-	static const char *const keys[][2] = {{"usage_usec", "total"},
-					      {"user_usec", "user"},
-					      {"system_usec", "kernel"}};
+	static const char *const keys[][2] = {
+	    {"usage_usec", "total"}, {"user_usec", "user"}, {"system_usec", "kernel"}};
 	struct json_object *usage = json_object_new_object(), *thr = json_object_new_object();
 	uint64_t v;
 	for (int i = 0; i < 3; i++)
@@ -122,7 +122,8 @@ static void memory_stats(const struct cg_hier *h, struct json_object *mem)
 	if (json_object_object_get_ex(raw, v2 ? "file" : "cache", &v))
 		json_object_object_add(mem, "cache", json_object_get(v));
 	json_object_object_add(mem, "usage", mem_entry(h->dir, "memory.", v2));
-	json_object_object_add(mem, "swap", mem_entry(h->dir, v2 ? "memory.swap." : "memory.memsw.", v2));
+	json_object_object_add(mem, "swap",
+			       mem_entry(h->dir, v2 ? "memory.swap." : "memory.memsw.", v2));
 	if (!v2) {
 		json_object_object_add(mem, "kernel", mem_entry(h->dir, "memory.kmem.", false));
 		json_object_object_add(mem, "kernelTCP",
@@ -139,13 +140,14 @@ static void memory_stats(const struct cg_hier *h, struct json_object *mem)
 static void blkio_v1(const struct cg_hier *h, struct json_object *blk)
 {
 	static const char *const files[][2] = {
-		{"ioServiceBytesRecursive", "blkio.throttle.io_service_bytes_recursive"},
-		{"ioServicedRecursive", "blkio.throttle.io_serviced_recursive"}};
+	    {"ioServiceBytesRecursive", "blkio.throttle.io_service_bytes_recursive"},
+	    {"ioServicedRecursive", "blkio.throttle.io_serviced_recursive"}};
 	for (int i = 0; i < 2; i++) {
 		cleanup_free char *s = cg_read(h->dir, files[i][1], NULL);
 		struct json_object *a = json_object_new_array();
 		char *save = NULL;
-		for (char *l = s ? strtok_r(s, "\n", &save) : NULL; l; l = strtok_r(NULL, "\n", &save)) {
+		for (char *l = s ? strtok_r(s, "\n", &save) : NULL; l;
+		     l = strtok_r(NULL, "\n", &save)) {
 			unsigned maj, min;
 			char op[16];
 			unsigned long long val;
@@ -162,8 +164,7 @@ static void blkio_v1(const struct cg_hier *h, struct json_object *blk)
 	}
 }
 
-static void io_entry(struct json_object *a, unsigned maj, unsigned min, const char *op,
-		     uint64_t v)
+static void io_entry(struct json_object *a, unsigned maj, unsigned min, const char *op, uint64_t v)
 {
 	struct json_object *e = json_object_new_object();
 	add_u64(e, "major", maj);

@@ -18,7 +18,8 @@ static int check_path(const char *p, struct isola_error *err)
 	if (!c2 || strchr(c2 + 1, ':') || p[0] == '/')
 		return isola_err(err, ISOLA_ERR_INVALID, 0,
 				 "cgroupsPath \"%s\": expected \"slice:prefix:name\" with "
-				 "--systemd-cgroup", p);
+				 "--systemd-cgroup",
+				 p);
 	if (c1 != p && strncmp(c1 - 6, ".slice", 6) != 0)
 		return isola_err(err, ISOLA_ERR_INVALID, 0,
 				 "cgroupsPath \"%s\": the slice must end in \".slice\"", p);

@@ -143,10 +143,10 @@ static int v1_oom_count(const struct cg_hier *h, unsigned long *count, struct is
 }
 
 const struct cg_backend cg_backend_v1 = {
-	.name = "v1",
-	.prepare_level = v1_prepare_level,
-	.freeze = v1_freeze,
-	.is_frozen = v1_is_frozen,
-	.oom_fd = v1_oom_fd,
-	.oom_count = v1_oom_count,
+    .name = "v1",
+    .prepare_level = v1_prepare_level,
+    .freeze = v1_freeze,
+    .is_frozen = v1_is_frozen,
+    .oom_fd = v1_oom_fd,
+    .oom_count = v1_oom_count,
 };

@@ -29,8 +29,7 @@ static int v2_prepare_level(const struct cg_hier *h, const char *dir, struct iso
 	if (!avail)
 		return -1;
 	avail[strcspn(avail, "\n")] = '\0';
-	for (char *save = NULL, *c = strtok_r(avail, " ", &save); c;
-	     c = strtok_r(NULL, " ", &save))
+	for (char *save = NULL, *c = strtok_r(avail, " ", &save); c; c = strtok_r(NULL, " ", &save))
 		cg_writef(parent, "cgroup.subtree_control", NULL, "+%s", c);
 	return 0;
 }
@@ -39,9 +38,9 @@ static int v2_is_frozen(const struct cg_hier *h, struct isola_error *err)
 {
 	uint64_t v = 0;
 	if (cg_read_keyed(h->dir, "cgroup.events", "frozen", &v) < 0)
-		return isola_err(err, ISOLA_ERR_UNSUPPORTED, 0,
-				 "no \"frozen\" in \"%s/cgroup.events\": kernel without cgroup.freeze",
-				 h->dir);
+		return isola_err(
+		    err, ISOLA_ERR_UNSUPPORTED, 0,
+		    "no \"frozen\" in \"%s/cgroup.events\": kernel without cgroup.freeze", h->dir);
 	return v == 1;
 }
 
@@ -106,12 +105,12 @@ static int v2_oom_count(const struct cg_hier *h, unsigned long *count, struct is
 }
 
 const struct cg_backend cg_backend_v2 = {
-	.name = "v2",
-	.prepare_level = v2_prepare_level,
-	.freeze = v2_freeze,
-	.is_frozen = v2_is_frozen,
-	.oom_fd = v2_oom_fd,
-	.oom_count = v2_oom_count,
+    .name = "v2",
+    .prepare_level = v2_prepare_level,
+    .freeze = v2_freeze,
+    .is_frozen = v2_is_frozen,
+    .oom_fd = v2_oom_fd,
+    .oom_count = v2_oom_count,
 };
 
 const struct cg_backend *cg_backend(const struct cg_hier *h)

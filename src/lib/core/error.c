@@ -7,7 +7,7 @@
 #include "isola/error.h"
 
 __attribute__((format(printf, 4, 0))) static void verr(struct isola_error *err, int kind,
-						   int errnum, const char *fmt, va_list ap)
+						       int errnum, const char *fmt, va_list ap)
 {
 	int n = vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
 	if (n < 0)

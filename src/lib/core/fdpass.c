@@ -35,7 +35,9 @@ ssize_t isola_send_fd_msg(int sock, struct iovec *iov, int niov, int fd)
 ssize_t isola_recv_fd_msg(int sock, struct iovec *iov, int niov, int *fd, int flags)
 {
 	union fd_ctl ctl = {0};
-	struct msghdr msg = {.msg_iov = iov, .msg_iovlen = (size_t)niov, .msg_control = ctl.buf,
+	struct msghdr msg = {.msg_iov = iov,
+			     .msg_iovlen = (size_t)niov,
+			     .msg_control = ctl.buf,
 			     .msg_controllen = sizeof(ctl.buf)};
 	if (fd)
 		*fd = -1;

@@ -25,9 +25,9 @@ static const char *skip_slashes(const char *p)
 int isola_openat2(int dirfd, const char *path, int flags, mode_t mode, uint64_t resolve)
 {
 	struct open_how how = {
-		.flags = (uint64_t)flags | O_CLOEXEC,
-		.mode = (flags & (O_CREAT | O_TMPFILE)) ? mode : 0,
-		.resolve = resolve,
+	    .flags = (uint64_t)flags | O_CLOEXEC,
+	    .mode = (flags & (O_CREAT | O_TMPFILE)) ? mode : 0,
+	    .resolve = resolve,
 	};
 	int fd;
 	/* EAGAIN: the kernel saw a concurrent rename/mount and wants a retry. */
@@ -166,8 +166,8 @@ int isola_open_in_root(int rootfd, const char *path, int flags, mode_t mode,
 int isola_mkdir_in_root(int rootfd, const char *path, mode_t mode, struct isola_error *err)
 {
 	const char *rel = skip_slashes(path);
-	cleanup_close int cur = isola_openat2(rootfd, *rel ? rel : ".", O_PATH | O_DIRECTORY, 0,
-					    IN_ROOT);
+	cleanup_close int cur =
+	    isola_openat2(rootfd, *rel ? rel : ".", O_PATH | O_DIRECTORY, 0, IN_ROOT);
 	if (cur >= 0)
 		return steal_fd(cur);
 	if (errno != ENOENT)
@@ -217,8 +217,8 @@ int isola_mkfile_in_root(int rootfd, const char *path, mode_t mode, struct isola
 	if (dfd < 0)
 		return -1;
 	/* O_NOFOLLOW|O_EXCL on a single name: a symlink planted here is refused. */
-	cleanup_close int f = openat(dfd, base, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC,
-				     mode);
+	cleanup_close int f =
+	    openat(dfd, base, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, mode);
 	if (f < 0 && errno != EEXIST)
 		return isola_err_sys(err, "create \"%s\" in rootfs", path);
 	fd = isola_openat2(dfd, base, O_PATH, 0, IN_ROOT);

@@ -92,13 +92,13 @@ int isola_write_file_at(int dirfd, const char *path, const char *data, size_t le
 	return 0;
 }
 
-int isola_write_file_atomic(int dirfd, const char *path, const void *data, size_t len,
-			    mode_t mode, bool durable, struct isola_error *err)
+int isola_write_file_atomic(int dirfd, const char *path, const void *data, size_t len, mode_t mode,
+			    bool durable, struct isola_error *err)
 {
 	char tmp[4096];
 	snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid());
-	cleanup_close int fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
-							  O_CLOEXEC, mode);
+	cleanup_close int fd =
+	    openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, mode);
 	if (fd < 0)
 		return isola_err_sys(err, "create \"%s\"", tmp);
 	if (isola_write_all(fd, data, len) < 0 || (durable && fsync(fd) < 0)) {

@@ -22,8 +22,8 @@ int isola_write_file_at(int dirfd, const char *path, const char *data, size_t le
  * the new content, never a torn one (the image store needs that; runtime
  * state on /run does not).
  */
-int isola_write_file_atomic(int dirfd, const char *path, const void *data, size_t len,
-			    mode_t mode, bool durable, struct isola_error *err);
+int isola_write_file_atomic(int dirfd, const char *path, const void *data, size_t len, mode_t mode,
+			    bool durable, struct isola_error *err);
 /* write(2) all of it, retrying on EINTR/short writes; returns 0 or -1 (errno). */
 int isola_write_all(int fd, const void *buf, size_t len);
 /* read(2) exactly len bytes; returns bytes read (< len on EOF) or -1. */

@@ -30,15 +30,16 @@ static int build_manifest(struct isola_store *s, int dirfd, struct json_object *
 	json_object_object_add(m, "layers", arr);
 	int r = isola_archive_copy_blob(s, dirfd, json_object_get_string(cfg), NULL, digest, err);
 	if (r == 0)
-		json_object_object_add(
-		    m, "config",
-		    isola_descriptor_json(ISOLA_MT_DOCKER_CONFIG, digest, isola_blob_size(s, digest)));
+		json_object_object_add(m, "config",
+				       isola_descriptor_json(ISOLA_MT_DOCKER_CONFIG, digest,
+							     isola_blob_size(s, digest)));
 	for (size_t i = 0; r == 0 && i < json_object_array_length(layers); i++) {
 		const char *p = json_object_get_string(json_object_array_get_idx(layers, i));
 		r = isola_archive_copy_blob(s, dirfd, p ? p : "", NULL, digest, err);
 		if (r == 0)
-			json_object_array_add(arr, isola_descriptor_json(ISOLA_MT_OCI_LAYER, digest,
-							      isola_blob_size(s, digest)));
+			json_object_array_add(arr,
+					      isola_descriptor_json(ISOLA_MT_OCI_LAYER, digest,
+								    isola_blob_size(s, digest)));
 	}
 	size_t len;
 	const char *text = json_object_to_json_string_length(m, JSON_C_TO_STRING_PLAIN, &len);

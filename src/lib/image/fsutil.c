@@ -13,7 +13,7 @@
 #include "image/fsutil.h"
 
 char *isola_read_small_file_at(int dirfd, const char *name, size_t max, size_t *len,
-			 struct isola_error *err)
+			       struct isola_error *err)
 {
 	cleanup_close int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0) {

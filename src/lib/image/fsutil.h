@@ -11,7 +11,7 @@
 
 /* Read a whole (small) file; NUL-terminated; fails past max bytes. */
 char *isola_read_small_file_at(int dirfd, const char *name, size_t max, size_t *len,
-			 struct isola_error *err);
+			       struct isola_error *err);
 /* mkdir -p relative to dirfd (no symlinks followed); existing dirs are fine. */
 int isola_mkdirs_at(int dirfd, const char *path, mode_t mode, struct isola_error *err);
 int isola_fsync_dir_at(int dirfd, const char *name);

@@ -191,10 +191,12 @@ static int build(struct isola_store *s, char *const *blobs, size_t n,
 	int r = put_json(s, cfg, config, &clen, err);
 	json_object_object_add(m, "schemaVersion", json_object_new_int(2));
 	json_object_object_add(m, "mediaType", json_object_new_string(ISOLA_MT_OCI_MANIFEST));
-	json_object_object_add(m, "config", isola_descriptor_json(ISOLA_MT_OCI_CONFIG, config, (int64_t)clen));
+	json_object_object_add(m, "config",
+			       isola_descriptor_json(ISOLA_MT_OCI_CONFIG, config, (int64_t)clen));
 	for (size_t i = 0; i < n; i++)
-		json_object_array_add(layers, isola_descriptor_json(layer_media_type(s, blobs[i]), blobs[i],
-							 isola_blob_size(s, blobs[i])));
+		json_object_array_add(layers,
+				      isola_descriptor_json(layer_media_type(s, blobs[i]), blobs[i],
+							    isola_blob_size(s, blobs[i])));
 	json_object_object_add(m, "layers", layers);
 	if (r == 0)
 		r = put_json(s, m, manifest, &mlen, err);

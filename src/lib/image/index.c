@@ -125,7 +125,8 @@ int isola_index_load(struct isola_store *s, struct isola_image_index *idx, struc
 {
 	*idx = (struct isola_image_index){0};
 	struct isola_error rerr;
-	cleanup_free char *buf = isola_read_small_file_at(s->rootfd, INDEX_FILE, INDEX_MAX, NULL, &rerr);
+	cleanup_free char *buf =
+	    isola_read_small_file_at(s->rootfd, INDEX_FILE, INDEX_MAX, NULL, &rerr);
 	if (!buf) {
 		if (rerr.kind == ISOLA_ERR_NOT_FOUND)
 			return 0;

@@ -83,8 +83,7 @@ void isola_caps_to_words(uint64_t set, uint32_t words[2])
 	words[1] = (uint32_t)(set >> 32);
 }
 
-int isola_caps_prepare(const struct isola_caps *caps, bool leaving_root,
-		       struct isola_error *err)
+int isola_caps_prepare(const struct isola_caps *caps, bool leaving_root, struct isola_error *err)
 {
 	int last = isola_caps_last_cap();
 
@@ -116,8 +115,9 @@ static int set_caps(const struct isola_caps *caps, int last, struct isola_error 
 		data[k].inheritable = i[k];
 	}
 	if (sys_capset(&hdr, data) < 0)
-		return isola_err_sys(err, "capabilities: capset (effective %#llx, permitted %#llx, "
-					  "inheritable %#llx)",
+		return isola_err_sys(err,
+				     "capabilities: capset (effective %#llx, permitted %#llx, "
+				     "inheritable %#llx)",
 				     (unsigned long long)caps->effective,
 				     (unsigned long long)caps->permitted,
 				     (unsigned long long)caps->inheritable);

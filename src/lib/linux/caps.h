@@ -19,8 +19,7 @@
  *                          and inheritable, as the kernel requires)
  * Raw syscalls (capset, prctl), no libcap: nothing to load at start-up.
  */
-int isola_caps_prepare(const struct isola_caps *caps, bool leaving_root,
-		       struct isola_error *err);
+int isola_caps_prepare(const struct isola_caps *caps, bool leaving_root, struct isola_error *err);
 int isola_caps_apply(const struct isola_caps *caps, bool leaving_root, struct isola_error *err);
 
 /*

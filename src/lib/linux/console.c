@@ -72,11 +72,11 @@ static int make_stdio(int slave, struct isola_error *err)
 	return 0;
 }
 
-int isola_console_setup(int rootfd, int sockfd, const struct isola_process *p,
-			bool bind_console, struct isola_error *err)
+int isola_console_setup(int rootfd, int sockfd, const struct isola_process *p, bool bind_console,
+			struct isola_error *err)
 {
-	cleanup_close int master = isola_open_in_root(rootfd, "/dev/pts/ptmx",
-						      O_RDWR | O_NOCTTY, 0, err);
+	cleanup_close int master =
+	    isola_open_in_root(rootfd, "/dev/pts/ptmx", O_RDWR | O_NOCTTY, 0, err);
 	if (master < 0)
 		return isola_err_prefix(err, "open pty");
 	int unlock = 0;

@@ -13,8 +13,8 @@
  * engine over sockfd (SCM_RIGHTS, as runc's --console-socket), and make the
  * slave the controlling terminal and stdio of this process.
  */
-int isola_console_setup(int rootfd, int sockfd, const struct isola_process *p,
-			bool bind_console, struct isola_error *err);
+int isola_console_setup(int rootfd, int sockfd, const struct isola_process *p, bool bind_console,
+			struct isola_error *err);
 /* Connect to a --console-socket path; returns the socket fd. */
 int isola_console_connect(const char *path, struct isola_error *err);
 /* Send fd over a unix socket with a short name as payload. */

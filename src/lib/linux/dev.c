@@ -14,18 +14,17 @@
 #include "linux/mounts.h"
 
 static const struct isola_device default_devices[] = {
-	{.path = "/dev/null", .type = 'c', .major = 1, .minor = 3, .has_mode = true, .mode = 0666},
-	{.path = "/dev/zero", .type = 'c', .major = 1, .minor = 5, .has_mode = true, .mode = 0666},
-	{.path = "/dev/full", .type = 'c', .major = 1, .minor = 7, .has_mode = true, .mode = 0666},
-	{.path = "/dev/random", .type = 'c', .major = 1, .minor = 8, .has_mode = true, .mode = 0666},
-	{.path = "/dev/urandom", .type = 'c', .major = 1, .minor = 9, .has_mode = true, .mode = 0666},
-	{.path = "/dev/tty", .type = 'c', .major = 5, .minor = 0, .has_mode = true, .mode = 0666},
+    {.path = "/dev/null", .type = 'c', .major = 1, .minor = 3, .has_mode = true, .mode = 0666},
+    {.path = "/dev/zero", .type = 'c', .major = 1, .minor = 5, .has_mode = true, .mode = 0666},
+    {.path = "/dev/full", .type = 'c', .major = 1, .minor = 7, .has_mode = true, .mode = 0666},
+    {.path = "/dev/random", .type = 'c', .major = 1, .minor = 8, .has_mode = true, .mode = 0666},
+    {.path = "/dev/urandom", .type = 'c', .major = 1, .minor = 9, .has_mode = true, .mode = 0666},
+    {.path = "/dev/tty", .type = 'c', .major = 5, .minor = 0, .has_mode = true, .mode = 0666},
 };
 
 static const char *const default_links[][2] = {
-	{"/proc/self/fd", "fd"},      {"/proc/self/fd/0", "stdin"},
-	{"/proc/self/fd/1", "stdout"}, {"/proc/self/fd/2", "stderr"},
-	{"pts/ptmx", "ptmx"},
+    {"/proc/self/fd", "fd"},	   {"/proc/self/fd/0", "stdin"}, {"/proc/self/fd/1", "stdout"},
+    {"/proc/self/fd/2", "stderr"}, {"pts/ptmx", "ptmx"},
 };
 
 static mode_t type_bits(char type)
@@ -44,8 +43,8 @@ static mode_t type_bits(char type)
 static int bind_host_node(int dirfd, const char *base, const struct isola_device *d,
 			  struct isola_error *err)
 {
-	cleanup_close int f = openat(dirfd, base, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW |
-							  O_CLOEXEC, 0644);
+	cleanup_close int f =
+	    openat(dirfd, base, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (f < 0)
 		return isola_err_sys(err, "create \"%s\"", d->path);
 	cleanup_close int dst = openat(dirfd, base, O_PATH | O_NOFOLLOW | O_CLOEXEC);
@@ -121,8 +120,8 @@ int isola_dev_seal(int rootfd, const struct isola_config *c, struct isola_error 
 {
 	if (!isola_dev_is_ro(c))
 		return 0;
-	cleanup_close int fd = isola_open_in_root(rootfd, "/dev", O_PATH | O_DIRECTORY | O_NOFOLLOW,
-						  0, err);
+	cleanup_close int fd =
+	    isola_open_in_root(rootfd, "/dev", O_PATH | O_DIRECTORY | O_NOFOLLOW, 0, err);
 	if (fd < 0 || isola_mount_set_ro(fd, err) < 0)
 		return isola_err_prefix(err, "make /dev read-only");
 	return 0;
@@ -143,8 +142,7 @@ static int make_console_point(int rootfd, const struct isola_config *c, struct i
 static int make_links(int dev, struct isola_error *err)
 {
 	for (size_t i = 0; i < sizeof(default_links) / sizeof(default_links[0]); i++) {
-		if (symlinkat(default_links[i][0], dev, default_links[i][1]) < 0 &&
-		    errno != EEXIST)
+		if (symlinkat(default_links[i][0], dev, default_links[i][1]) < 0 && errno != EEXIST)
 			return isola_err_sys(err, "symlink /dev/%s", default_links[i][1]);
 	}
 	return 0;

@@ -128,7 +128,8 @@ void isola_hooks_run_warn(const struct isola_hook_list *list, const struct isola
 	struct isola_error e = {0};
 	if (!list->n)
 		return;
-	/* Without its directory a hook still runs (in ours): it may be the clean-up that matters. */
+	/* Without its directory a hook still runs (in ours): it may be the clean-up that matters.
+	 */
 	cleanup_close int cwd = open_cwd(how, &e);
 	if (how->cwd && cwd < 0 && warn)
 		warn(warn_data, e.msg);

@@ -10,7 +10,7 @@ struct isola_hook_run {
 	const char *kind;  /* "prestart", ...: names the hook in messages */
 	const char *state; /* the container state JSON, given on each hook's stdin */
 	const char *cwd;   /* working directory; NULL: the caller's */
-	char **env;        /* environment of a hook without env; NULL: the caller's */
+	char **env;	   /* environment of a hook without env; NULL: the caller's */
 };
 
 /*

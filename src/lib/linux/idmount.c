@@ -45,8 +45,8 @@ int isola_userns_open(const struct isola_idmap *u, size_t nu, const struct isola
 	for (int i = 0; i < 10000; i++) {
 		char a[64], b[64];
 		snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
-		ssize_t la = readlink(path, a, sizeof(a) - 1), lb = readlink("/proc/self/ns/user", b,
-									       sizeof(b) - 1);
+		ssize_t la = readlink(path, a, sizeof(a) - 1),
+			lb = readlink("/proc/self/ns/user", b, sizeof(b) - 1);
 		if (la > 0 && lb > 0 && (la != lb || memcmp(a, b, (size_t)la) != 0))
 			break;
 		usleep(100);
@@ -74,14 +74,14 @@ static int idmapped_tree(const struct isola_config *c, const struct isola_mount 
 	size_t ng = m->n_gid_mappings ? m->n_gid_mappings : c->n_gid_mappings;
 	if (!nu || !ng)
 		return isola_err(err, ISOLA_ERR_INVALID, 0,
-				 "idmapped mount \"%s\" needs uid and gid mappings", m->destination);
+				 "idmapped mount \"%s\" needs uid and gid mappings",
+				 m->destination);
 	cleanup_close int userns = isola_userns_open(u, nu, g, ng, err);
 	if (userns < 0)
 		return -1;
 	bool rec = m->recursive || m->idmap_recursive;
-	cleanup_close int tree = sys_open_tree(AT_FDCWD, m->source,
-						 OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
-							 (rec ? AT_RECURSIVE : 0));
+	cleanup_close int tree = sys_open_tree(
+	    AT_FDCWD, m->source, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (rec ? AT_RECURSIVE : 0));
 	if (tree < 0)
 		return isola_err_sys(err, "bind \"%s\"", m->source);
 	struct mount_attr attr = {.attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t)userns};

@@ -33,7 +33,7 @@ static int openat2_strict(int dirfd, const char *path, int flags)
 {
 	return isola_openat2(dirfd, path, flags, 0,
 			     RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS |
-				     RESOLVE_NO_XDEV);
+				 RESOLVE_NO_XDEV);
 }
 
 static bool is_procfs(int fd)
@@ -77,8 +77,7 @@ static int resolve_self(int procfd, const char *link, char *buf, size_t len,
 	return 0;
 }
 
-int isola_procfs_open(const char *proc_dir, const char *path, int flags,
-		      struct isola_error *err)
+int isola_procfs_open(const char *proc_dir, const char *path, int flags, struct isola_error *err)
 {
 	cleanup_close int procfd = open_proc_root(proc_dir, err);
 	cleanup_close int fd = -1;
@@ -104,8 +103,8 @@ int isola_procfs_open(const char *proc_dir, const char *path, int flags,
 	if (fd < 0)
 		return isola_err_sys(err, "open \"%s/%s\"", proc_dir, full);
 	if (!is_procfs(fd))
-		return isola_err(err, ISOLA_ERR_INVALID, 0, "\"%s/%s\" is not on procfs",
-				 proc_dir, full);
+		return isola_err(err, ISOLA_ERR_INVALID, 0, "\"%s/%s\" is not on procfs", proc_dir,
+				 full);
 	return steal_fd(fd);
 }
 
@@ -161,7 +160,8 @@ static int set_selinux(const char *label, struct isola_error *err)
 {
 	if (!isola_lsm_selinux_enabled())
 		return isola_err(err, ISOLA_ERR_UNSUPPORTED, 0,
-				 "selinux label \"%s\": selinux is not enabled on this host", label);
+				 "selinux label \"%s\": selinux is not enabled on this host",
+				 label);
 	if (write_attr("exec", label, err) < 0)
 		return isola_err_prefix(err, "selinux label \"%s\"", label);
 	return 0;
@@ -180,7 +180,7 @@ int isola_lsm_set_exec_label(const char *apparmor_profile, const char *selinux_l
 bool isola_lsm_apparmor_enabled(void)
 {
 	cleanup_close int fd =
-		open("/sys/module/apparmor/parameters/enabled", O_RDONLY | O_CLOEXEC);
+	    open("/sys/module/apparmor/parameters/enabled", O_RDONLY | O_CLOEXEC);
 	char c = 0;
 
 	return fd >= 0 && read(fd, &c, 1) == 1 && c == 'Y';
@@ -191,8 +191,7 @@ bool isola_lsm_selinux_enabled(void)
 	return access("/sys/fs/selinux/enforce", F_OK) == 0;
 }
 
-int isola_lsm_mount_data(const char *data, const char *label, char **out,
-			 struct isola_error *err)
+int isola_lsm_mount_data(const char *data, const char *label, char **out, struct isola_error *err)
 {
 	int n;
 

@@ -34,15 +34,13 @@ int isola_lsm_open_attr(const char *proc_dir, const char *name, struct isola_err
  * relative to the procfs root; a leading "self/" or "thread-self/" is
  * resolved by reading the link. flags as for open(2); O_CLOEXEC is added.
  */
-int isola_procfs_open(const char *proc_dir, const char *path, int flags,
-		      struct isola_error *err);
+int isola_procfs_open(const char *proc_dir, const char *path, int flags, struct isola_error *err);
 
 /*
  * Mount options with the SELinux mount label added (context="label") when
  * SELinux is enabled and label is set; else a copy of data. *out is NULL
  * when data is NULL and nothing was added.
  */
-int isola_lsm_mount_data(const char *data, const char *label, char **out,
-			 struct isola_error *err);
+int isola_lsm_mount_data(const char *data, const char *label, char **out, struct isola_error *err);
 
 #endif

@@ -53,8 +53,9 @@ static int bind_tree(const struct isola_mount_ctx *ctx, const struct isola_mount
 {
 	if (premade >= 0 && m->idmap)
 		return fcntl(premade, F_DUPFD_CLOEXEC, 3);
-	cleanup_close int src = premade >= 0 ? fcntl(premade, F_DUPFD_CLOEXEC, 3)
-					     : open_bind_source(ctx, m->source ? m->source : "", err);
+	cleanup_close int src = premade >= 0
+				    ? fcntl(premade, F_DUPFD_CLOEXEC, 3)
+				    : open_bind_source(ctx, m->source ? m->source : "", err);
 	if (src < 0)
 		return premade >= 0 ? isola_err_sys(err, "dup bind source") : -1;
 	unsigned int otflags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH;
@@ -83,8 +84,8 @@ static int mkdir_dst(int rootfd, const char *path, struct isola_error *err)
 	    (size_t)(base - path) >= sizeof(parent))
 		return isola_mkdir_in_root(rootfd, path, 0755, err);
 	snprintf(parent, sizeof(parent), "%.*s", (int)(base - path), path);
-	cleanup_close int pfd = isola_open_in_root(rootfd, parent[0] ? parent : "/",
-						   O_PATH | O_DIRECTORY, 0, &ignored);
+	cleanup_close int pfd =
+	    isola_open_in_root(rootfd, parent[0] ? parent : "/", O_PATH | O_DIRECTORY, 0, &ignored);
 	if (pfd < 0)
 		return isola_mkdir_in_root(rootfd, path, 0755, err);
 	/* one plain name under a safely resolved directory, as the general walk does */
@@ -108,7 +109,8 @@ static int plain_dir_dst(int rootfd, const struct isola_mount *m, struct isola_e
 		return fd;
 	if (errno == ENOTDIR || errno == ELOOP)
 		return isola_err(err, ISOLA_ERR_INVALID, errno,
-				 "%s must be mounted on a directory, not a symlink or file", m->type);
+				 "%s must be mounted on a directory, not a symlink or file",
+				 m->type);
 	return mkdir_dst(rootfd, m->destination, err);
 }
 
@@ -180,8 +182,8 @@ static int compat_mount_bind(const struct isola_mount_ctx *ctx, const struct iso
 	struct isola_mnt_dst d = {.fd = dst, .rootfd = ctx->rootfd, .path = m->destination};
 	unsigned long keep = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME |
 			     MS_NODIRATIME | MS_STRICTATIME;
-	if (isola_compat_bind(src, &d, m->recursive, m->flags & keep, m->clear_flags & keep,
-			      err) < 0)
+	if (isola_compat_bind(src, &d, m->recursive, m->flags & keep, m->clear_flags & keep, err) <
+	    0)
 		return isola_err_prefix(err, "bind \"%s\"", m->source);
 	if (!compat && rattr_after(ctx, m, err) < 0)
 		return -1;
@@ -207,7 +209,8 @@ static int mount_bind(const struct isola_mount_ctx *ctx, const struct isola_moun
 	uint64_t set = isola_mount_flags_to_attr(m->flags);
 	uint64_t clr = isola_mount_flags_to_attr(m->clear_flags);
 	if (isola_mount_setattr(tree, false, set, clr, 0, err) < 0 ||
-	    isola_mount_setattr(tree, true, m->attr_set, m->attr_clr, propagation_of(m->propagation), err) < 0)
+	    isola_mount_setattr(tree, true, m->attr_set, m->attr_clr,
+				propagation_of(m->propagation), err) < 0)
 		return -1;
 	if (sys_move_mount(tree, "", dst, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) <
 	    0)
@@ -217,9 +220,8 @@ static int mount_bind(const struct isola_mount_ctx *ctx, const struct isola_moun
 
 /* Flags that mount(2) takes at creation; the rest are set after. */
 #define CREATE_FLAGS                                                                               \
-	(MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_SYNCHRONOUS | MS_DIRSYNC |             \
-	 MS_NOATIME | MS_NODIRATIME | MS_RELATIME | MS_STRICTATIME | MS_LAZYTIME | MS_MANDLOCK |   \
-	 MS_SILENT)
+	(MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_SYNCHRONOUS | MS_DIRSYNC | MS_NOATIME | \
+	 MS_NODIRATIME | MS_RELATIME | MS_STRICTATIME | MS_LAZYTIME | MS_MANDLOCK | MS_SILENT)
 
 static int mount_fs(const struct isola_mount_ctx *ctx, const struct isola_mount *m,
 		    struct isola_error *err)
@@ -247,12 +249,12 @@ static int mount_fs(const struct isola_mount_ctx *ctx, const struct isola_mount 
 		return compat_no_rattr(m, err) < 0 ? -1 : compat_propagation(ctx, m, err);
 	if (m->attr_set || m->attr_clr || m->propagation) {
 		/* dst still names the directory below; reopen to reach the new mount. */
-		cleanup_close int top = isola_open_in_root(ctx->rootfd, m->destination,
-							   O_PATH | O_DIRECTORY, 0, err);
+		cleanup_close int top =
+		    isola_open_in_root(ctx->rootfd, m->destination, O_PATH | O_DIRECTORY, 0, err);
 		if (top < 0)
 			return -1;
-		if (isola_mount_setattr(top, true, m->attr_set, m->attr_clr, propagation_of(m->propagation),
-			     err) < 0)
+		if (isola_mount_setattr(top, true, m->attr_set, m->attr_clr,
+					propagation_of(m->propagation), err) < 0)
 			return -1;
 	}
 	return 0;

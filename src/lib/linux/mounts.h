@@ -13,10 +13,10 @@ struct isola_cgroup;
 
 /* What mounting needs beyond the mount entry itself. */
 struct isola_mount_ctx {
-	int rootfd;                     /* O_PATH fd of the rootfs (a mount point) */
-	const char *bundle;             /* relative bind sources resolve against it */
-	const struct isola_cgroup *cg;  /* for "cgroup" mounts; may be NULL */
-	bool in_userns;                 /* mknod is not allowed: bind devices instead */
+	int rootfd;		       /* O_PATH fd of the rootfs (a mount point) */
+	const char *bundle;	       /* relative bind sources resolve against it */
+	const struct isola_cgroup *cg; /* for "cgroup" mounts; may be NULL */
+	bool in_userns;		       /* mknod is not allowed: bind devices instead */
 };
 
 /* Mount one config entry at its destination inside the rootfs; premade: a detached tree or -1. */

@@ -31,10 +31,14 @@ static bool already_in(int fd, int type)
 	static const struct {
 		int type;
 		const char *name;
-	} names[] = {{CLONE_NEWNET, "net"},	    {CLONE_NEWIPC, "ipc"},
-		     {CLONE_NEWUTS, "uts"},	    {CLONE_NEWNS, "mnt"},
-		     {CLONE_NEWCGROUP, "cgroup"},   {CLONE_NEWUSER, "user"},
-		     {CLONE_NEWPID, "pid_for_children"}, {CLONE_NEWTIME, "time_for_children"}};
+	} names[] = {{CLONE_NEWNET, "net"},
+		     {CLONE_NEWIPC, "ipc"},
+		     {CLONE_NEWUTS, "uts"},
+		     {CLONE_NEWNS, "mnt"},
+		     {CLONE_NEWCGROUP, "cgroup"},
+		     {CLONE_NEWUSER, "user"},
+		     {CLONE_NEWPID, "pid_for_children"},
+		     {CLONE_NEWTIME, "time_for_children"}};
 	struct stat a, b;
 	char path[64];
 	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++) {
@@ -88,7 +92,8 @@ int isola_ns_join_paths(const struct isola_config *c, int mask, struct isola_err
 
 int isola_ns_loopback_up(struct isola_error *err)
 {
-	/* A fresh lo has only IFF_LOOPBACK, which the kernel keeps: IFF_UP is all there is to set. */
+	/* A fresh lo has only IFF_LOOPBACK, which the kernel keeps: IFF_UP is all there is to set.
+	 */
 	struct ifreq ifr = {.ifr_name = "lo", .ifr_flags = IFF_UP};
 	cleanup_close int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (s < 0 || ioctl(s, SIOCSIFFLAGS, &ifr) < 0)
@@ -174,7 +179,8 @@ static int run_map_helper(const char *helper, pid_t pid, const struct isola_idma
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
 		return isola_err(err, ISOLA_ERR_UNSUPPORTED, 0,
 				 "rootless: mapping more than your own id needs %s "
-				 "(apt-get install uidmap)", helper);
+				 "(apt-get install uidmap)",
+				 helper);
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
 		return isola_err(err, ISOLA_ERR_SYSTEM, 0,
 				 "rootless: %s failed (are the ranges in /etc/sub%cid?)", helper,
@@ -187,9 +193,11 @@ int isola_idmap_write(pid_t pid, const struct isola_config *c, struct isola_erro
 	if (geteuid() != 0) {
 		bool u = needs_helper(c->uid_mappings, c->n_uid_mappings, geteuid());
 		bool g = needs_helper(c->gid_mappings, c->n_gid_mappings, getegid());
-		if (u && run_map_helper("newuidmap", pid, c->uid_mappings, c->n_uid_mappings, err) < 0)
+		if (u &&
+		    run_map_helper("newuidmap", pid, c->uid_mappings, c->n_uid_mappings, err) < 0)
 			return -1;
-		if (g && run_map_helper("newgidmap", pid, c->gid_mappings, c->n_gid_mappings, err) < 0)
+		if (g &&
+		    run_map_helper("newgidmap", pid, c->gid_mappings, c->n_gid_mappings, err) < 0)
 			return -1;
 		if (u && g)
 			return 0;

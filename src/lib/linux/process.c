@@ -30,14 +30,14 @@
 static const char *rlimit_name(int r)
 {
 	static const char *const names[] = {
-		[RLIMIT_CPU] = "RLIMIT_CPU",         [RLIMIT_FSIZE] = "RLIMIT_FSIZE",
-		[RLIMIT_DATA] = "RLIMIT_DATA",       [RLIMIT_STACK] = "RLIMIT_STACK",
-		[RLIMIT_CORE] = "RLIMIT_CORE",       [RLIMIT_RSS] = "RLIMIT_RSS",
-		[RLIMIT_NPROC] = "RLIMIT_NPROC",     [RLIMIT_NOFILE] = "RLIMIT_NOFILE",
-		[RLIMIT_MEMLOCK] = "RLIMIT_MEMLOCK", [RLIMIT_AS] = "RLIMIT_AS",
-		[RLIMIT_LOCKS] = "RLIMIT_LOCKS",     [RLIMIT_SIGPENDING] = "RLIMIT_SIGPENDING",
-		[RLIMIT_MSGQUEUE] = "RLIMIT_MSGQUEUE", [RLIMIT_NICE] = "RLIMIT_NICE",
-		[RLIMIT_RTPRIO] = "RLIMIT_RTPRIO",   [RLIMIT_RTTIME] = "RLIMIT_RTTIME",
+	    [RLIMIT_CPU] = "RLIMIT_CPU",	   [RLIMIT_FSIZE] = "RLIMIT_FSIZE",
+	    [RLIMIT_DATA] = "RLIMIT_DATA",	   [RLIMIT_STACK] = "RLIMIT_STACK",
+	    [RLIMIT_CORE] = "RLIMIT_CORE",	   [RLIMIT_RSS] = "RLIMIT_RSS",
+	    [RLIMIT_NPROC] = "RLIMIT_NPROC",	   [RLIMIT_NOFILE] = "RLIMIT_NOFILE",
+	    [RLIMIT_MEMLOCK] = "RLIMIT_MEMLOCK",   [RLIMIT_AS] = "RLIMIT_AS",
+	    [RLIMIT_LOCKS] = "RLIMIT_LOCKS",	   [RLIMIT_SIGPENDING] = "RLIMIT_SIGPENDING",
+	    [RLIMIT_MSGQUEUE] = "RLIMIT_MSGQUEUE", [RLIMIT_NICE] = "RLIMIT_NICE",
+	    [RLIMIT_RTPRIO] = "RLIMIT_RTPRIO",	   [RLIMIT_RTTIME] = "RLIMIT_RTTIME",
 	};
 	if (r >= 0 && r < (int)(sizeof(names) / sizeof(names[0])) && names[r])
 		return names[r];
@@ -55,13 +55,15 @@ static int apply_rlimits(const struct isola_process *p, struct isola_error *err)
 		struct rlimit cur = {0};
 		getrlimit(l->resource, &cur);
 		if (e == EPERM && l->hard > cur.rlim_max)
-			return isola_err(err, ISOLA_ERR_SYSTEM, e,
-					 "process.rlimits[%zu]: set %s to %llu/%llu: the hard limit "
-					 "%llu can't be raised without CAP_SYS_RESOURCE",
-					 i, rlimit_name(l->resource), (unsigned long long)l->soft,
-					 (unsigned long long)l->hard, (unsigned long long)cur.rlim_max);
-		return isola_err(err, ISOLA_ERR_SYSTEM, e, "process.rlimits[%zu]: set %s to %llu/%llu",
-				 i, rlimit_name(l->resource), (unsigned long long)l->soft,
+			return isola_err(
+			    err, ISOLA_ERR_SYSTEM, e,
+			    "process.rlimits[%zu]: set %s to %llu/%llu: the hard limit "
+			    "%llu can't be raised without CAP_SYS_RESOURCE",
+			    i, rlimit_name(l->resource), (unsigned long long)l->soft,
+			    (unsigned long long)l->hard, (unsigned long long)cur.rlim_max);
+		return isola_err(err, ISOLA_ERR_SYSTEM, e,
+				 "process.rlimits[%zu]: set %s to %llu/%llu", i,
+				 rlimit_name(l->resource), (unsigned long long)l->soft,
 				 (unsigned long long)l->hard);
 	}
 	return 0;
@@ -84,11 +86,14 @@ static int apply_sched(const struct isola_process *p, struct isola_error *err)
 	}
 	if (p->has_scheduler) {
 		const struct isola_scheduler *s = &p->scheduler;
-		struct sched_attr_v1 a = {
-			.size = sizeof(a), .sched_policy = (uint32_t)s->policy,
-			.sched_flags = s->flags, .sched_nice = s->nice,
-			.sched_priority = (uint32_t)s->priority, .sched_runtime = s->runtime,
-			.sched_deadline = s->deadline, .sched_period = s->period};
+		struct sched_attr_v1 a = {.size = sizeof(a),
+					  .sched_policy = (uint32_t)s->policy,
+					  .sched_flags = s->flags,
+					  .sched_nice = s->nice,
+					  .sched_priority = (uint32_t)s->priority,
+					  .sched_runtime = s->runtime,
+					  .sched_deadline = s->deadline,
+					  .sched_period = s->period};
 		if (sys_sched_setattr(0, &a, 0) < 0)
 			return isola_err_sys(err, "process.scheduler: sched_setattr");
 	}
@@ -218,8 +223,7 @@ static int chdir_failed(const struct isola_process *p, struct isola_error *err)
  * (a directory of an unmapped owner in a user namespace, root_squash NFS)
  * where the process's own uid is let in: then again after the switch.
  */
-static int enter_cwd(const struct isola_process *p, struct isola_launch *l,
-		     struct isola_error *err)
+static int enter_cwd(const struct isola_process *p, struct isola_launch *l, struct isola_error *err)
 {
 	if (chdir(p->cwd ? p->cwd : "/") == 0)
 		return verify_cwd(p, err);
@@ -289,8 +293,8 @@ static int check_exe(const struct isola_process *p, const char *path, struct iso
 	const char *arg = p->args[0];
 	struct stat st;
 	if (stat(path, &st) < 0)
-		return isola_err(err, ISOLA_ERR_NOT_FOUND, 0, "exec: \"%s\": stat %s: %s", arg, path,
-				 errno_text(errno));
+		return isola_err(err, ISOLA_ERR_NOT_FOUND, 0, "exec: \"%s\": stat %s: %s", arg,
+				 path, errno_text(errno));
 	if (!may_exec(&st, &p->user))
 		return isola_err(err, ISOLA_ERR_INVALID, 0, "exec: \"%s\": permission denied", arg);
 	return 0;
@@ -379,7 +383,8 @@ int isola_process_exec(const struct isola_process *p, const struct isola_launch 
 	if (errno == EACCES)
 		return isola_err(err, ISOLA_ERR_INVALID, 0, "exec: \"%s\": permission denied",
 				 p->args[0]);
-	return isola_err(err, ISOLA_ERR_SYSTEM, 0, "exec: \"%s\": %s", p->args[0], errno_text(errno));
+	return isola_err(err, ISOLA_ERR_SYSTEM, 0, "exec: \"%s\": %s", p->args[0],
+			 errno_text(errno));
 }
 
 void isola_launch_release(struct isola_launch *l)

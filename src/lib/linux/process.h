@@ -34,9 +34,9 @@ struct isola_seccomp;
  * hooks, execve) runs under the filter, as with runc.
  */
 struct isola_launch {
-	char *exe;      /* args[0] resolved inside the container */
-	char **env;     /* process.env plus HOME, or NULL: process.env as it is */
-	char *home;     /* the "HOME=..." in env */
+	char *exe;	/* args[0] resolved inside the container */
+	char **env;	/* process.env plus HOME, or NULL: process.env as it is */
+	char *home;	/* the "HOME=..." in env */
 	bool cwd_again; /* root was refused the cwd: enter it after the user switch */
 };
 

@@ -107,9 +107,10 @@ int isola_rootfs_prepare(struct isola_rootfs *r, struct isola_error *err)
 		return -1;
 
 	struct isola_mount_ctx mctx = {
-		.rootfd = r->rootfd, .bundle = c->bundle, .cg = r->cg, .in_userns = r->in_userns};
+	    .rootfd = r->rootfd, .bundle = c->bundle, .cg = r->cg, .in_userns = r->in_userns};
 	for (size_t i = 0; i < c->n_mounts; i++)
-		if (isola_mount_one(&mctx, &c->mounts[i], r->idmap_fds ? r->idmap_fds[i] : -1, err) < 0)
+		if (isola_mount_one(&mctx, &c->mounts[i], r->idmap_fds ? r->idmap_fds[i] : -1,
+				    err) < 0)
 			return isola_err_prefix(err, "mounts[%zu]", i);
 	return isola_dev_setup(r->rootfd, c, r->in_userns, err);
 }
@@ -124,8 +125,7 @@ static int old_root_slave(int oldroot, struct isola_error *err)
 {
 	struct mount_attr attr = {.propagation = MS_SLAVE};
 	if (!isola_mount_compat() &&
-	    sys_mount_setattr(oldroot, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr,
-			      sizeof(attr)) == 0)
+	    sys_mount_setattr(oldroot, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) == 0)
 		return 0;
 	if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
 		return isola_err_sys(err, "make old root slave");
@@ -302,9 +302,9 @@ static int readonly_path(struct isola_rootfs *r, const char *path, struct isola_
 	if (fd < 0)
 		return errno == ENOENT ? 0 : -1;
 	struct isola_mnt_dst d = {.fd = fd, .rootfd = r->rootfd, .path = path};
-	return isola_bind_fd_at(fd, &d, true, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
-						      MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
-				err);
+	return isola_bind_fd_at(
+	    fd, &d, true,
+	    MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, err);
 }
 
 static int make_root_readonly(int rootfd, struct isola_error *err)
@@ -325,7 +325,8 @@ int isola_rootfs_finalize(struct isola_rootfs *r, struct isola_error *err)
 	const struct isola_config *c = r->config;
 	if (!own_mntns(c))
 		return 0; /* what it would do is refused at create (runtime/create.c) */
-	if (c->masked_paths && c->masked_paths[0] && (r->devnull = open_devnull(r->rootfd, err)) < 0)
+	if (c->masked_paths && c->masked_paths[0] &&
+	    (r->devnull = open_devnull(r->rootfd, err)) < 0)
 		return isola_err_prefix(err, "linux.maskedPaths");
 	for (char **p = c->masked_paths; p && *p; p++)
 		if (mask_path(r, *p, err) < 0)

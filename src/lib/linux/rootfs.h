@@ -15,8 +15,8 @@ struct isola_rootfs {
 	bool in_userns;
 	bool no_pivot;
 	const int *idmap_fds; /* per mount: a premade idmapped tree or -1; may be NULL */
-	int rootfd;    /* O_PATH of the rootfs mount, set by prepare */
-	int devnull;   /* O_PATH of the host's verified /dev/null, set by prepare */
+	int rootfd;	      /* O_PATH of the rootfs mount, set by prepare */
+	int devnull;	      /* O_PATH of the host's verified /dev/null, set by prepare */
 };
 
 /*

@@ -179,8 +179,7 @@ static void store(int dirfd, const char *name, const struct buf *key, const void
 		unlinkat(dirfd, tmp, 0);
 }
 
-int isola_seccomp_compile_cached(struct isola_seccomp *s, int cache_dirfd,
-				 struct isola_error *err)
+int isola_seccomp_compile_cached(struct isola_seccomp *s, int cache_dirfd, struct isola_error *err)
 {
 	struct buf key = {0};
 	char name[32];

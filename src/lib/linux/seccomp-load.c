@@ -233,8 +233,8 @@ static int load_program(const struct isola_seccomp *s, void *bpf, size_t len, in
 			struct isola_error *err)
 {
 	struct sock_fprog prog = {
-		.len = (unsigned short)(len / sizeof(struct sock_filter)),
-		.filter = bpf,
+	    .len = (unsigned short)(len / sizeof(struct sock_filter)),
+	    .filter = bpf,
 	};
 	unsigned int flags = load_flags(s);
 	long rc = sys_seccomp(SECCOMP_SET_MODE_FILTER, flags, &prog);

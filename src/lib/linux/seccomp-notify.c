@@ -63,8 +63,8 @@ static int connect_listener(const char *path, struct isola_error *err)
 	cleanup_close int fd = -1;
 
 	if (strlen(path) >= sizeof(addr.sun_path))
-		return isola_err(err, ISOLA_ERR_INVALID, ENAMETOOLONG,
-				 "seccomp listener \"%s\"", path);
+		return isola_err(err, ISOLA_ERR_INVALID, ENAMETOOLONG, "seccomp listener \"%s\"",
+				 path);
 	memcpy(addr.sun_path, path, strlen(path) + 1);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)

@@ -28,8 +28,7 @@ int isola_seccomp_compile(struct isola_seccomp *s, struct isola_error *err);
  * read instead of ~10 ms of libseccomp; anything untrusted or unreadable in
  * the cache means compiling. cache_dirfd < 0: plain compile.
  */
-int isola_seccomp_compile_cached(struct isola_seccomp *s, int cache_dirfd,
-				 struct isola_error *err);
+int isola_seccomp_compile_cached(struct isola_seccomp *s, int cache_dirfd, struct isola_error *err);
 
 /*
  * Install the filter in the calling process. The kernel wants no_new_privs

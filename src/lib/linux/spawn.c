@@ -20,7 +20,8 @@ pid_t isola_spawn(int ns_flags, int cgroup_fd, bool *into_cgroup)
 	*into_cgroup = pid >= 0 && cgroup_fd >= 0;
 	if (pid >= 0 || errno != ENOSYS)
 		return pid;
-	/* clone() can't say CLONE_NEWTIME (its bit is in the exit-signal field): unshare it first. */
+	/* clone() can't say CLONE_NEWTIME (its bit is in the exit-signal field): unshare it first.
+	 */
 	if ((ns_flags & CLONE_NEWTIME) && unshare(CLONE_NEWTIME) < 0)
 		return -1;
 	unsigned long flags = (unsigned long)(ns_flags & ~CLONE_NEWTIME) | SIGCHLD;

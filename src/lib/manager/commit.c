@@ -41,8 +41,9 @@ static int put_json(struct isola_mgr *m, struct json_object *o, char out[ISOLA_D
 static void new_config(struct json_object *cfg, struct json_object *rec, const char *layer,
 		       const char *comment)
 {
-	static const char *const keys[] = {"User", "Env", "Cmd", "Entrypoint", "WorkingDir",
-					   "Labels", "StopSignal", "ExposedPorts", "Volumes"};
+	static const char *const keys[] = {"User",	 "Env",		 "Cmd",
+					   "Entrypoint", "WorkingDir",	 "Labels",
+					   "StopSignal", "ExposedPorts", "Volumes"};
 	struct json_object *c = json_object_new_object(), *ctr = mgr_obj(rec, "Config"), *v;
 	for (size_t i = 0; i < sizeof(keys) / sizeof(*keys); i++) {
 		if (json_object_object_get_ex(ctr, keys[i], &v) && v)
@@ -107,7 +108,8 @@ int isola_ctr_commit(struct isola_mgr *m, const char *id, const char *name, cons
 	}
 	json_object_array_add(layers, isola_descriptor_json(ISOLA_MT_OCI_LAYER, layer, lsize));
 	json_object_object_add(man, "mediaType", json_object_new_string(ISOLA_MT_OCI_MANIFEST));
-	json_object_object_add(man, "config", isola_descriptor_json(ISOLA_MT_OCI_CONFIG, cfgd, csize));
+	json_object_object_add(man, "config",
+			       isola_descriptor_json(ISOLA_MT_OCI_CONFIG, cfgd, csize));
 	if (put_json(m, man, mand, &msize, err) < 0 ||
 	    isola_image_commit(m->store, mand, name, NULL, err) < 0)
 		goto out;

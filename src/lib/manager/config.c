@@ -47,11 +47,12 @@ char *isola_ctr_config_get(struct isola_mgr *m, const char *id, const char *key,
 			snprintf(full, sizeof(full), "%s.%s", sections[i], k);
 			if (key && strcmp(key, full))
 				continue;
-			const char *text = !v ? "null"
-				: json_object_is_type(v, json_type_string)
-				    ? json_object_get_string(v)
-				    : json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN |
-									    JSON_C_TO_STRING_NOSLASHESCAPE);
+			const char *text =
+			    !v ? "null"
+			    : json_object_is_type(v, json_type_string)
+				? json_object_get_string(v)
+				: json_object_to_json_string_ext(
+				      v, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
 			if (key)
 				fprintf(f, "%s\n", text);
 			else
@@ -84,8 +85,8 @@ int isola_ctr_config_set(struct isola_mgr *m, const char *id, const char *key, c
 	if (!sec || !json_object_object_get_ex(sec, k + 1, &cur) || !strcmp(k + 1, "Image"))
 		isola_err(err, ISOLA_ERR_NOT_FOUND, 0, "unknown configuration key \"%s\"", key);
 	else if (!strcmp(st, "running") || !strcmp(st, "paused") || !strcmp(st, "restarting"))
-		isola_err(err, ISOLA_ERR_STATE, 0, "container is %s: stop it to change its configuration",
-			  st);
+		isola_err(err, ISOLA_ERR_STATE, 0,
+			  "container is %s: stop it to change its configuration", st);
 	else {
 		struct json_object *v = json_tokener_parse(value);
 		if (!v || (cur && json_object_get_type(v) != json_object_get_type(cur) &&
@@ -94,7 +95,8 @@ int isola_ctr_config_set(struct isola_mgr *m, const char *id, const char *key, c
 			v = json_object_new_string(value);
 		}
 		if (cur && !json_object_is_type(cur, json_object_get_type(v)) &&
-		    !(json_object_is_type(cur, json_type_int) && json_object_is_type(v, json_type_double))) {
+		    !(json_object_is_type(cur, json_type_int) &&
+		      json_object_is_type(v, json_type_double))) {
 			json_object_put(v);
 			isola_err(err, ISOLA_ERR_INVALID, 0, "%s: expected a value of type %s", key,
 				  json_type_to_name(json_object_get_type(cur)));

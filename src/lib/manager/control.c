@@ -110,8 +110,7 @@ void mgr_state_exited(struct json_object *st, struct json_object *rec, void *dat
 	json_object_object_add(st, "FinishedAt", json_object_new_string(now));
 }
 
-int isola_ctr_teardown(struct isola_mgr *m, const char *id, int exit_code,
-		       struct isola_error *err)
+int isola_ctr_teardown(struct isola_mgr *m, const char *id, int exit_code, struct isola_error *err)
 {
 	struct isola_error derr = {0};
 	if (isola_container_delete(&m->rt, id, true, &derr) < 0 && derr.kind != ISOLA_ERR_NOT_FOUND)
@@ -199,8 +198,8 @@ static bool init_gone(struct isola_mgr *m, const char *id)
 static bool settled(struct isola_mgr *m, const char *id)
 {
 	struct json_object *rec = isola_ctr_load(m, id, NULL);
-	bool r = !rec || !is_live(mgr_str(mgr_obj(rec, "State"), "Status", "")) ||
-		 !monitor_alive(rec);
+	bool r =
+	    !rec || !is_live(mgr_str(mgr_obj(rec, "State"), "Status", "")) || !monitor_alive(rec);
 	json_object_put(rec);
 	return r;
 }

@@ -82,17 +82,17 @@ int isola_tar_extract(int in, const char *from, const char *to, struct isola_err
 	int r = 0, st;
 	archive_read_support_format_tar(a);
 	archive_read_support_filter_all(a);
-	archive_write_disk_set_options(disk, ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_PERM |
-						 ARCHIVE_EXTRACT_OWNER | ARCHIVE_EXTRACT_XATTR |
-						 ARCHIVE_EXTRACT_SECURE_SYMLINKS |
-						 ARCHIVE_EXTRACT_SECURE_NODOTDOT |
-						 ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS);
+	archive_write_disk_set_options(
+	    disk, ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_OWNER |
+		      ARCHIVE_EXTRACT_XATTR | ARCHIVE_EXTRACT_SECURE_SYMLINKS |
+		      ARCHIVE_EXTRACT_SECURE_NODOTDOT | ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS);
 	if (archive_read_open_fd(a, in, 65536) != ARCHIVE_OK)
 		r = isola_err(err, ISOLA_ERR_INVALID, 0, "read tar: %s", archive_error_string(a));
 	size_t flen = from ? strlen(from) : 0;
 	while (r == 0 && (st = archive_read_next_header(a, &e)) != ARCHIVE_EOF) {
 		if (st != ARCHIVE_OK && st != ARCHIVE_WARN) {
-			r = isola_err(err, ISOLA_ERR_INVALID, 0, "read tar: %s", archive_error_string(a));
+			r = isola_err(err, ISOLA_ERR_INVALID, 0, "read tar: %s",
+				      archive_error_string(a));
 			break;
 		}
 		const char *p = archive_entry_pathname(e);
@@ -158,7 +158,8 @@ static int enter_root(struct isola_mgr *m, const char *id, struct isola_error *e
 		}
 	} else {
 		mgr_path(m, id, "bundle/rootfs", root, sizeof(root));
-		if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0 ||
+		if (unshare(CLONE_NEWNS) < 0 ||
+		    mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0 ||
 		    isola_rootfs_mount(m->store, id, root, err) < 0) {
 			isola_state_free(s);
 			return err->msg[0] ? -1 : isola_err_sys(err, "mount the container's root");
@@ -188,7 +189,8 @@ static pid_t spawn_child(struct isola_mgr *m, const char *id, const struct child
 		r = chdir(dir) < 0 ? isola_err_sys(&err, "%s", j->path) : 0;
 		char *base = strdup(j->path);
 		if (r == 0)
-			r = isola_tar_write(strcmp(j->path, "/") ? basename(base) : ".", j->as, fd, &err);
+			r = isola_tar_write(strcmp(j->path, "/") ? basename(base) : ".", j->as, fd,
+					    &err);
 	} else if (r == 0) {
 		r = chdir(j->path) < 0 ? isola_err_sys(&err, "\"%s\" in the container", j->path)
 				       : isola_tar_extract(fd, j->from, j->to, &err);
@@ -210,8 +212,9 @@ static int finish_child(pid_t pid, int errfd, struct isola_error *err)
 		msg[n] = 0;
 		return isola_err(err, ISOLA_ERR_INVALID, 0, "%s", msg);
 	}
-	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0
-						    : isola_err(err, ISOLA_ERR_SYSTEM, 0, "copy failed");
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0
+		   ? 0
+		   : isola_err(err, ISOLA_ERR_SYSTEM, 0, "copy failed");
 }
 
 /* Run job in a chrooted child; fd is the tar's far end. */
@@ -230,8 +233,8 @@ static int run_child(struct isola_mgr *m, const char *id, const struct child_job
 	return finish_child(pid, ep[0], err);
 }
 
-int isola_ctr_tar_out(struct isola_mgr *m, const char *id, const char *path, const char *as,
-		      int fd, struct isola_error *err)
+int isola_ctr_tar_out(struct isola_mgr *m, const char *id, const char *path, const char *as, int fd,
+		      struct isola_error *err)
 {
 	struct child_job j = {.path = path, .as = as, .out = true};
 	return run_child(m, id, &j, fd, err);

@@ -21,7 +21,6 @@
  * it as it is and `isola config` edits what start reads.
  */
 
-
 static struct json_object *strv_json(char *const *v)
 {
 	struct json_object *a = json_object_new_array();
@@ -75,9 +74,10 @@ static struct json_object *config_json(const char *id, const struct isola_ctr_op
 	struct json_object *c = json_object_new_object();
 	char host[13];
 	snprintf(host, sizeof(host), "%.12s", id);
-	json_object_object_add(c, "Hostname", json_object_new_string(o->hostname ? o->hostname : host));
-	json_object_object_add(c, "User",
-			       json_object_new_string(o->user ? o->user : mgr_str(img, "User", "")));
+	json_object_object_add(c, "Hostname",
+			       json_object_new_string(o->hostname ? o->hostname : host));
+	json_object_object_add(
+	    c, "User", json_object_new_string(o->user ? o->user : mgr_str(img, "User", "")));
 	struct json_object *env = copy_or(img, "Env");
 	if (!env || !json_object_is_type(env, json_type_array)) {
 		json_object_put(env);
@@ -87,22 +87,24 @@ static struct json_object *config_json(const char *id, const struct isola_ctr_op
 		env_merge(env, *e);
 	json_object_object_add(c, "Env", env);
 	/* As docker: --entrypoint drops the image's Cmd too; a command replaces Cmd. */
-	struct json_object *entry = o->entrypoint_set ? strv_json(o->entrypoint)
-						      : copy_or(img, "Entrypoint");
-	struct json_object *cmd = o->cmd ? strv_json(o->cmd)
-			       : o->entrypoint_set ? NULL
-						   : copy_or(img, "Cmd");
+	struct json_object *entry =
+	    o->entrypoint_set ? strv_json(o->entrypoint) : copy_or(img, "Entrypoint");
+	struct json_object *cmd = o->cmd	      ? strv_json(o->cmd)
+				  : o->entrypoint_set ? NULL
+						      : copy_or(img, "Cmd");
 	json_object_object_add(c, "Cmd", cmd);
 	json_object_object_add(c, "Entrypoint", entry);
 	json_object_object_add(c, "Image", json_object_new_string(o->image));
-	json_object_object_add(c, "WorkingDir", json_object_new_string(
-						    o->workdir ? o->workdir : mgr_str(img, "WorkingDir", "")));
+	json_object_object_add(
+	    c, "WorkingDir",
+	    json_object_new_string(o->workdir ? o->workdir : mgr_str(img, "WorkingDir", "")));
 	json_object_object_add(c, "Labels", labels_json(img, o->labels));
 	json_object_object_add(c, "Tty", json_object_new_boolean(o->tty));
 	json_object_object_add(c, "OpenStdin", json_object_new_boolean(o->interactive));
 	json_object_object_add(c, "StopSignal",
-			       json_object_new_string(o->stop_signal ? o->stop_signal
-								     : mgr_str(img, "StopSignal", "SIGTERM")));
+			       json_object_new_string(o->stop_signal
+							  ? o->stop_signal
+							  : mgr_str(img, "StopSignal", "SIGTERM")));
 	json_object_object_add(c, "StopTimeout",
 			       json_object_new_int(o->stop_timeout >= 0 ? o->stop_timeout : 10));
 	json_object_object_add(c, "ExposedPorts", copy_or(img, "ExposedPorts"));
@@ -124,7 +126,8 @@ static int restart_json(const char *spec, struct json_object *hc, struct isola_e
 		max = strtol(colon + 1, &end, 10);
 		if (*end || max < 0 || strcmp(buf, "on-failure") != 0) {
 			json_object_put(r);
-			return isola_err(err, ISOLA_ERR_INVALID, 0, "invalid restart policy \"%s\"", name);
+			return isola_err(err, ISOLA_ERR_INVALID, 0, "invalid restart policy \"%s\"",
+					 name);
 		}
 	}
 	if (strcmp(buf, "no") && strcmp(buf, "always") && strcmp(buf, "on-failure") &&
@@ -144,7 +147,8 @@ static struct json_object *tmpfs_json(char *const *v)
 	for (; v && *v; v++) {
 		const char *colon = strchr(*v, ':');
 		char dst[4096];
-		snprintf(dst, sizeof(dst), "%.*s", (int)(colon ? colon - *v : (long)strlen(*v)), *v);
+		snprintf(dst, sizeof(dst), "%.*s", (int)(colon ? colon - *v : (long)strlen(*v)),
+			 *v);
 		json_object_object_add(o, dst, json_object_new_string(colon ? colon + 1 : ""));
 	}
 	return o;
@@ -166,7 +170,8 @@ static struct json_object *hostconfig_json(const struct isola_ctr_opts *o, struc
 	json_object_object_add(hc, "MemorySwap", json_object_new_int64(o->memory_swap));
 	json_object_object_add(hc, "NanoCpus", json_object_new_int64(o->nano_cpus));
 	json_object_object_add(hc, "CpuShares", json_object_new_int64(o->cpu_shares));
-	json_object_object_add(hc, "CpusetCpus", json_object_new_string(o->cpuset_cpus ? o->cpuset_cpus : ""));
+	json_object_object_add(hc, "CpusetCpus",
+			       json_object_new_string(o->cpuset_cpus ? o->cpuset_cpus : ""));
 	json_object_object_add(hc, "PidsLimit", json_object_new_int64(o->pids_limit));
 	json_object_object_add(hc, "Ulimits", strv_json(o->ulimits));
 	json_object_object_add(hc, "Devices", strv_json(o->devices));
@@ -259,7 +264,8 @@ static struct json_object *image_config(struct isola_mgr *m, const char *ref, ch
 	struct json_object *o = blob ? json_tokener_parse(blob) : NULL, *c = NULL;
 	if (!blob)
 		return NULL;
-	if (o && json_object_object_get_ex(o, "config", &c) && json_object_is_type(c, json_type_object))
+	if (o && json_object_object_get_ex(o, "config", &c) &&
+	    json_object_is_type(c, json_type_object))
 		json_object_get(c);
 	else
 		c = json_object_new_object();
@@ -329,8 +335,8 @@ int isola_ctr_create(struct isola_mgr *m, const struct isola_ctr_opts *o, char i
 		json_object_put(rec);
 		rec = NULL;
 	}
-	struct json_object *mounts = rec ? mgr_mounts_new(m, o->binds, mgr_obj(img, "Volumes"), err)
-					 : NULL;
+	struct json_object *mounts =
+	    rec ? mgr_mounts_new(m, o->binds, mgr_obj(img, "Volumes"), err) : NULL;
 	json_object_put(img);
 	if (!mounts) {
 		json_object_put(rec);
@@ -340,7 +346,8 @@ int isola_ctr_create(struct isola_mgr *m, const struct isola_ctr_opts *o, char i
 	}
 	/* --rm: the container cannot outlive the host, so its records need no fsync */
 	bool durable = !o->auto_remove;
-	int r = rec ? isola_rootfs_create(m->store, image_id, id, m->storage_driver, durable, err) : -1;
+	int r =
+	    rec ? isola_rootfs_create(m->store, image_id, id, m->storage_driver, durable, err) : -1;
 	if (r == 0) {
 		char dir[128];
 		snprintf(dir, sizeof(dir), "containers/%s/bundle/rootfs", id);

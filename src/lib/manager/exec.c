@@ -78,8 +78,8 @@ int isola_ctr_exec(struct isola_mgr *m, const char *id, struct isola_ctr_exec *x
 	if (x->workdir)
 		p.cwd = (char *)x->workdir;
 	int r = x->user ? exec_user(s->pid, x->user, &p.user, err) : 0;
-	struct isola_exec_opts o = {.id = id, .process = &p, .console_fd = -1,
-				    .detach = x->detach, .relay_tty = true};
+	struct isola_exec_opts o = {
+	    .id = id, .process = &p, .console_fd = -1, .detach = x->detach, .relay_tty = true};
 	if (r == 0)
 		r = isola_container_exec(&m->rt, &o, err);
 	x->pid = o.pid;

@@ -36,8 +36,8 @@ int mgr_security(struct json_object *spec, struct json_object *hc, struct isola_
 int mgr_ulimits(struct json_object *proc, struct json_object *ulimits, struct isola_error *err);
 int mgr_devices(struct json_object *lo, struct json_object *devices, struct isola_error *err);
 /* volume.c: the record's Mounts from -v and the image's VOLUMEs (volumes made as needed). */
-struct json_object *mgr_mounts_new(struct isola_mgr *m, char **binds, struct json_object *image_vols,
-				   struct isola_error *err);
+struct json_object *mgr_mounts_new(struct isola_mgr *m, char **binds,
+				   struct json_object *image_vols, struct isola_error *err);
 void mgr_volumes_drop_anonymous(struct isola_mgr *m, struct json_object *mounts);
 struct mgr_idmaps;
 int mgr_volume_copyup(struct isola_mgr *m, const char *name, int rootfd, const char *dst,

@@ -31,9 +31,9 @@ struct json_object;
 
 struct isola_mgr {
 	struct isola_store *store;
-	char *run;	    /* run root */
-	char *rt_root;	    /* <run>/runtime */
-	struct isola_rt rt; /* rt.root = rt_root */
+	char *run;		  /* run root */
+	char *rt_root;		  /* <run>/runtime */
+	struct isola_rt rt;	  /* rt.root = rt_root */
 	const char *init_path;	  /* isola-init for --init, set by the caller */
 	const char *monitor_path; /* isola-monitor to exec; NULL: the monitor runs in a fork */
 	const char *net_path;	  /* isola-net (network set-up), set by the caller */
@@ -68,7 +68,7 @@ struct isola_ctr_opts {
 	char **aliases, **publish, **dns, **dns_search, **dns_options, **extra_hosts;
 	bool publish_all;
 	const char *stop_signal;
-	int stop_timeout; /* -1: default 10 */
+	int stop_timeout;    /* -1: default 10 */
 	const char *restart; /* no|always|on-failure[:N]|unless-stopped */
 	const char *log_max_size;
 	int log_max_file;
@@ -142,8 +142,7 @@ int isola_ctr_exec(struct isola_mgr *m, const char *id, struct isola_ctr_exec *x
  * runtime container and record the end (status, time). Idempotent: the
  * monitor calls it, and so do stop/rm when the monitor is gone.
  */
-int isola_ctr_teardown(struct isola_mgr *m, const char *id, int exit_code,
-		       struct isola_error *err);
+int isola_ctr_teardown(struct isola_mgr *m, const char *id, int exit_code, struct isola_error *err);
 
 /* The readable configuration (config.c): "Section.Key = value" lines, or one key's value. */
 char *isola_ctr_config_get(struct isola_mgr *m, const char *id, const char *key,
@@ -158,8 +157,8 @@ int isola_ctr_config_set(struct isola_mgr *m, const char *id, const char *key, c
  * inside, entries named as/...; tar_in: extract below dir inside, renaming a
  * top entry from -> to. The caller must read/write the other end meanwhile.
  */
-int isola_ctr_tar_out(struct isola_mgr *m, const char *id, const char *path, const char *as,
-		      int fd, struct isola_error *err);
+int isola_ctr_tar_out(struct isola_mgr *m, const char *id, const char *path, const char *as, int fd,
+		      struct isola_error *err);
 int isola_ctr_tar_in(struct isola_mgr *m, const char *id, const char *dir, const char *from,
 		     const char *to, int fd, struct isola_error *err);
 /* The same tar helpers on the host side: cwd-relative path, never following symlinks. */
@@ -181,8 +180,7 @@ int isola_volume_create(struct isola_mgr *m, const char *name, char **labels, ch
 struct json_object *isola_volume_load(struct isola_mgr *m, const char *name,
 				      struct isola_error *err);
 /* Refuses a volume a container uses, unless force. */
-int isola_volume_remove(struct isola_mgr *m, const char *name, bool force,
-			struct isola_error *err);
+int isola_volume_remove(struct isola_mgr *m, const char *name, bool force, struct isola_error *err);
 int isola_volume_list(struct isola_mgr *m, char ***names, struct isola_error *err);
 /* Unused volumes: anonymous ones, or all; *removed lists them. */
 int isola_volume_prune(struct isola_mgr *m, bool all, char ***removed, struct isola_error *err);

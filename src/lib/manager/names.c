@@ -11,16 +11,16 @@
 
 /* Names people can say aloud, as docker's adjective_surname. */
 static const char *const adjectives[] = {
-    "agile", "bold",   "brave", "calm",  "clever", "cosy",   "eager",  "fancy", "gentle",
-    "happy", "jolly",  "keen",  "lucid", "merry",  "nimble", "proud",  "quiet", "quirky",
-    "rapid", "serene", "sharp", "shy",   "sleepy", "smart",  "sturdy", "swift", "tender",
-    "vivid", "wise",   "witty", "zen",   "zesty",
+    "agile",  "bold",	"brave",  "calm",   "clever", "cosy",  "eager",	 "fancy",
+    "gentle", "happy",	"jolly",  "keen",   "lucid",  "merry", "nimble", "proud",
+    "quiet",  "quirky", "rapid",  "serene", "sharp",  "shy",   "sleepy", "smart",
+    "sturdy", "swift",	"tender", "vivid",  "wise",   "witty", "zen",	 "zesty",
 };
 static const char *const nouns[] = {
-    "badger", "beaver", "bison",  "condor", "crane",  "dingo",   "falcon", "ferret",
-    "gecko",  "heron",  "ibex",   "jackal", "koala",  "lemur",   "lynx",   "marmot",
-    "narwhal", "ocelot", "otter", "panda",  "puffin", "quokka",  "raven",  "salmon",
-    "tapir",  "toucan", "urchin", "walrus", "wombat", "yak",     "zebra",  "osprey",
+    "badger",  "beaver", "bison",  "condor", "crane",  "dingo",	 "falcon", "ferret",
+    "gecko",   "heron",	 "ibex",   "jackal", "koala",  "lemur",	 "lynx",   "marmot",
+    "narwhal", "ocelot", "otter",  "panda",  "puffin", "quokka", "raven",  "salmon",
+    "tapir",   "toucan", "urchin", "walrus", "wombat", "yak",	 "zebra",  "osprey",
 };
 
 void isola_ctr_random_name(char *buf, size_t size)
@@ -51,14 +51,14 @@ static const struct {
 	const char *name;
 	int sig;
 } signals[] = {
-    {"HUP", SIGHUP},   {"INT", SIGINT},	    {"QUIT", SIGQUIT},	   {"ILL", SIGILL},
-    {"TRAP", SIGTRAP}, {"ABRT", SIGABRT},   {"IOT", SIGIOT},	   {"BUS", SIGBUS},
-    {"FPE", SIGFPE},   {"KILL", SIGKILL},   {"USR1", SIGUSR1},	   {"SEGV", SIGSEGV},
-    {"USR2", SIGUSR2}, {"PIPE", SIGPIPE},   {"ALRM", SIGALRM},	   {"TERM", SIGTERM},
-    {"STKFLT", SIGSTKFLT}, {"CHLD", SIGCHLD}, {"CONT", SIGCONT},   {"STOP", SIGSTOP},
-    {"TSTP", SIGTSTP}, {"TTIN", SIGTTIN},   {"TTOU", SIGTTOU},	   {"URG", SIGURG},
-    {"XCPU", SIGXCPU}, {"XFSZ", SIGXFSZ},   {"VTALRM", SIGVTALRM}, {"PROF", SIGPROF},
-    {"WINCH", SIGWINCH}, {"IO", SIGIO},	    {"PWR", SIGPWR},	   {"SYS", SIGSYS},
+    {"HUP", SIGHUP},	   {"INT", SIGINT},   {"QUIT", SIGQUIT},     {"ILL", SIGILL},
+    {"TRAP", SIGTRAP},	   {"ABRT", SIGABRT}, {"IOT", SIGIOT},	     {"BUS", SIGBUS},
+    {"FPE", SIGFPE},	   {"KILL", SIGKILL}, {"USR1", SIGUSR1},     {"SEGV", SIGSEGV},
+    {"USR2", SIGUSR2},	   {"PIPE", SIGPIPE}, {"ALRM", SIGALRM},     {"TERM", SIGTERM},
+    {"STKFLT", SIGSTKFLT}, {"CHLD", SIGCHLD}, {"CONT", SIGCONT},     {"STOP", SIGSTOP},
+    {"TSTP", SIGTSTP},	   {"TTIN", SIGTTIN}, {"TTOU", SIGTTOU},     {"URG", SIGURG},
+    {"XCPU", SIGXCPU},	   {"XFSZ", SIGXFSZ}, {"VTALRM", SIGVTALRM}, {"PROF", SIGPROF},
+    {"WINCH", SIGWINCH},   {"IO", SIGIO},     {"PWR", SIGPWR},	     {"SYS", SIGSYS},
 };
 
 int isola_signal_parse(const char *s)
@@ -95,13 +95,25 @@ int64_t isola_parse_bytes(const char *s)
 	double v = strtod(s, &end);
 	int64_t mult = 1;
 	switch (tolower((unsigned char)*end)) {
-	case 'b': mult = 1; break;
-	case 'k': mult = 1LL << 10; break;
-	case 'm': mult = 1LL << 20; break;
-	case 'g': mult = 1LL << 30; break;
-	case 't': mult = 1LL << 40; break;
-	case 0: return (int64_t)v;
-	default: return -1;
+	case 'b':
+		mult = 1;
+		break;
+	case 'k':
+		mult = 1LL << 10;
+		break;
+	case 'm':
+		mult = 1LL << 20;
+		break;
+	case 'g':
+		mult = 1LL << 30;
+		break;
+	case 't':
+		mult = 1LL << 40;
+		break;
+	case 0:
+		return (int64_t)v;
+	default:
+		return -1;
 	}
 	end++;
 	if (*end && tolower((unsigned char)*end) == 'b' && mult > 1)

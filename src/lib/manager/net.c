@@ -83,8 +83,10 @@ static int valid_mac(const char *s)
 {
 	unsigned v[6];
 	char tail;
-	return s && sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5],
-			   &tail) == 6 && !(v[0] & 1);
+	return s &&
+	       sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5],
+		      &tail) == 6 &&
+	       !(v[0] & 1);
 }
 
 struct join_req {
@@ -93,7 +95,8 @@ struct join_req {
 };
 
 static int lease_family(struct isola_netstore *s, const struct isola_network *n, const char *id,
-			int family, const char *want, struct isola_addr *got, struct isola_error *err)
+			int family, const char *want, struct isola_addr *got,
+			struct isola_error *err)
 {
 	struct isola_addr w = {0};
 	if (want && isola_addr_parse(want, &w, err) < 0)
@@ -134,9 +137,11 @@ static int join_one(struct isola_netstore *s, const char *id, const char *name,
 	struct isola_addr a4 = {0}, a6 = {0};
 	char buf[INET6_ADDRSTRLEN + 8], mac[18];
 	if (q->ip && n.subnet4.addr.family == 0)
-		return isola_err(err, ISOLA_ERR_INVALID, 0, "network %s has no IPv4 subnet", n.name);
+		return isola_err(err, ISOLA_ERR_INVALID, 0, "network %s has no IPv4 subnet",
+				 n.name);
 	if (q->ip6 && n.subnet6.addr.family == 0)
-		return isola_err(err, ISOLA_ERR_INVALID, 0, "network %s has no IPv6 subnet", n.name);
+		return isola_err(err, ISOLA_ERR_INVALID, 0, "network %s has no IPv6 subnet",
+				 n.name);
 	if (n.subnet4.addr.family && lease_family(s, &n, id, AF_INET, q->ip, &a4, err) < 0)
 		return isola_err_prefix(err, "network %s", n.name);
 	if (n.subnet6.addr.family && lease_family(s, &n, id, AF_INET6, q->ip6, &a6, err) < 0)
@@ -149,12 +154,15 @@ static int join_one(struct isola_netstore *s, const char *id, const char *name,
 	put_str(e, "IfName", ifname);
 	put_str(e, "Driver", n.driver);
 	put_str(e, "IPAddress", a4.family ? isola_addr_str(&a4, buf, sizeof(buf)) : "");
-	json_object_object_add(e, "IPPrefixLen", json_object_new_int(a4.family ? n.subnet4.len : 0));
-	put_str(e, "Gateway", n.gateway4.family ? isola_addr_str(&n.gateway4, buf, sizeof(buf)) : "");
+	json_object_object_add(e, "IPPrefixLen",
+			       json_object_new_int(a4.family ? n.subnet4.len : 0));
+	put_str(e, "Gateway",
+		n.gateway4.family ? isola_addr_str(&n.gateway4, buf, sizeof(buf)) : "");
 	put_str(e, "GlobalIPv6Address", a6.family ? isola_addr_str(&a6, buf, sizeof(buf)) : "");
 	json_object_object_add(e, "GlobalIPv6PrefixLen",
 			       json_object_new_int(a6.family ? n.subnet6.len : 0));
-	put_str(e, "IPv6Gateway", n.gateway6.family ? isola_addr_str(&n.gateway6, buf, sizeof(buf)) : "");
+	put_str(e, "IPv6Gateway",
+		n.gateway6.family ? isola_addr_str(&n.gateway6, buf, sizeof(buf)) : "");
 	mac_for(&a4, q->mac, mac);
 	put_str(e, "MacAddress", mac);
 	json_object_object_add(e, "Aliases", strv_array(q->aliases));
@@ -171,9 +179,11 @@ static int special_mode(struct isola_mgr *m, const struct isola_ctr_opts *o, con
 		return isola_err(err, ISOLA_ERR_INVALID, 0,
 				 "network \"%s\" cannot be combined with other networks", mode);
 	if (o->ip || o->ip6 || o->mac || o->aliases || o->publish || o->publish_all)
-		return isola_err(err, ISOLA_ERR_INVALID, 0,
-				 "--ip, --ip6, --mac-address, --network-alias and -p need a network "
-				 "(not \"%s\")", mode);
+		return isola_err(
+		    err, ISOLA_ERR_INVALID, 0,
+		    "--ip, --ip6, --mac-address, --network-alias and -p need a network "
+		    "(not \"%s\")",
+		    mode);
 	if (strncmp(mode, "container:", 10) != 0) {
 		put_str(hc, "NetworkMode", mode);
 		return 0;
@@ -218,7 +228,8 @@ int mgr_net_plan(struct isola_mgr *m, const char *id, const struct isola_ctr_opt
 			q = (struct join_req){o->ip, o->ip6, o->mac, o->aliases};
 		if (is_special(name))
 			r = isola_err(err, ISOLA_ERR_INVALID, 0,
-				      "network \"%s\" cannot be combined with other networks", name);
+				      "network \"%s\" cannot be combined with other networks",
+				      name);
 		else if (mgr_obj(nets, name))
 			r = isola_err(err, ISOLA_ERR_INVALID, 0, "network %s given twice", name);
 		else
@@ -239,11 +250,11 @@ int mgr_net_join(struct isola_mgr *m, const char *id, const char *net, const cha
 	const char *mode = mgr_str(mgr_obj(rec, "HostConfig"), "NetworkMode", "");
 	if (!nets || is_special(mode))
 		return isola_err(err, ISOLA_ERR_INVALID, 0,
-				 "container %.12s is in network mode \"%s\": it joins no networks", id,
-				 mode);
+				 "container %.12s is in network mode \"%s\": it joins no networks",
+				 id, mode);
 	if (mgr_obj(nets, net_name(net)))
-		return isola_err(err, ISOLA_ERR_EXISTS, 0, "container %.12s is already on network %s",
-				 id, net_name(net));
+		return isola_err(err, ISOLA_ERR_EXISTS, 0,
+				 "container %.12s is already on network %s", id, net_name(net));
 	struct isola_netstore *s = isola_netstore_open(m->store->root, err);
 	if (!s)
 		return -1;
@@ -263,8 +274,8 @@ int mgr_net_leave(struct isola_mgr *m, const char *id, const char *net, struct j
 		return -1;
 	int r = isola_network_load(s, net_name(net), &n, err);
 	if (r == 0 && !mgr_obj(nets, n.name))
-		r = isola_err(err, ISOLA_ERR_NOT_FOUND, 0, "container %.12s is not on network %s", id,
-			      n.name);
+		r = isola_err(err, ISOLA_ERR_NOT_FOUND, 0, "container %.12s is not on network %s",
+			      id, n.name);
 	if (r == 0)
 		r = isola_ipam_release(s, &n, id, err);
 	if (r == 0)
@@ -297,8 +308,7 @@ static void host_line(FILE *f, const char *ip, struct json_object *rec, struct j
 }
 
 /* Calls fn for every running container other than id that shares a user network with rec. */
-typedef void (*peer_fn)(struct isola_mgr *m, const char *net, struct json_object *peer,
-			void *data);
+typedef void (*peer_fn)(struct isola_mgr *m, const char *net, struct json_object *peer, void *data);
 static void each_peer(struct isola_mgr *m, const char *id, struct json_object *rec, peer_fn fn,
 		      void *data)
 {
@@ -315,7 +325,8 @@ static void each_peer(struct isola_mgr *m, const char *id, struct json_object *r
 		    isola_ipam_list(s, &n, &l, &nl, NULL) < 0)
 			continue;
 		for (size_t i = 0; i < nl; i++) {
-			if (!strcmp(l[i].owner, id) || (i > 0 && !strcmp(l[i].owner, l[i - 1].owner)))
+			if (!strcmp(l[i].owner, id) ||
+			    (i > 0 && !strcmp(l[i].owner, l[i - 1].owner)))
 				continue;
 			struct json_object *peer = isola_ctr_load(m, l[i].owner, NULL);
 			if (peer && !strcmp(isola_ctr_status(m, peer), "running"))
@@ -479,7 +490,8 @@ int mgr_net_helper(struct isola_mgr *m, const char *verb, const char *id, int ne
 	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
 		return 0;
 	if (WIFEXITED(st) && WEXITSTATUS(st) == 127 && !got)
-		return isola_err(err, ISOLA_ERR_SYSTEM, 0, "network %s: cannot run \"%s\"", verb, path);
+		return isola_err(err, ISOLA_ERR_SYSTEM, 0, "network %s: cannot run \"%s\"", verb,
+				 path);
 	const char *text = strncmp(msg, "isola-net: ", 11) ? msg : msg + 11;
 	return isola_err(err, ISOLA_ERR_SYSTEM, 0, "network %s: %s", verb,
 			 *text ? text : "isola-net failed");

@@ -70,17 +70,20 @@ void mgr_event(struct isola_mgr *m, const char *id, struct json_object *known, c
 	json_object_object_add(e, "Type", json_object_new_string("container"));
 	json_object_object_add(e, "Action", json_object_new_string(action));
 	json_object_object_add(e, "ID", json_object_new_string(id));
-	json_object_object_add(attrs, "name", json_object_new_string(mgr_str(rec, "Name", "/") + 1));
-	json_object_object_add(attrs, "image",
-			       json_object_new_string(mgr_str(mgr_obj(rec, "Config"), "Image", "")));
+	json_object_object_add(attrs, "name",
+			       json_object_new_string(mgr_str(rec, "Name", "/") + 1));
+	json_object_object_add(
+	    attrs, "image", json_object_new_string(mgr_str(mgr_obj(rec, "Config"), "Image", "")));
 	json_object_object_add(e, "Actor", attrs);
 	json_object_object_add(e, "time", json_object_new_int64(ts.tv_sec));
-	json_object_object_add(e, "timeNano", json_object_new_int64(ts.tv_sec * 1000000000LL + ts.tv_nsec));
+	json_object_object_add(e, "timeNano",
+			       json_object_new_int64(ts.tv_sec * 1000000000LL + ts.tv_nsec));
 	json_object_object_add(e, "Time", json_object_new_string(now));
 	size_t len;
-	const char *text = json_object_to_json_string_length(e, JSON_C_TO_STRING_PLAIN |
-								    JSON_C_TO_STRING_NOSLASHESCAPE, &len);
-	int fd = openat(m->store->rootfd, "events.log", O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	const char *text = json_object_to_json_string_length(
+	    e, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
+	int fd =
+	    openat(m->store->rootfd, "events.log", O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
 	if (fd >= 0) {
 		if (lseek(fd, 0, SEEK_END) > EVENTS_MAX)
 			renameat(m->store->rootfd, "events.log", m->store->rootfd, "events.log.1");

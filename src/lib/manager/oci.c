@@ -25,9 +25,10 @@
 
 /* Docker's default capability set. */
 static const char *const default_caps[] = {
-    "CAP_CHOWN",  "CAP_DAC_OVERRIDE", "CAP_FSETID",	     "CAP_FOWNER",     "CAP_MKNOD",
-    "CAP_NET_RAW", "CAP_SETGID",      "CAP_SETUID",	     "CAP_SETFCAP",    "CAP_SETPCAP",
-    "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE",
+    "CAP_CHOWN",   "CAP_DAC_OVERRIDE", "CAP_FSETID",	       "CAP_FOWNER",
+    "CAP_MKNOD",   "CAP_NET_RAW",      "CAP_SETGID",	       "CAP_SETUID",
+    "CAP_SETFCAP", "CAP_SETPCAP",      "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT",
+    "CAP_KILL",	   "CAP_AUDIT_WRITE",
 };
 
 static struct json_object *sv(const char *s)
@@ -38,7 +39,8 @@ static struct json_object *sv(const char *s)
 static void add_strings(struct json_object *arr, struct json_object *src)
 {
 	for (size_t i = 0; src && i < json_object_array_length(src); i++)
-		json_object_array_add(arr, sv(json_object_get_string(json_object_array_get_idx(src, i))));
+		json_object_array_add(
+		    arr, sv(json_object_get_string(json_object_array_get_idx(src, i))));
 }
 
 /* "NET_ADMIN" or "CAP_NET_ADMIN" -> "CAP_NET_ADMIN"; -1 when unknown. */
@@ -63,7 +65,8 @@ static int caps_set(struct json_object *hc, uint64_t *set, struct isola_error *e
 	struct json_object *lists[2] = {mgr_obj(hc, "CapAdd"), mgr_obj(hc, "CapDrop")};
 	for (int l = 0; l < 2; l++) {
 		for (size_t i = 0; lists[l] && i < json_object_array_length(lists[l]); i++) {
-			const char *name = json_object_get_string(json_object_array_get_idx(lists[l], i));
+			const char *name =
+			    json_object_get_string(json_object_array_get_idx(lists[l], i));
 			char full[64];
 			uint64_t bits;
 			if (!strcasecmp(name, "ALL")) {
@@ -149,7 +152,8 @@ int mgr_resolve_user(int rootfd, const char *spec, long *uid, long *gid, struct 
 				 "unable to find user %s: no matching entries in passwd file", buf);
 	if (group && lookup_id(rootfd, "/etc/group", group, gid, NULL) < 0)
 		return isola_err(err, ISOLA_ERR_INVALID, 0,
-				 "unable to find group %s: no matching entries in group file", group);
+				 "unable to find group %s: no matching entries in group file",
+				 group);
 	return 0;
 }
 
@@ -195,8 +199,10 @@ static int process_json(struct json_object *spec, struct json_object *rec, int r
 	struct json_object *size = mgr_obj(hc, "ConsoleSize");
 	if (mgr_bool(cfg, "Tty") && size && json_object_array_length(size) == 2) {
 		struct json_object *cs = json_object_new_object();
-		json_object_object_add(cs, "height", json_object_get(json_object_array_get_idx(size, 0)));
-		json_object_object_add(cs, "width", json_object_get(json_object_array_get_idx(size, 1)));
+		json_object_object_add(cs, "height",
+				       json_object_get(json_object_array_get_idx(size, 0)));
+		json_object_object_add(cs, "width",
+				       json_object_get(json_object_array_get_idx(size, 1)));
 		json_object_object_add(proc, "consoleSize", cs);
 	}
 	const char *wd = mgr_str(cfg, "WorkingDir", "");
@@ -262,8 +268,8 @@ static int add_binds(struct isola_mgr *m, struct json_object *mounts, struct jso
 		if (!strcmp(mgr_str(mt, "Type", ""), "volume") &&
 		    mgr_volume_copyup(m, mgr_str(mt, "Name", ""), rootfd, dst, maps, err) < 0)
 			return -1;
-		json_object_array_add(mounts, mount_json(dst, "bind", src, mgr_bool(mt, "RW") ? rw : ro,
-							 extra));
+		json_object_array_add(
+		    mounts, mount_json(dst, "bind", src, mgr_bool(mt, "RW") ? rw : ro, extra));
 	}
 	return 0;
 }
@@ -273,8 +279,8 @@ static void add_tmpfs(struct json_object *mounts, struct json_object *tmpfs)
 	static const char *const opts[] = {"nosuid", "nodev", "noexec", NULL};
 	json_object_object_foreach(tmpfs, dst, val)
 	{
-		json_object_array_add(mounts,
-				      mount_json(dst, "tmpfs", "tmpfs", opts, json_object_get_string(val)));
+		json_object_array_add(
+		    mounts, mount_json(dst, "tmpfs", "tmpfs", opts, json_object_get_string(val)));
 	}
 }
 
@@ -294,8 +300,8 @@ static int add_etc_files(struct isola_mgr *m, const char *id, struct json_object
 		char rel[256], dst[64];
 		snprintf(rel, sizeof(rel), "containers/%s/%s", id, names[i]);
 		r = !data[i] ? isola_err(err, ISOLA_ERR_SYSTEM, ENOMEM, "/etc/%s", names[i])
-			     : isola_write_file_atomic(m->store->rootfd, rel, data[i], strlen(data[i]),
-						       0644, false, err);
+			     : isola_write_file_atomic(m->store->rootfd, rel, data[i],
+						       strlen(data[i]), 0644, false, err);
 		mgr_path(m, id, names[i], path, sizeof(path));
 		snprintf(dst, sizeof(dst), "/etc/%s", names[i]);
 		if (r == 0)
@@ -319,10 +325,11 @@ static void sys_bind(struct json_object *mounts, bool rw)
 		struct json_object *mt = json_object_array_get_idx(mounts, i);
 		if (strcmp(mgr_str(mt, "destination", ""), "/sys"))
 			continue;
-		json_object_array_put_idx(mounts, i, mount_json("/sys", "bind", "/sys",
-							       (const char *const *)ro, NULL));
+		json_object_array_put_idx(
+		    mounts, i, mount_json("/sys", "bind", "/sys", (const char *const *)ro, NULL));
 		if (rw) /* --privileged: read-write */
-			json_object_array_del_idx(mgr_obj(json_object_array_get_idx(mounts, i), "options"), 4, 1);
+			json_object_array_del_idx(
+			    mgr_obj(json_object_array_get_idx(mounts, i), "options"), 4, 1);
 	}
 }
 
@@ -347,9 +354,11 @@ static int mounts_json(struct isola_mgr *m, const char *id, struct json_object *
 	if (mgr_bool(hc, "Init")) {
 		static const char *const ro[] = {"bind", "ro", "nosuid", "nodev", NULL};
 		if (!m->init_path || access(m->init_path, X_OK) < 0)
-			return isola_err(err, ISOLA_ERR_UNSUPPORTED, 0, "--init: isola-init not found (%s)",
+			return isola_err(err, ISOLA_ERR_UNSUPPORTED, 0,
+					 "--init: isola-init not found (%s)",
 					 m->init_path ? m->init_path : "not set");
-		json_object_array_add(mounts, mount_json("/dev/init", "bind", m->init_path, ro, NULL));
+		json_object_array_add(mounts,
+				      mount_json("/dev/init", "bind", m->init_path, ro, NULL));
 	}
 	if (add_etc_files(m, id, mounts, rec, extra, err) < 0 ||
 	    add_binds(m, mounts, mgr_obj(rec, "Mounts"), rootfd, maps, err) < 0)
@@ -476,10 +485,11 @@ int mgr_write_bundle(struct isola_mgr *m, const char *id, struct json_object *re
 	mgr_path(m, id, "bundle/rootfs", rootfs, sizeof(rootfs));
 	cleanup_close int rootfd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	struct json_object *root = mgr_obj(spec, "root");
-	json_object_object_add(root, "readonly",
-			       json_object_new_boolean(mgr_bool(mgr_obj(rec, "HostConfig"),
-								"ReadonlyRootfs")));
-	json_object_object_add(spec, "hostname", sv(mgr_str(mgr_obj(rec, "Config"), "Hostname", "")));
+	json_object_object_add(
+	    root, "readonly",
+	    json_object_new_boolean(mgr_bool(mgr_obj(rec, "HostConfig"), "ReadonlyRootfs")));
+	json_object_object_add(spec, "hostname",
+			       sv(mgr_str(mgr_obj(rec, "Config"), "Hostname", "")));
 	struct mgr_idmaps maps = {0};
 	int r = rootfd < 0 ? isola_err_sys(err, "open \"%s\"", rootfs) : 0;
 	if (r == 0)

@@ -74,7 +74,8 @@ static int parse_one(struct json_object *pb, const char *spec, struct isola_erro
 		len -= (size_t)(close + 2 - s);
 		s = close + 2;
 	}
-	const char *c1 = memchr(s, ':', len), *c2 = c1 ? memchr(c1 + 1, ':', len - (size_t)(c1 + 1 - s)) : NULL;
+	const char *c1 = memchr(s, ':', len),
+		   *c2 = c1 ? memchr(c1 + 1, ':', len - (size_t)(c1 + 1 - s)) : NULL;
 	const char *hs = NULL, *cs = s;
 	size_t hlen = 0, clen = len;
 	if (c2) { /* IP:HOST:CTR */
@@ -87,21 +88,24 @@ static int parse_one(struct json_object *pb, const char *spec, struct isola_erro
 	}
 	unsigned char tmp[16];
 	if (*ip && inet_pton(AF_INET, ip, tmp) != 1 && inet_pton(AF_INET6, ip, tmp) != 1)
-		return isola_err(err, ISOLA_ERR_INVALID, 0, "invalid IP address \"%s\" in \"%s\"", ip, spec);
+		return isola_err(err, ISOLA_ERR_INVALID, 0, "invalid IP address \"%s\" in \"%s\"",
+				 ip, spec);
 	struct range cr, hr = {0, 0};
 	if (parse_range(cs, clen, &cr) < 0 || (hlen && parse_range(hs, hlen, &hr) < 0))
 		goto bad;
 	long n = cr.hi - cr.lo + 1;
 	if (hlen && hr.hi - hr.lo + 1 != n && !(n == 1))
-		return isola_err(err, ISOLA_ERR_INVALID, 0,
-				 "invalid port range \"%s\": host and container ranges differ in size", spec);
+		return isola_err(
+		    err, ISOLA_ERR_INVALID, 0,
+		    "invalid port range \"%s\": host and container ranges differ in size", spec);
 	for (long i = 0; i < n; i++)
 		add_binding(pb, cr.lo + i, proto, ip, hlen ? hr.lo + (hr.hi > hr.lo ? i : 0) : 0);
 	return 0;
 bad:
-	return isola_err(err, ISOLA_ERR_INVALID, 0,
-			 "invalid port specification \"%s\": want [IP:][HOSTPORT:]CONTAINERPORT[/tcp|/udp]",
-			 spec);
+	return isola_err(
+	    err, ISOLA_ERR_INVALID, 0,
+	    "invalid port specification \"%s\": want [IP:][HOSTPORT:]CONTAINERPORT[/tcp|/udp]",
+	    spec);
 }
 
 int mgr_ports_parse(char *const *publish, struct json_object *hc, struct isola_error *err)
@@ -132,7 +136,8 @@ static int hold_port(const char *ip, const char *proto, long port, long *got,
 		if (inet_pton(AF_INET6, ip, &a6->sin6_addr) != 1)
 			return isola_err(err, ISOLA_ERR_INVALID, 0, "invalid host IP \"%s\"", ip);
 	}
-	int fd = socket(ss.ss_family, (!strcmp(proto, "udp") ? SOCK_DGRAM : SOCK_STREAM) | SOCK_CLOEXEC, 0);
+	int fd = socket(ss.ss_family,
+			(!strcmp(proto, "udp") ? SOCK_DGRAM : SOCK_STREAM) | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return isola_err_sys(err, "socket");
 	if (bind(fd, (struct sockaddr *)&ss, len) < 0) {

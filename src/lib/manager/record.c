@@ -33,8 +33,7 @@ int isola_mgr_open(const char *root, const char *run, struct isola_mgr *m, struc
 		isola_err(err, ISOLA_ERR_SYSTEM, ENOMEM, "run root");
 		goto fail;
 	}
-	if (isola_mkdirs_at(AT_FDCWD, m->rt_root, 0700, err) < 0 ||
-	    mgr_mkdir_run(m, "m", err) < 0)
+	if (isola_mkdirs_at(AT_FDCWD, m->rt_root, 0700, err) < 0 || mgr_mkdir_run(m, "m", err) < 0)
 		goto fail;
 	m->rt.root = m->rt_root;
 	return 0;
@@ -195,7 +194,8 @@ static int add_id(const char *id, struct json_object *rec, void *data)
 {
 	struct id_list *l = data;
 	if (l->n == l->cap) {
-		char **nv = realloc(l->v, ((l->cap = l->cap ? 2 * l->cap : 16) + 1) * sizeof(char *));
+		char **nv =
+		    realloc(l->v, ((l->cap = l->cap ? 2 * l->cap : 16) + 1) * sizeof(char *));
 		if (!nv)
 			return -1;
 		l->v = nv;
@@ -253,8 +253,7 @@ void mgr_name_drop(struct isola_mgr *m, const char *name, const char *id)
 		unlinkat(m->store->rootfd, path, 0);
 }
 
-int isola_ctr_rename(struct isola_mgr *m, const char *id, const char *name,
-		     struct isola_error *err)
+int isola_ctr_rename(struct isola_mgr *m, const char *id, const char *name, struct isola_error *err)
 {
 	if (isola_ctr_name_check(name, err) < 0)
 		return -1;
@@ -283,7 +282,8 @@ int isola_ctr_rename(struct isola_mgr *m, const char *id, const char *name,
 const char *mgr_str(struct json_object *o, const char *key, const char *def)
 {
 	struct json_object *v;
-	if (!o || !json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
+	if (!o || !json_object_object_get_ex(o, key, &v) ||
+	    !json_object_is_type(v, json_type_string))
 		return def;
 	return json_object_get_string(v);
 }

@@ -31,33 +31,62 @@ struct sys_group {
 	const char *const *names;
 };
 
-static const char *const sys_admin[] = {
-    "bpf", "fanotify_init", "fsconfig", "fsmount", "fsopen", "fspick", "lookup_dcookie",
-    "mount", "mount_setattr", "move_mount", "name_to_handle_at", "open_tree", "perf_event_open",
-    "pivot_root", "quotactl", "quotactl_fd", "setdomainname", "sethostname", "setns", "swapoff",
-    "swapon", "umount", "umount2", "unshare", "vm86", "vm86old", NULL};
-static const char *const sys_ptrace[] = {"kcmp", "pidfd_getfd", "process_madvise",
-					 "process_vm_readv", "process_vm_writev", "ptrace", NULL};
-static const char *const sys_module[] = {"create_module", "delete_module", "finit_module",
-					 "get_kernel_syms", "init_module", "query_module", NULL};
+static const char *const sys_admin[] = {"bpf",
+					"fanotify_init",
+					"fsconfig",
+					"fsmount",
+					"fsopen",
+					"fspick",
+					"lookup_dcookie",
+					"mount",
+					"mount_setattr",
+					"move_mount",
+					"name_to_handle_at",
+					"open_tree",
+					"perf_event_open",
+					"pivot_root",
+					"quotactl",
+					"quotactl_fd",
+					"setdomainname",
+					"sethostname",
+					"setns",
+					"swapoff",
+					"swapon",
+					"umount",
+					"umount2",
+					"unshare",
+					"vm86",
+					"vm86old",
+					NULL};
+static const char *const sys_ptrace[] = {
+    "kcmp",   "pidfd_getfd", "process_madvise", "process_vm_readv", "process_vm_writev",
+    "ptrace", NULL};
+static const char *const sys_module[] = {"create_module",
+					 "delete_module",
+					 "finit_module",
+					 "get_kernel_syms",
+					 "init_module",
+					 "query_module",
+					 NULL};
 static const char *const sys_boot[] = {"kexec_file_load", "kexec_load", "reboot", NULL};
-static const char *const sys_time[] = {"adjtimex", "clock_adjtime", "clock_adjtime64",
-				       "clock_settime", "clock_settime64", "settimeofday", "stime",
-				       NULL};
+static const char *const sys_time[] = {
+    "adjtimex",	       "clock_adjtime", "clock_adjtime64", "clock_settime",
+    "clock_settime64", "settimeofday",	"stime",	   NULL};
 static const char *const sys_rawio[] = {"ioperm", "iopl", NULL};
 static const char *const sys_nice[] = {"get_mempolicy", "mbind", "set_mempolicy",
 				       "set_mempolicy_home_node", NULL};
 static const char *const sys_pacct[] = {"acct", NULL};
 static const char *const sys_log[] = {"syslog", NULL};
-static const char *const never[] = {"add_key", "keyctl", "request_key", "nfsservctl", "_sysctl",
-				    "sysfs", "uselib", "userfaultfd", "ustat", "move_pages",
-				    "open_by_handle_at", NULL};
+static const char *const never[] = {
+    "add_key", "keyctl",      "request_key", "nfsservctl", "_sysctl",		"sysfs",
+    "uselib",  "userfaultfd", "ustat",	     "move_pages", "open_by_handle_at", NULL};
 
 static const struct sys_group groups[] = {
-    {"CAP_SYS_ADMIN", sys_admin}, {"CAP_SYS_PTRACE", sys_ptrace}, {"CAP_SYS_MODULE", sys_module},
-    {"CAP_SYS_BOOT", sys_boot},	  {"CAP_SYS_TIME", sys_time},	  {"CAP_SYS_RAWIO", sys_rawio},
-    {"CAP_SYS_NICE", sys_nice},	  {"CAP_SYS_PACCT", sys_pacct},	  {"CAP_SYSLOG", sys_log},
-    {NULL, never},
+    {"CAP_SYS_ADMIN", sys_admin},   {"CAP_SYS_PTRACE", sys_ptrace},
+    {"CAP_SYS_MODULE", sys_module}, {"CAP_SYS_BOOT", sys_boot},
+    {"CAP_SYS_TIME", sys_time},	    {"CAP_SYS_RAWIO", sys_rawio},
+    {"CAP_SYS_NICE", sys_nice},	    {"CAP_SYS_PACCT", sys_pacct},
+    {"CAP_SYSLOG", sys_log},	    {NULL, never},
 };
 
 static struct json_object *rule(const char *const *names, const char *action, int errno_ret)
@@ -75,7 +104,7 @@ static struct json_object *rule(const char *const *names, const char *action, in
 /* clone(2) with a namespace flag: refused without CAP_SYS_ADMIN, one rule a flag. */
 static void clone_rules(struct json_object *syscalls)
 {
-	static const long flags[] = {CLONE_NEWNS,  CLONE_NEWUTS, CLONE_NEWIPC,   CLONE_NEWUSER,
+	static const long flags[] = {CLONE_NEWNS,  CLONE_NEWUTS, CLONE_NEWIPC,	 CLONE_NEWUSER,
 				     CLONE_NEWPID, CLONE_NEWNET, CLONE_NEWCGROUP};
 	static const char *const clone[] = {"clone", NULL};
 	for (size_t i = 0; i < sizeof(flags) / sizeof(*flags); i++) {
@@ -106,7 +135,8 @@ static struct json_object *default_profile(struct json_object *bounding)
 	for (size_t i = 0; i < sizeof(groups) / sizeof(*groups); i++) {
 		if (groups[i].cap && has_cap(bounding, groups[i].cap))
 			continue;
-		/* clone3 gets ENOSYS, so a libc falls back to clone, which the rules below check. */
+		/* clone3 gets ENOSYS, so a libc falls back to clone, which the rules below check.
+		 */
 		json_object_array_add(syscalls, rule(groups[i].names, "SCMP_ACT_ERRNO", EPERM));
 	}
 	if (!has_cap(bounding, "CAP_SYS_ADMIN")) {
@@ -124,7 +154,8 @@ static struct json_object *profile_file(const char *path, struct isola_error *er
 	struct json_object *p = json_object_from_file(path);
 	if (!p || !json_object_is_type(p, json_type_object)) {
 		json_object_put(p);
-		isola_err(err, ISOLA_ERR_INVALID, 0, "seccomp profile \"%s\": not a JSON object", path);
+		isola_err(err, ISOLA_ERR_INVALID, 0, "seccomp profile \"%s\": not a JSON object",
+			  path);
 		return NULL;
 	}
 	json_object_object_del(p, "archMap");
@@ -154,13 +185,15 @@ int mgr_security(struct json_object *spec, struct json_object *hc, struct isola_
 				return -1;
 		} else {
 			json_object_put(seccomp);
-			return isola_err(err, ISOLA_ERR_INVALID, 0,
-					 "--security-opt \"%s\" is not supported (seccomp=FILE|unconfined, "
-					 "no-new-privileges)",
-					 o);
+			return isola_err(
+			    err, ISOLA_ERR_INVALID, 0,
+			    "--security-opt \"%s\" is not supported (seccomp=FILE|unconfined, "
+			    "no-new-privileges)",
+			    o);
 		}
 	}
-	struct json_object *caps = mgr_obj(mgr_obj(mgr_obj(spec, "process"), "capabilities"), "bounding");
+	struct json_object *caps =
+	    mgr_obj(mgr_obj(mgr_obj(spec, "process"), "capabilities"), "bounding");
 	if (!seccomp && !unconfined)
 		seccomp = default_profile(caps);
 	if (seccomp && !unconfined)
@@ -225,7 +258,8 @@ int mgr_devices(struct json_object *lo, struct json_object *devices, struct isol
 	struct json_object *res = mgr_obj(lo, "resources"), *rules = mgr_obj(res, "devices");
 	for (size_t i = 0; devices && i < json_object_array_length(devices); i++) {
 		char buf[4096];
-		snprintf(buf, sizeof(buf), "%s", json_object_get_string(json_object_array_get_idx(devices, i)));
+		snprintf(buf, sizeof(buf), "%s",
+			 json_object_get_string(json_object_array_get_idx(devices, i)));
 		char *dst = strchr(buf, ':'), *perms = "rwm";
 		if (dst) {
 			*dst++ = 0;
@@ -243,7 +277,8 @@ int mgr_devices(struct json_object *lo, struct json_object *devices, struct isol
 		    strspn(perms, "rwm") != strlen(perms) || !*perms) {
 			json_object_put(devs);
 			return isola_err(err, ISOLA_ERR_INVALID, 0,
-					 "--device \"%s\": not a device node, or bad permissions", buf);
+					 "--device \"%s\": not a device node, or bad permissions",
+					 buf);
 		}
 		char type = S_ISCHR(st.st_mode) ? 'c' : 'b';
 		struct json_object *d = json_object_new_object();
@@ -255,8 +290,8 @@ int mgr_devices(struct json_object *lo, struct json_object *devices, struct isol
 		json_object_object_add(d, "fileMode", json_object_new_int(st.st_mode & 0777));
 		json_object_array_add(devs, d);
 		if (rules)
-			json_object_array_add(rules, device_rule(type, major(st.st_rdev),
-								 minor(st.st_rdev), perms));
+			json_object_array_add(
+			    rules, device_rule(type, major(st.st_rdev), minor(st.st_rdev), perms));
 	}
 	json_object_object_add(lo, "devices", devs);
 	return 0;

@@ -100,9 +100,9 @@ int isola_volume_create(struct isola_mgr *m, const char *name, char **labels, ch
 		name = gen;
 	}
 	if (isola_ctr_name_check(name, NULL) < 0)
-		return isola_err(err, ISOLA_ERR_INVALID, 0,
-				 "invalid volume name \"%s\": only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed",
-				 name);
+		return isola_err(
+		    err, ISOLA_ERR_INVALID, 0,
+		    "invalid volume name \"%s\": only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed", name);
 	cleanup_close int lock = isola_mgr_lock(m, err);
 	if (lock < 0)
 		return -1;
@@ -122,7 +122,8 @@ static int users_of(struct isola_mgr *m, const char *name, char *first, size_t s
 	if (isola_ctr_list(m, &ids, NULL) < 0)
 		return 0;
 	for (char **i = ids; *i; i++) {
-		struct json_object *rec = isola_ctr_load(m, *i, NULL), *mounts = mgr_obj(rec, "Mounts");
+		struct json_object *rec = isola_ctr_load(m, *i, NULL),
+				   *mounts = mgr_obj(rec, "Mounts");
 		for (size_t k = 0; mounts && k < json_object_array_length(mounts); k++) {
 			struct json_object *mt = json_object_array_get_idx(mounts, k);
 			if (!strcmp(mgr_str(mt, "Type", ""), "volume") &&
@@ -136,8 +137,7 @@ static int users_of(struct isola_mgr *m, const char *name, char *first, size_t s
 	return n;
 }
 
-int isola_volume_remove(struct isola_mgr *m, const char *name, bool force,
-			struct isola_error *err)
+int isola_volume_remove(struct isola_mgr *m, const char *name, bool force, struct isola_error *err)
 {
 	struct json_object *v = isola_volume_load(m, name, err);
 	if (!v)
@@ -210,7 +210,8 @@ int mgr_volume_copyup(struct isola_mgr *m, const char *name, int rootfd, const c
 	snprintf(rel, sizeof(rel), "volumes/%s/copyup", name);
 	if (faccessat(m->store->rootfd, rel, F_OK, 0) < 0)
 		return 0;
-	cleanup_close int src = isola_open_in_root(rootfd, dst, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0, NULL);
+	cleanup_close int src =
+	    isola_open_in_root(rootfd, dst, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0, NULL);
 	snprintf(rel, sizeof(rel), "volumes/%s/_data", name);
 	cleanup_close int data = openat(m->store->rootfd, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (src >= 0 && data >= 0 &&
@@ -289,8 +290,8 @@ void mgr_volumes_drop_anonymous(struct isola_mgr *m, struct json_object *mounts)
 	}
 }
 
-struct json_object *mgr_mounts_new(struct isola_mgr *m, char **binds, struct json_object *image_vols,
-				   struct isola_error *err)
+struct json_object *mgr_mounts_new(struct isola_mgr *m, char **binds,
+				   struct json_object *image_vols, struct isola_error *err)
 {
 	struct json_object *mounts = json_object_new_array();
 	for (; binds && *binds; binds++) {

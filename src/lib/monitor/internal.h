@@ -14,17 +14,17 @@ struct isola_mgr;
 struct mon {
 	struct isola_mgr *m;
 	char id[65];
-	int report_fd;	 /* to `isola start` until the first start; then -1 */
-	int listen;	 /* attach socket */
-	int sigfd;	 /* SIGCHLD, SIGTERM, SIGINT, SIGHUP */
+	int report_fd; /* to `isola start` until the first start; then -1 */
+	int listen;    /* attach socket */
+	int sigfd;     /* SIGCHLD, SIGTERM, SIGINT, SIGHUP */
 	int clients[MON_MAX_CLIENTS];
 	/* one run of the container */
 	pid_t pid;
-	int out, err;	/* stdout/stderr pipes, or out = the pty master */
-	int in;		/* stdin pipe or the pty master (dup), or -1 */
+	int out, err; /* stdout/stderr pipes, or out = the pty master */
+	int in;	      /* stdin pipe or the pty master (dup), or -1 */
 	bool tty;
 	struct isola_log log;
-	int *ports;	/* the published host ports, held while the container runs */
+	int *ports; /* the published host ports, held while the container runs */
 	size_t nports;
 };
 

@@ -23,7 +23,8 @@
 int isola_log_open(struct isola_log *l, const char *path, int64_t max_size, int max_file,
 		   struct isola_error *err)
 {
-	*l = (struct isola_log){.fd = -1, .max_size = max_size, .max_file = max_file > 0 ? max_file : 1};
+	*l = (struct isola_log){
+	    .fd = -1, .max_size = max_size, .max_file = max_file > 0 ? max_file : 1};
 	l->fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
 	if (l->fd < 0)
 		return isola_err_sys(err, "open log \"%s\"", path);
@@ -63,11 +64,12 @@ static void record(struct isola_log *l, int stream, const char *buf, size_t len)
 	isola_rfc3339(&ts, true, now, sizeof(now));
 	struct json_object *o = json_object_new_object();
 	json_object_object_add(o, "log", json_object_new_string_len(buf, (int)len));
-	json_object_object_add(o, "stream", json_object_new_string(stream == 2 ? "stderr" : "stdout"));
+	json_object_object_add(o, "stream",
+			       json_object_new_string(stream == 2 ? "stderr" : "stdout"));
 	json_object_object_add(o, "time", json_object_new_string(now));
 	size_t n;
-	const char *text = json_object_to_json_string_length(o, JSON_C_TO_STRING_PLAIN |
-								    JSON_C_TO_STRING_NOSLASHESCAPE, &n);
+	const char *text = json_object_to_json_string_length(
+	    o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &n);
 	if (l->max_size > 0 && l->size > 0 && l->size + (int64_t)n + 1 > l->max_size)
 		rotate(l);
 	if (l->fd >= 0) {

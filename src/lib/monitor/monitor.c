@@ -129,10 +129,17 @@ static pid_t spawn_monitor(struct isola_mgr *m, const char *id, int attach_fd, i
 	char afd[16], rfd[16];
 	snprintf(afd, sizeof(afd), "%d", attach_fd);
 	snprintf(rfd, sizeof(rfd), "%d", report_fd);
-	char *argv[] = {(char *)"isola-monitor", m->store->root, m->run, (char *)id, afd, rfd,
+	char *argv[] = {(char *)"isola-monitor",
+			m->store->root,
+			m->run,
+			(char *)id,
+			afd,
+			rfd,
 			(char *)(m->init_path ? m->init_path : ""),
-			(char *)(m->net_path ? m->net_path : ""), NULL};
-	char *envp[16] = {(char *)"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"};
+			(char *)(m->net_path ? m->net_path : ""),
+			NULL};
+	char *envp[16] = {
+	    (char *)"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"};
 	size_t n = 1;
 	extern char **environ;
 	for (char **e = environ; e && *e && n < 15; e++)
@@ -161,7 +168,8 @@ static int read_report(int fd, struct isola_error *err)
 		n = readv(fd, iov, 2);
 	while (n < 0 && errno == EINTR);
 	if (n < (ssize_t)sizeof(kind))
-		return isola_err(err, ISOLA_ERR_SYSTEM, 0, "monitor exited before the container started");
+		return isola_err(err, ISOLA_ERR_SYSTEM, 0,
+				 "monitor exited before the container started");
 	if (kind == 0)
 		return 0;
 	msg[n - (ssize_t)sizeof(kind)] = 0;
@@ -184,14 +192,14 @@ static int fork_monitor(struct isola_mgr *m, const char *id, int attach_fd, int 
 	return pid < 0 ? -1 : 0;
 }
 
-int isola_monitor_spawn(struct isola_mgr *m, const char *id, int attach_fd,
-			struct isola_error *err)
+int isola_monitor_spawn(struct isola_mgr *m, const char *id, int attach_fd, struct isola_error *err)
 {
 	int p[2];
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return isola_err_sys(err, "pipe");
 	bool program = m->monitor_path && access(m->monitor_path, X_OK) == 0;
-	int r = program ? spawn_monitor(m, id, attach_fd, p[1]) : fork_monitor(m, id, attach_fd, p[1]);
+	int r =
+	    program ? spawn_monitor(m, id, attach_fd, p[1]) : fork_monitor(m, id, attach_fd, p[1]);
 	close(p[1]);
 	if (r < 0) {
 		close(p[0]);

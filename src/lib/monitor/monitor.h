@@ -52,7 +52,7 @@ int isola_monitor_spawn(struct isola_mgr *m, const char *id, int attach_fd,
 			struct isola_error *err);
 /* The monitor itself (isola-monitor's main; never returns), and its report. */
 void isola_monitor_main(struct isola_mgr *m, const char *id, int attach_fd, int report_fd)
-	__attribute__((noreturn));
+    __attribute__((noreturn));
 void isola_monitor_report(int fd, const struct isola_error *err);
 /* Connect to a running container's monitor (attach). */
 int isola_monitor_connect(struct isola_mgr *m, const char *id, struct isola_error *err);

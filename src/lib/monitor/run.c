@@ -147,7 +147,9 @@ static void helper_main(struct mon *mo, struct json_object *rec, struct stdio_pl
 	pid_t pid = 0;
 	int host_ns = -1;
 	if (mon_net_enter(mo, rec, &host_ns, &err) == 0 && mount_root(mo, rec, rootfs, &err) == 0) {
-		struct isola_create_opts o = {.id = mo->id, .bundle = bundle, .start = true,
+		struct isola_create_opts o = {.id = mo->id,
+					      .bundle = bundle,
+					      .start = true,
 					      .console_fd = mo->tty ? p->console[1] : -1};
 		for (int fd = 0; fd < 3; fd++)
 			dup2(p->child[fd], fd); /* dup2 clears CLOEXEC: the init gets them */
@@ -443,7 +445,8 @@ static bool backoff(struct mon *mo, long ms)
 {
 	long long until = isola_now_ms() + ms;
 	while (isola_now_ms() < until) {
-		struct pollfd pf[2] = {{.fd = mo->sigfd, .events = POLLIN}, {.fd = mo->listen, .events = POLLIN}};
+		struct pollfd pf[2] = {{.fd = mo->sigfd, .events = POLLIN},
+				       {.fd = mo->listen, .events = POLLIN}};
 		poll(pf, 2, 50);
 		bool dummy = false;
 		int st;
@@ -464,12 +467,13 @@ int mon_run_loop(struct mon *mo, struct isola_error *err)
 	char logpath[4096];
 	mgr_path(mo->m, mo->id, "container.log", logpath, sizeof(logpath));
 	struct json_object *rec = isola_ctr_load(mo->m, mo->id, err);
-	struct json_object *lc = mgr_obj(mgr_obj(mgr_obj(rec, "HostConfig"), "LogConfig"), "Config");
+	struct json_object *lc =
+	    mgr_obj(mgr_obj(mgr_obj(rec, "HostConfig"), "LogConfig"), "Config");
 	int64_t max_size = isola_parse_bytes(mgr_str(lc, "max-size", "0"));
 	int max_file = atoi(mgr_str(lc, "max-file", "1"));
 	json_object_put(rec);
-	if (mo->sigfd < 0 || isola_log_open(&mo->log, logpath, max_size > 0 ? max_size : 0,
-					    max_file, err) < 0)
+	if (mo->sigfd < 0 ||
+	    isola_log_open(&mo->log, logpath, max_size > 0 ? max_size : 0, max_file, err) < 0)
 		return -1;
 	int code = -1;
 	long delay = 100;

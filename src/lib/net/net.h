@@ -36,7 +36,7 @@ struct isola_addr {
 
 struct isola_prefix {
 	struct isola_addr addr; /* the network address (host bits zero) */
-	int len;                /* prefix length */
+	int len;		/* prefix length */
 };
 
 /* "10.0.0.1" / "fd00::1"; -1 with ISOLA_ERR_INVALID on anything else. */
@@ -63,9 +63,9 @@ int isola_link_index(struct isola_nl *nl, const char *name, struct isola_error *
 
 struct isola_link_opts {
 	const char *name;
-	unsigned mtu;           /* 0: kernel default */
-	const uint8_t *mac;     /* 6 bytes or NULL */
-	int netns_fd;           /* >= 0: create the link (or veth peer) in that netns */
+	unsigned mtu;	    /* 0: kernel default */
+	const uint8_t *mac; /* 6 bytes or NULL */
+	int netns_fd;	    /* >= 0: create the link (or veth peer) in that netns */
 };
 /* Each returns -1 with ISOLA_ERR_EXISTS when the name is taken. */
 int isola_link_add_bridge(struct isola_nl *nl, const struct isola_link_opts *o,
@@ -78,10 +78,10 @@ int isola_link_add_veth(struct isola_nl *nl, const struct isola_link_opts *host,
 			const struct isola_link_opts *peer, struct isola_error *err);
 /* macvlan (mode "bridge", "private", "vepa", "passthru") or ipvlan (mode "l2",
  * "l3", "l3s") on parent, created in o->netns_fd when >= 0. */
-int isola_link_add_macvlan(struct isola_nl *nl, const struct isola_link_opts *o,
-			   const char *parent, const char *mode, struct isola_error *err);
-int isola_link_add_ipvlan(struct isola_nl *nl, const struct isola_link_opts *o,
-			  const char *parent, const char *mode, struct isola_error *err);
+int isola_link_add_macvlan(struct isola_nl *nl, const struct isola_link_opts *o, const char *parent,
+			   const char *mode, struct isola_error *err);
+int isola_link_add_ipvlan(struct isola_nl *nl, const struct isola_link_opts *o, const char *parent,
+			  const char *mode, struct isola_error *err);
 /* Missing link: 0 (deletion is idempotent). */
 int isola_link_del(struct isola_nl *nl, const char *name, struct isola_error *err);
 int isola_link_set_up(struct isola_nl *nl, const char *name, bool up, struct isola_error *err);
@@ -92,8 +92,7 @@ int isola_link_get_mac(struct isola_nl *nl, const char *name, uint8_t mac[6],
 		       struct isola_error *err);
 /* Bridge port flag: hairpin mode on the bridge port `name` (reflective relay,
  * so a container reaches its own published port through the bridge). */
-int isola_link_set_hairpin(struct isola_nl *nl, const char *name, bool on,
-			   struct isola_error *err);
+int isola_link_set_hairpin(struct isola_nl *nl, const char *name, bool on, struct isola_error *err);
 /* Add an address (with prefix length) to a link; EEXIST is not an error. IPv6
  * addresses are added with IFA_F_NODAD so they are usable at once. */
 int isola_addr_add(struct isola_nl *nl, const char *ifname, const struct isola_addr *a,
@@ -103,8 +102,8 @@ int isola_route_add(struct isola_nl *nl, const struct isola_prefix *dst,
 		    const struct isola_addr *gw, const char *ifname, struct isola_error *err);
 /* Call fn for each IPv4/IPv6 route prefix of the main table (to check a new
  * subnet against the host's networks). fn returns non-zero to stop. */
-int isola_route_each(struct isola_nl *nl, int (*fn)(void *data, const struct isola_prefix *p,
-						    const char *ifname),
+int isola_route_each(struct isola_nl *nl,
+		     int (*fn)(void *data, const struct isola_prefix *p, const char *ifname),
 		     void *data, struct isola_error *err);
 /* Write "/proc/sys/net/..." (key like "ipv4/ip_forward" or
  * "ipv4/conf/isola0/route_localnet") in the caller's netns. */
@@ -113,10 +112,10 @@ int isola_net_sysctl(const char *key, const char *value, struct isola_error *err
 /* ---- nftables (nft.c): table "inet isola" and nothing else --------------- */
 
 struct isola_nft_net {
-	const char *bridge;         /* the bridge device, e.g. "isola0" */
+	const char *bridge;	    /* the bridge device, e.g. "isola0" */
 	struct isola_prefix v4, v6; /* family 0 = none */
-	bool internal;              /* no way out: no masquerade, forward to/from
-	                               outside the bridge dropped */
+	bool internal;		    /* no way out: no masquerade, forward to/from
+				       outside the bridge dropped */
 };
 /* Idempotent: creates the table and base chains when missing and the
  * network's rules (masquerade of its subnets leaving by another interface,
@@ -126,10 +125,10 @@ int isola_nft_network_add(const struct isola_nft_net *n, struct isola_error *err
 int isola_nft_network_del(const char *bridge, struct isola_error *err);
 
 struct isola_nft_port {
-	int proto;                  /* IPPROTO_TCP or IPPROTO_UDP */
-	struct isola_addr host_ip;  /* family 0 = every address of the host */
+	int proto;		   /* IPPROTO_TCP or IPPROTO_UDP */
+	struct isola_addr host_ip; /* family 0 = every address of the host */
 	uint16_t host_port;
-	struct isola_addr ctr_ip;   /* family decides ip or ip6 */
+	struct isola_addr ctr_ip; /* family decides ip or ip6 */
 	uint16_t ctr_port;
 };
 /* DNAT of published ports, from outside (prerouting), from the host itself
@@ -148,21 +147,21 @@ int isola_nft_flush(struct isola_error *err);
 
 /* ROOT/networks/<name>.json holds one network in docker's `network inspect`
  * shape; ROOT/networks/<name>.leases/ its leases; ROOT/networks/.lock the lock. */
-#define ISOLA_NET_DEFAULT "isola"       /* the default network's name */
+#define ISOLA_NET_DEFAULT "isola" /* the default network's name */
 #define ISOLA_NET_DEFAULT_BRIDGE "isola0"
 
 struct isola_network {
 	char name[64];
-	char id[65];     /* 64 hex */
+	char id[65];	 /* 64 hex */
 	char driver[16]; /* "bridge", "macvlan", "ipvlan" */
 	char device[16]; /* bridge name for "bridge"; parent interface otherwise */
-	char mode[16];   /* macvlan/ipvlan mode; "" = default */
+	char mode[16];	 /* macvlan/ipvlan mode; "" = default */
 	char created[40];
 	bool internal, ipv6;
-	unsigned mtu;    /* 0 = default (1500) */
-	struct isola_prefix subnet4, subnet6;  /* family 0: none */
-	struct isola_addr gateway4, gateway6;  /* first address by default */
-	struct isola_prefix range4, range6;    /* --ip-range: where dynamic leases come from */
+	unsigned mtu;			      /* 0 = default (1500) */
+	struct isola_prefix subnet4, subnet6; /* family 0: none */
+	struct isola_addr gateway4, gateway6; /* first address by default */
+	struct isola_prefix range4, range6;   /* --ip-range: where dynamic leases come from */
 	/* Input of isola_network_create only: "KEY=VALUE" strings, NULL-terminated
 	 * (load leaves it NULL; the labels are in isola_network_json's output). */
 	char *const *labels;
@@ -202,12 +201,12 @@ char *isola_network_json(struct isola_netstore *s, const struct isola_network *n
  * that address (its own family; `family` is ignored), ISOLA_ERR_INVALID
  * outside the subnet, ISOLA_ERR_EXISTS if taken by another owner. The same
  * owner asking again gets its own lease back. */
-int isola_ipam_lease(struct isola_netstore *s, const struct isola_network *net,
-		     const char *owner, int family, const struct isola_addr *want,
-		     struct isola_addr *out, struct isola_error *err);
+int isola_ipam_lease(struct isola_netstore *s, const struct isola_network *net, const char *owner,
+		     int family, const struct isola_addr *want, struct isola_addr *out,
+		     struct isola_error *err);
 /* Frees every lease of owner on net (net NULL: on every network). */
-int isola_ipam_release(struct isola_netstore *s, const struct isola_network *net,
-		       const char *owner, struct isola_error *err);
+int isola_ipam_release(struct isola_netstore *s, const struct isola_network *net, const char *owner,
+		       struct isola_error *err);
 struct isola_lease {
 	char owner[65];
 	struct isola_addr addr;

@@ -43,10 +43,10 @@ struct create_ctx {
 	int sync[2];
 	int fifo;
 	int console;
-	int relay; /* relay_tty: the caller's end of the console socketpair, or -1 */
+	int relay;	/* relay_tty: the caller's end of the console socketpair, or -1 */
 	int *idmap_fds; /* premade idmapped mount trees, per mount */
 	pid_t pid;
-	bool go;        /* the init waits for GO */
+	bool go;	/* the init waits for GO */
 	bool committed; /* the state is saved: a failure from here on also runs poststop */
 };
 
@@ -160,8 +160,8 @@ static int load_config(struct create_ctx *x, struct isola_error *err)
 
 static int copy_config(struct create_ctx *x, struct isola_error *err)
 {
-	cleanup_close int fd = openat(x->state.dirfd, "config.json",
-				      O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	cleanup_close int fd =
+	    openat(x->state.dirfd, "config.json", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0 || isola_write_all(fd, x->config_text, x->config_len) < 0)
 		return isola_err_sys(err, "save config");
 	return 0;
@@ -272,13 +272,17 @@ static int spawn_init(struct create_ctx *x, struct isola_error *err)
 		return isola_err_sys(err, "clone");
 	if (pid == 0) {
 		close(x->sync[0]);
-		struct isola_init_ctx ix = {.config = c, .opts = x->opts, .cg = x->cg,
+		struct isola_init_ctx ix = {.config = c,
+					    .opts = x->opts,
+					    .cg = x->cg,
 					    .prog = x->rt->prog ? x->rt->prog : "isola",
-					    .sync = x->sync[1], .fifo = x->fifo,
+					    .sync = x->sync[1],
+					    .fifo = x->fifo,
 					    .console_sock = x->console,
 					    .in_userns = user != NULL,
 					    .new_cgroupns = (newns & CLONE_NEWCGROUP) != 0,
-					    .join_cgroup = self_join, .cgroup_v2_done = in_v2,
+					    .join_cgroup = self_join,
+					    .cgroup_v2_done = in_v2,
 					    .wait_go = x->go,
 					    .idmap_fds = x->idmap_fds};
 		isola_init_main(&ix);
@@ -333,9 +337,8 @@ static int drive_init(struct create_ctx *x, struct isola_error *err)
 {
 	/* GO carries the state for the hooks the init runs (none in a user namespace alone). */
 	if (x->go) {
-		cleanup_free char *state = init_has_hooks(x->config)
-						   ? state_json_now(x, ISOLA_STATUS_CREATING)
-						   : NULL;
+		cleanup_free char *state =
+		    init_has_hooks(x->config) ? state_json_now(x, ISOLA_STATUS_CREATING) : NULL;
 		if (isola_sync_send(x->sync[0], ISOLA_SYNC_GO, state, -1, err) < 0)
 			return -1;
 	}
@@ -443,19 +446,24 @@ static int poststart_now(struct create_ctx *x, struct isola_error *err)
 }
 
 /* Create (and with opts->start, start); held, when not NULL, keeps what delete needs. */
-static int create(const struct isola_rt *rt, const struct isola_create_opts *opts,
-		  pid_t *init_pid, struct isola_container *held, struct isola_error *err)
+static int create(const struct isola_rt *rt, const struct isola_create_opts *opts, pid_t *init_pid,
+		  struct isola_container *held, struct isola_error *err)
 {
-	struct create_ctx x = {.rt = rt, .opts = opts, .sync = {-1, -1}, .fifo = -1,
-			       .console = -1, .relay = -1, .state = {.dirfd = -1}};
+	struct create_ctx x = {.rt = rt,
+			       .opts = opts,
+			       .sync = {-1, -1},
+			       .fifo = -1,
+			       .console = -1,
+			       .relay = -1,
+			       .state = {.dirfd = -1}};
 	int rc = -1;
 	if (isola_id_check(opts->id, err) < 0)
 		return -1;
 	if (load_config(&x, err) < 0 || check_config(&x, err) < 0)
 		goto out;
 	if (setup_state(&x, err) < 0 || copy_config(&x, err) < 0 || compile_seccomp(&x, err) < 0 ||
-	    setup_channels(&x, err) < 0 ||
-	    spawn_init(&x, err) < 0 || drive_init(&x, err) < 0 || commit(&x, err) < 0)
+	    setup_channels(&x, err) < 0 || spawn_init(&x, err) < 0 || drive_init(&x, err) < 0 ||
+	    commit(&x, err) < 0)
 		goto fail;
 	if (opts->start && poststart_now(&x, err) < 0)
 		goto fail;

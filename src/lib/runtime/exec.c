@@ -35,7 +35,7 @@ struct exec_ctx {
 	struct isola_state *state;
 	struct isola_cgroup *cg;
 	int pidfd;
-	int ns_flags; /* namespaces of the container, joined by the child */
+	int ns_flags;	 /* namespaces of the container, joined by the child */
 	bool cg_v2_done; /* clone3 put the child in the v2 part of the cgroup */
 	int sync[2];
 	int console;
@@ -84,7 +84,8 @@ static int exec_child_steps(struct exec_ctx *x, struct isola_launch *l, struct i
 		return -1;
 	int join = x->ns_flags & ~(CLONE_NEWPID | CLONE_NEWTIME);
 	cleanup_close int initroot = -1;
-	if (!(isola_ns_new_flags(x->config) & CLONE_NEWNS) && (initroot = open_init_root(x, err)) < 0)
+	if (!(isola_ns_new_flags(x->config) & CLONE_NEWNS) &&
+	    (initroot = open_init_root(x, err)) < 0)
 		return -1;
 	if (join && setns(x->pidfd, join) < 0)
 		return isola_err_sys(err, "join the container's namespaces");
@@ -125,8 +126,7 @@ static int exec_load(struct exec_ctx *x, const struct isola_rt *rt, struct isola
 	if (st == ISOLA_STATUS_PAUSED && !x->opts->ignore_paused)
 		return isola_err(err, ISOLA_ERR_STATE, 0,
 				 "cannot exec in a paused container (use --ignore-paused)");
-	if (st != ISOLA_STATUS_RUNNING && st != ISOLA_STATUS_CREATED &&
-	    st != ISOLA_STATUS_PAUSED)
+	if (st != ISOLA_STATUS_RUNNING && st != ISOLA_STATUS_CREATED && st != ISOLA_STATUS_PAUSED)
 		return isola_err(err, ISOLA_ERR_STATE, 0, "cannot exec in a stopped container");
 	if (!(x->config = isola_container_config(x->state, err)))
 		return -1;
@@ -136,7 +136,8 @@ static int exec_load(struct exec_ctx *x, const struct isola_rt *rt, struct isola
 	if (x->state->cgroup && !(x->cg = isola_cgroup_load(x->state->cgroup, err)))
 		return -1;
 	if (x->opts->cgroups && *x->opts->cgroups && !x->cg)
-		return isola_err(err, ISOLA_ERR_UNSUPPORTED, 0, "--cgroup: the container has no cgroup");
+		return isola_err(err, ISOLA_ERR_UNSUPPORTED, 0,
+				 "--cgroup: the container has no cgroup");
 	for (char **sub = x->opts->cgroups; sub && *sub; sub++)
 		if (isola_cgroup_narrow(x->cg, *sub, err) < 0)
 			return -1;
@@ -207,8 +208,8 @@ static void exec_release(struct exec_ctx *x)
 int isola_container_exec(const struct isola_rt *rt, struct isola_exec_opts *opts,
 			 struct isola_error *err)
 {
-	struct exec_ctx x = {.opts = opts, .pidfd = -1, .sync = {-1, -1}, .console = -1,
-			     .relay = -1};
+	struct exec_ctx x = {
+	    .opts = opts, .pidfd = -1, .sync = {-1, -1}, .console = -1, .relay = -1};
 	pid_t pid = -1;
 	int rc = -1, master = -1;
 	bool relay = false;

@@ -23,7 +23,6 @@
 #include "runtime/init.h"
 #include "runtime/sync.h"
 
-
 static bool has_hooks(const struct isola_config *c, enum isola_hook_kind k)
 {
 	return c->hooks[k].n > 0;
@@ -79,8 +78,12 @@ static int init_rootfs(struct isola_init_ctx *x, struct isola_rootfs *r, const c
 	int *premade = NULL;
 	if (x->in_userns && isola_bindsrc_recv(x->sync, c, x->idmap_fds, &premade, err) < 0)
 		return -1;
-	*r = (struct isola_rootfs){.config = c, .cg = x->cg, .in_userns = x->in_userns,
-				   .no_pivot = x->opts->no_pivot, .rootfd = -1, .devnull = -1,
+	*r = (struct isola_rootfs){.config = c,
+				   .cg = x->cg,
+				   .in_userns = x->in_userns,
+				   .no_pivot = x->opts->no_pivot,
+				   .rootfd = -1,
+				   .devnull = -1,
 				   .idmap_fds = premade ? premade : x->idmap_fds};
 	int rc = isola_rootfs_prepare(r, err);
 	isola_bindsrc_release(premade, x->idmap_fds, c->n_mounts);
@@ -94,7 +97,8 @@ static int init_rootfs(struct isola_init_ctx *x, struct isola_rootfs *r, const c
 	}
 	init_hooks_env(c);
 	/* As runc: in the rootfs (not yet pivoted to), for scripts that use ./lib/... paths. */
-	struct isola_hook_run how = {.kind = "createContainer", .state = state, .cwd = c->root_path};
+	struct isola_hook_run how = {
+	    .kind = "createContainer", .state = state, .cwd = c->root_path};
 	if (isola_hooks_run_how(&c->hooks[ISOLA_HOOK_CREATE_CONTAINER], &how, err) < 0)
 		return -1;
 	/* sysctls go through /proc/sys before readonlyPaths make it read-only. */
@@ -177,7 +181,8 @@ static int init_steps(struct isola_init_ctx *x, struct isola_launch *l, const ch
 	struct isola_rootfs r = {.rootfd = -1, .devnull = -1};
 	if (close_unneeded_fds(x, err) < 0)
 		return -1;
-	/* Nodes and dirs we create get exactly the modes asked for; the process's umask comes later. */
+	/* Nodes and dirs we create get exactly the modes asked for; the process's umask comes
+	 * later. */
 	umask(0);
 	/* GO carries the state JSON that hooks get on stdin. */
 	if (x->wait_go && isola_sync_recv(x->sync, ISOLA_SYNC_GO, NULL, &state, err) < 0)

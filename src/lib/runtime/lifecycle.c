@@ -52,8 +52,8 @@ struct warn_to {
 	void *data;
 };
 
-__attribute__((format(printf, 2, 3))) static void warnf(const struct warn_to *w,
-							  const char *fmt, ...)
+__attribute__((format(printf, 2, 3))) static void warnf(const struct warn_to *w, const char *fmt,
+							...)
 {
 	if (!w->fn)
 		return;
@@ -89,9 +89,11 @@ int isola_container_start(const struct isola_rt *rt, const char *id, struct isol
 		return -1;
 	enum isola_status st = isola_state_status(s);
 	if (st == ISOLA_STATUS_STOPPED)
-		return isola_err(err, ISOLA_ERR_STATE, 0, "cannot start a container that has stopped");
+		return isola_err(err, ISOLA_ERR_STATE, 0,
+				 "cannot start a container that has stopped");
 	if (st != ISOLA_STATUS_CREATED)
-		return isola_err(err, ISOLA_ERR_STATE, 0, "cannot start an already running container");
+		return isola_err(err, ISOLA_ERR_STATE, 0,
+				 "cannot start an already running container");
 	char path[4096];
 	snprintf(path, sizeof(path), "%s/exec.fifo", s->dir);
 	/* The init holds the fifo open for reading: ENXIO here means it is gone. */
@@ -175,7 +177,8 @@ static int stop_processes(const struct isola_state *s, struct isola_cgroup *cg,
 		isola_cgroup_freeze(cg, false, err);
 	}
 	if (pfd >= 0 && !wait_pidfd(pfd, 10000))
-		return isola_err(err, ISOLA_ERR_BUSY, 0, "container init did not exit after SIGKILL");
+		return isola_err(err, ISOLA_ERR_BUSY, 0,
+				 "container init did not exit after SIGKILL");
 	return 0;
 }
 
@@ -195,7 +198,8 @@ static int teardown(const struct isola_state *s, struct isola_cgroup *cg,
 		warnf(w, "poststop hooks not run: %s", e.msg);
 	if (s->created && c && c->hooks[ISOLA_HOOK_POSTSTOP].n) {
 		cleanup_free char *state = isola_state_json(s, ISOLA_STATUS_STOPPED, 0);
-		/* The spec: a failing poststop hook is a warning, the others and the delete go on. */
+		/* The spec: a failing poststop hook is a warning, the others and the delete go on.
+		 */
 		struct isola_hook_run how = {.kind = "poststop", .state = state, .cwd = s->bundle};
 		isola_hooks_run_warn(&c->hooks[ISOLA_HOOK_POSTSTOP], &how, w->fn, w->data);
 	}
@@ -226,7 +230,8 @@ static int poststart(const struct isola_rt *rt, const struct isola_state *s,
 	}
 	if (isola_hooks_run_how(l, &how, err) == 0)
 		return 0;
-	cleanup_cgroup struct isola_cgroup *cg = s->cgroup ? isola_cgroup_load(s->cgroup, &e) : NULL;
+	cleanup_cgroup struct isola_cgroup *cg =
+	    s->cgroup ? isola_cgroup_load(s->cgroup, &e) : NULL;
 	if ((s->cgroup && !cg) || stop_processes(s, cg, &e) < 0 || teardown(s, cg, c, &w, &e) < 0)
 		warnf(&w, "destroy container %s: %s", s->id, e.msg);
 	return -1;

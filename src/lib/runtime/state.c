@@ -19,8 +19,7 @@
 
 const char *isola_status_name(enum isola_status s)
 {
-	static const char *const names[] = {"creating", "created", "running", "paused",
-					    "stopped"};
+	static const char *const names[] = {"creating", "created", "running", "paused", "stopped"};
 	return names[s];
 }
 
@@ -77,7 +76,8 @@ int isola_state_reserve(const char *root, const char *id, char **dir, struct iso
 		free(*dir);
 		*dir = NULL;
 		if (e == EEXIST)
-			return isola_err(err, ISOLA_ERR_EXISTS, 0, "container with id exists: %s", id);
+			return isola_err(err, ISOLA_ERR_EXISTS, 0, "container with id exists: %s",
+					 id);
 		return isola_err(err, ISOLA_ERR_SYSTEM, e, "create state dir for \"%s\"", id);
 	}
 	return 0;
@@ -111,7 +111,8 @@ int isola_state_save(const struct isola_state *s, struct isola_error *err)
 	cleanup_close int own = s->dirfd >= 0 ? -1 : open(s->dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	int dfd = s->dirfd >= 0 ? s->dirfd : own;
 	int r = dfd < 0 ? isola_err_sys(err, "open state dir")
-			: isola_write_file_atomic(dfd, "state.json", text, strlen(text), 0600, false, err);
+			: isola_write_file_atomic(dfd, "state.json", text, strlen(text), 0600,
+						  false, err);
 	json_object_put(o);
 	return r;
 }
@@ -140,13 +141,13 @@ static void fill_state(struct isola_state *s, struct json_object *o)
 	s->rootfs = dup_str(o, "rootfs");
 	s->created = dup_str(o, "created");
 	s->owner = (uid_t)get_int(o, "owner");
-	s->systemd_cgroup = json_object_object_get_ex(o, "systemd_cgroup", &v) &&
-			    json_object_get_boolean(v);
+	s->systemd_cgroup =
+	    json_object_object_get_ex(o, "systemd_cgroup", &v) && json_object_get_boolean(v);
 	s->rootless = json_object_object_get_ex(o, "rootless", &v) && json_object_get_boolean(v);
-	s->poststart_hooks = json_object_object_get_ex(o, "poststart_hooks", &v) &&
-			     json_object_get_boolean(v);
-	s->poststop_hooks = json_object_object_get_ex(o, "poststop_hooks", &v) &&
-			    json_object_get_boolean(v);
+	s->poststart_hooks =
+	    json_object_object_get_ex(o, "poststart_hooks", &v) && json_object_get_boolean(v);
+	s->poststop_hooks =
+	    json_object_object_get_ex(o, "poststop_hooks", &v) && json_object_get_boolean(v);
 	if (json_object_object_get_ex(o, "annotations", &v))
 		s->annotations = json_object_get(v);
 }
@@ -175,7 +176,8 @@ struct isola_state *isola_state_load(const char *root, const char *id, struct is
 		bool dir_exists = stat(s->dir, &st) == 0;
 		if (!dir_exists) {
 			isola_state_free(s);
-			isola_err(err, ISOLA_ERR_NOT_FOUND, 0, "container \"%s\" does not exist", id);
+			isola_err(err, ISOLA_ERR_NOT_FOUND, 0, "container \"%s\" does not exist",
+				  id);
 			return NULL;
 		}
 		/* Reserved but never completed (e.g. the runtime was killed mid-create). */
@@ -222,7 +224,8 @@ int isola_state_save_cgroup(const struct isola_state *s, struct isola_error *err
 	int dfd = s->dirfd >= 0 ? s->dirfd : own;
 	if (dfd < 0)
 		return isola_err_sys(err, "open state dir");
-	return isola_write_file_atomic(dfd, "cgroup", s->cgroup, strlen(s->cgroup), 0600, false, err);
+	return isola_write_file_atomic(dfd, "cgroup", s->cgroup, strlen(s->cgroup), 0600, false,
+				       err);
 }
 
 int isola_state_lock(const struct isola_state *s, struct isola_error *err)
@@ -307,18 +310,20 @@ char *isola_state_json(const struct isola_state *s, enum isola_status status, in
 	struct json_object *o = json_object_new_object();
 	json_object_object_add(o, "ociVersion", json_object_new_string("1.2.0"));
 	add_str(o, "id", s->id);
-	json_object_object_add(o, "pid", json_object_new_int(
-						 status == ISOLA_STATUS_STOPPED ? 0 : s->pid));
+	json_object_object_add(o, "pid",
+			       json_object_new_int(status == ISOLA_STATUS_STOPPED ? 0 : s->pid));
 	add_str(o, "status", isola_status_name(status));
 	add_str(o, "bundle", s->bundle);
 	add_str(o, "rootfs", s->rootfs);
 	add_str(o, "created", s->created);
 	json_object_object_add(o, "owner", json_object_new_string(""));
-	json_object_object_add(o, "annotations", s->annotations ? json_object_get(s->annotations)
-								 : json_object_new_object());
-	int flags = pretty ? JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED
-			   : JSON_C_TO_STRING_PLAIN;
-	char *out = strdup(json_object_to_json_string_ext(o, flags | JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_object_add(o, "annotations",
+			       s->annotations ? json_object_get(s->annotations)
+					      : json_object_new_object());
+	int flags =
+	    pretty ? JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED : JSON_C_TO_STRING_PLAIN;
+	char *out =
+	    strdup(json_object_to_json_string_ext(o, flags | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);
 	return out;
 }

@@ -5,8 +5,8 @@
 /*
  * A container's state directory: <root>/<id>/ holds state.json (written
  * atomically), cgroup (isola_cgroup_save's text), config.json (the config
- * it was created with, for exec) and, between create and start, exec.fifo. The directory's existence reserves
- * the id; flock on it serializes the verbs.
+ * it was created with, for exec) and, between create and start, exec.fifo. The directory's
+ * existence reserves the id; flock on it serializes the verbs.
  */
 #include <stdbool.h>
 #include <sys/types.h>
@@ -67,7 +67,8 @@ int isola_state_lock_own(const struct isola_state *s, struct isola_error *err);
 enum isola_status isola_state_status(const struct isola_state *s);
 /* True when s->pid is alive and is still the process we started. */
 bool isola_state_pid_alive(const struct isola_state *s);
-/* The spec's state JSON (ociVersion, id, status, pid, bundle, annotations + rootfs, created, owner). */
+/* The spec's state JSON (ociVersion, id, status, pid, bundle, annotations + rootfs, created,
+ * owner). */
 char *isola_state_json(const struct isola_state *s, enum isola_status status, int pretty);
 /* Remove the state dir and everything in it; dirfd, when >= 0, is an open fd of dir. */
 int isola_state_remove(int dirfd, const char *dir, struct isola_error *err);

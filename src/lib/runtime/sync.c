@@ -25,7 +25,8 @@ int isola_sync_send(int sock, enum isola_sync_msg type, const char *text, int fd
 		h.errnum = e->errnum;
 		text = e->msg;
 	}
-	struct iovec iov[2] = {{&h, sizeof(h)}, {(void *)(text ? text : ""), text ? strlen(text) : 0}};
+	struct iovec iov[2] = {{&h, sizeof(h)},
+			       {(void *)(text ? text : ""), text ? strlen(text) : 0}};
 	ssize_t n = isola_send_fd_msg(sock, iov, 2, fd);
 	if (n < 0 && !e)
 		return isola_err_sys(err, "sync: send");

@@ -15,7 +15,7 @@
 #include "isola/error.h"
 
 struct json_object;
-struct isola_seccomp;   /* linux/seccomp.h */
+struct isola_seccomp;	/* linux/seccomp.h */
 struct isola_resources; /* spec/resources.h */
 
 struct isola_idmap {
@@ -32,19 +32,19 @@ struct isola_namespace {
 
 struct isola_mount {
 	char *destination; /* absolute, inside the container */
-	char *type;        /* "bind", "proc", "tmpfs", ... or NULL */
+	char *type;	   /* "bind", "proc", "tmpfs", ... or NULL */
 	char *source;
-	unsigned long flags;       /* MS_* to set (MS_RDONLY, MS_NOSUID, ...) */
+	unsigned long flags;	   /* MS_* to set (MS_RDONLY, MS_NOSUID, ...) */
 	unsigned long clear_flags; /* MS_* explicitly cleared ("rw", "suid", "dev", ...) */
 	unsigned long propagation; /* MS_SHARED|MS_SLAVE|MS_PRIVATE|MS_UNBINDABLE (+MS_REC) or 0 */
-	bool bind;                 /* "bind" or "rbind" option, or type "bind" */
-	bool recursive;            /* "rbind" */
-	uint64_t attr_set;         /* MOUNT_ATTR_* from "rro", "rnosuid", ... (recursive) */
-	uint64_t attr_clr;         /* MOUNT_ATTR_* from "rrw", "rsuid", ... */
-	char *data;                /* filesystem options joined with ',' ("mode=755,size=65536k") */
-	bool tmpcopyup;            /* "tmpcopyup" */
-	bool idmap;                /* "idmap"/"ridmap", or uid/gid mappings given */
-	bool idmap_recursive;      /* "ridmap" */
+	bool bind;		   /* "bind" or "rbind" option, or type "bind" */
+	bool recursive;		   /* "rbind" */
+	uint64_t attr_set;	   /* MOUNT_ATTR_* from "rro", "rnosuid", ... (recursive) */
+	uint64_t attr_clr;	   /* MOUNT_ATTR_* from "rrw", "rsuid", ... */
+	char *data;		   /* filesystem options joined with ',' ("mode=755,size=65536k") */
+	bool tmpcopyup;		   /* "tmpcopyup" */
+	bool idmap;		   /* "idmap"/"ridmap", or uid/gid mappings given */
+	bool idmap_recursive;	   /* "ridmap" */
 	struct isola_idmap *uid_mappings; /* idmapped bind mount when n_uid_mappings > 0 */
 	size_t n_uid_mappings;
 	struct isola_idmap *gid_mappings;
@@ -146,7 +146,7 @@ struct isola_kv {
 struct isola_config {
 	char *oci_version;
 	unsigned int oci_minor; /* 1.N.x: N */
-	char *bundle; /* absolute bundle directory (set by the caller, not the JSON) */
+	char *bundle;		/* absolute bundle directory (set by the caller, not the JSON) */
 
 	char *root_path; /* absolute (made absolute against the bundle) */
 	bool root_readonly;
@@ -174,15 +174,15 @@ struct isola_config {
 	size_t n_gid_mappings;
 	struct isola_device *devices;
 	size_t n_devices;
-	char *cgroups_path; /* NULL when absent */
-	struct isola_resources *resources; /* NULL when absent; cgroup/ applies it */
+	char *cgroups_path;		    /* NULL when absent */
+	struct isola_resources *resources;  /* NULL when absent; cgroup/ applies it */
 	struct json_object *resources_json; /* linux.resources as given (for update/debug) */
 	struct isola_kv *sysctl;
 	size_t n_sysctl;
-	struct isola_seccomp *seccomp; /* NULL when absent; linux/seccomp.h owns the type */
+	struct isola_seccomp *seccomp;	  /* NULL when absent; linux/seccomp.h owns the type */
 	unsigned long rootfs_propagation; /* MS_* or 0 when absent */
-	char **masked_paths;   /* NULL-terminated */
-	char **readonly_paths; /* NULL-terminated */
+	char **masked_paths;		  /* NULL-terminated */
+	char **readonly_paths;		  /* NULL-terminated */
 	char *mount_label;
 	bool has_personality;
 	unsigned long personality; /* PER_LINUX or PER_LINUX32 */
@@ -218,14 +218,14 @@ void isola_process_release(struct isola_process *p);
 int isola_process_load(const char *file, struct isola_process *out, struct isola_error *err);
 
 /* Name tables shared by the parser and the CLIs. Return -1 when unknown. */
-int isola_cap_from_name(const char *name);          /* "CAP_SYS_ADMIN" -> 21 */
-const char *isola_cap_name(int cap);                 /* 21 -> "CAP_SYS_ADMIN" */
-int isola_cap_last(void);                            /* highest known capability */
-int isola_signal_from_name(const char *name);       /* "KILL", "SIGKILL", "9" -> 9 */
-int isola_rlimit_from_name(const char *name);       /* "RLIMIT_NOFILE" -> RLIMIT_NOFILE */
-int isola_namespace_from_name(const char *name);    /* "pid" -> CLONE_NEWPID */
-const char *isola_namespace_name(int type);         /* CLONE_NEWPID -> "pid" */
-const char *isola_namespace_proc_name(int type);    /* CLONE_NEWPID -> "pid", NEWNS -> "mnt" */
+int isola_cap_from_name(const char *name);	 /* "CAP_SYS_ADMIN" -> 21 */
+const char *isola_cap_name(int cap);		 /* 21 -> "CAP_SYS_ADMIN" */
+int isola_cap_last(void);			 /* highest known capability */
+int isola_signal_from_name(const char *name);	 /* "KILL", "SIGKILL", "9" -> 9 */
+int isola_rlimit_from_name(const char *name);	 /* "RLIMIT_NOFILE" -> RLIMIT_NOFILE */
+int isola_namespace_from_name(const char *name); /* "pid" -> CLONE_NEWPID */
+const char *isola_namespace_name(int type);	 /* CLONE_NEWPID -> "pid" */
+const char *isola_namespace_proc_name(int type); /* CLONE_NEWPID -> "pid", NEWNS -> "mnt" */
 
 /* Every mount option the parser understands (for `features`), NULL-terminated. */
 const char *const *isola_mount_option_names(void);

@@ -4,9 +4,9 @@
 
 /*
  * Typed json-c getters: the one family every JSON reader of the library uses
- * (the config parsers of spec/, and image/, manager/ and monitor/ records). A JSON path ("process.args",
- * "mounts[4]") is only formatted when an error is reported, so the common
- * path costs nothing beyond the lookup.
+ * (the config parsers of spec/, and image/, manager/ and monitor/ records). A JSON path
+ * ("process.args", "mounts[4]") is only formatted when an error is reported, so the common path
+ * costs nothing beyond the lookup.
  *
  * Getters return 1 when the member is present with the right type (*out set),
  * 0 when it is absent or JSON null (*out untouched), -1 with an error that

@@ -95,8 +95,8 @@ static int parse_device(struct json_object *e, const char *ipath, struct isola_d
 	if ((r = ju_uint32(e, ipath, "fileMode", &v, err)) < 0)
 		return -1;
 	if (r && !device_mode_ok(d->type, v))
-		return ju_err(err, ipath, "fileMode", "%#o is not a mode for a device of type %c", v,
-			      d->type);
+		return ju_err(err, ipath, "fileMode", "%#o is not a mode for a device of type %c",
+			      v, d->type);
 	v &= 07777;
 	d->has_mode = r > 0;
 	d->mode = r ? v : 0;
@@ -378,7 +378,8 @@ int spec_check_sysctl(const struct isola_config *c, struct isola_error *err)
 		char k[256];
 		int ns = sysctl_name(key, k, sizeof(k)) ? sysctl_namespace(k) : 0;
 		if (!ns)
-			return ju_err(err, L ".sysctl", key, "not namespaced: it would change the host");
+			return ju_err(err, L ".sysctl", key,
+				      "not namespaced: it would change the host");
 		if (!isola_config_namespace(c, ns))
 			return ju_err(err, L ".sysctl", key, "needs a private %s namespace",
 				      isola_namespace_name(ns));

@@ -25,51 +25,63 @@ struct field {
 	int64_t min, max;
 };
 
-#define I64(n, s, f) {n, offsetof(s, f), F_INT, INT64_MIN, INT64_MAX}
-#define U64(n, s, f) {n, offsetof(s, f), F_INT, 0, INT64_MAX}
-#define RNG(n, s, f, lo, hi) {n, offsetof(s, f), F_INT, lo, hi}
-#define BOOL(n, s, f) {n, offsetof(s, f), F_BOOL, 0, 1}
+#define I64(n, s, f)                                                                               \
+	{                                                                                          \
+		n, offsetof(s, f), F_INT, INT64_MIN, INT64_MAX                                     \
+	}
+#define U64(n, s, f)                                                                               \
+	{                                                                                          \
+		n, offsetof(s, f), F_INT, 0, INT64_MAX                                             \
+	}
+#define RNG(n, s, f, lo, hi)                                                                       \
+	{                                                                                          \
+		n, offsetof(s, f), F_INT, lo, hi                                                   \
+	}
+#define BOOL(n, s, f)                                                                              \
+	{                                                                                          \
+		n, offsetof(s, f), F_BOOL, 0, 1                                                    \
+	}
 
 static const struct field memory_fields[] = {
-	I64("limit", struct isola_res_memory, limit),
-	I64("reservation", struct isola_res_memory, reservation),
-	I64("swap", struct isola_res_memory, swap),
-	I64("kernel", struct isola_res_memory, kernel),
-	I64("kernelTCP", struct isola_res_memory, kernel_tcp),
-	RNG("swappiness", struct isola_res_memory, swappiness, 0, 100),
-	BOOL("disableOOMKiller", struct isola_res_memory, disable_oom_killer),
-	BOOL("useHierarchy", struct isola_res_memory, use_hierarchy),
-	BOOL("checkBeforeUpdate", struct isola_res_memory, check_before_update),
-	{NULL, 0, 0, 0, 0},
+    I64("limit", struct isola_res_memory, limit),
+    I64("reservation", struct isola_res_memory, reservation),
+    I64("swap", struct isola_res_memory, swap),
+    I64("kernel", struct isola_res_memory, kernel),
+    I64("kernelTCP", struct isola_res_memory, kernel_tcp),
+    RNG("swappiness", struct isola_res_memory, swappiness, 0, 100),
+    BOOL("disableOOMKiller", struct isola_res_memory, disable_oom_killer),
+    BOOL("useHierarchy", struct isola_res_memory, use_hierarchy),
+    BOOL("checkBeforeUpdate", struct isola_res_memory, check_before_update),
+    {NULL, 0, 0, 0, 0},
 };
 
 static const struct field cpu_fields[] = {
-	U64("shares", struct isola_res_cpu, shares),
-	I64("quota", struct isola_res_cpu, quota),
-	U64("burst", struct isola_res_cpu, burst),
-	U64("period", struct isola_res_cpu, period),
-	I64("realtimeRuntime", struct isola_res_cpu, rt_runtime),
-	U64("realtimePeriod", struct isola_res_cpu, rt_period),
-	RNG("idle", struct isola_res_cpu, idle, 0, 1),
-	{NULL, 0, 0, 0, 0},
+    U64("shares", struct isola_res_cpu, shares),
+    I64("quota", struct isola_res_cpu, quota),
+    U64("burst", struct isola_res_cpu, burst),
+    U64("period", struct isola_res_cpu, period),
+    I64("realtimeRuntime", struct isola_res_cpu, rt_runtime),
+    U64("realtimePeriod", struct isola_res_cpu, rt_period),
+    RNG("idle", struct isola_res_cpu, idle, 0, 1),
+    {NULL, 0, 0, 0, 0},
 };
 
 static const struct field blkio_fields[] = {
-	RNG("weight", struct isola_res_blkio, weight, 0, 1000),
-	RNG("leafWeight", struct isola_res_blkio, leaf_weight, 0, 1000),
-	{NULL, 0, 0, 0, 0},
+    RNG("weight", struct isola_res_blkio, weight, 0, 1000),
+    RNG("leafWeight", struct isola_res_blkio, leaf_weight, 0, 1000),
+    {NULL, 0, 0, 0, 0},
 };
 
 static const struct field weight_dev_fields[] = {
-	RNG("weight", struct isola_res_weight_dev, weight, 0, 1000),
-	RNG("leafWeight", struct isola_res_weight_dev, leaf_weight, 0, 1000),
-	{NULL, 0, 0, 0, 0},
+    RNG("weight", struct isola_res_weight_dev, weight, 0, 1000),
+    RNG("leafWeight", struct isola_res_weight_dev, leaf_weight, 0, 1000),
+    {NULL, 0, 0, 0, 0},
 };
 
 static const struct field rdma_fields[] = {
-	RNG("hcaHandles", struct isola_res_rdma, hca_handles, 0, UINT32_MAX),
-	RNG("hcaObjects", struct isola_res_rdma, hca_objects, 0, UINT32_MAX),
-	{NULL, 0, 0, 0, 0},
+    RNG("hcaHandles", struct isola_res_rdma, hca_handles, 0, UINT32_MAX),
+    RNG("hcaObjects", struct isola_res_rdma, hca_objects, 0, UINT32_MAX),
+    {NULL, 0, 0, 0, 0},
 };
 
 static int parse_fields(struct json_object *obj, const char *path, const struct field *fields,
@@ -80,8 +92,9 @@ static int parse_fields(struct json_object *obj, const char *path, const struct 
 	for (const struct field *f = fields; f->name; f++) {
 		struct isola_opt *o = (struct isola_opt *)((char *)base + f->off);
 		bool b = false;
-		int r = f->kind == F_BOOL ? ju_bool(obj, path, f->name, &b, err)
-					  : ju_int64(obj, path, f->name, f->min, f->max, &o->v, err);
+		int r = f->kind == F_BOOL
+			    ? ju_bool(obj, path, f->name, &b, err)
+			    : ju_int64(obj, path, f->name, f->min, f->max, &o->v, err);
 		if (r < 0)
 			return -1;
 		if (r > 0 && f->kind == F_BOOL)
@@ -102,8 +115,7 @@ static int get_str(struct json_object *obj, const char *path, const char *name, 
 }
 
 /* Calls fn for each element of the array obj[name]; allocates n elements of size sz. */
-typedef int (*elem_fn)(struct json_object *e, const char *path, void *out,
-		       struct isola_error *err);
+typedef int (*elem_fn)(struct json_object *e, const char *path, void *out, struct isola_error *err);
 
 static int parse_array(struct json_object *obj, const char *path, const char *name, size_t sz,
 		       void **out, size_t *n, elem_fn fn, struct isola_error *err)
@@ -131,9 +143,8 @@ static int parse_array(struct json_object *obj, const char *path, const char *na
 }
 
 /* An integer member in [min, max]; absent is "missing" when required. */
-static int get_member_int(struct json_object *e, const char *path, const char *name,
-			  bool required, int64_t min, int64_t max, int64_t *out,
-			  struct isola_error *err)
+static int get_member_int(struct json_object *e, const char *path, const char *name, bool required,
+			  int64_t min, int64_t max, int64_t *out, struct isola_error *err)
 {
 	int r = ju_int64(e, path, name, min, max, out, err);
 	if (r == 0 && required)
@@ -175,17 +186,16 @@ static int parse_blkio(struct json_object *o, const char *path, struct isola_res
 		       struct isola_error *err)
 {
 	static const char *const thr[ISOLA_THR_COUNT] = {
-		"throttleReadBpsDevice", "throttleWriteBpsDevice", "throttleReadIOPSDevice",
-		"throttleWriteIOPSDevice"};
+	    "throttleReadBpsDevice", "throttleWriteBpsDevice", "throttleReadIOPSDevice",
+	    "throttleWriteIOPSDevice"};
 	if (parse_fields(o, path, blkio_fields, b, err) < 0)
 		return -1;
-	if (parse_array(o, path, "weightDevice", sizeof(*b->weight_devs),
-			(void **)&b->weight_devs, &b->n_weight_devs, parse_weight_dev, err) < 0)
+	if (parse_array(o, path, "weightDevice", sizeof(*b->weight_devs), (void **)&b->weight_devs,
+			&b->n_weight_devs, parse_weight_dev, err) < 0)
 		return -1;
 	for (int i = 0; i < ISOLA_THR_COUNT; i++)
-		if (parse_array(o, path, thr[i], sizeof(*b->throttle[i]),
-				(void **)&b->throttle[i], &b->n_throttle[i], parse_throttle,
-				err) < 0)
+		if (parse_array(o, path, thr[i], sizeof(*b->throttle[i]), (void **)&b->throttle[i],
+				&b->n_throttle[i], parse_throttle, err) < 0)
 			return -1;
 	return 0;
 }
@@ -206,8 +216,7 @@ static int parse_hugepage(struct json_object *e, const char *path, void *out,
 	return 0;
 }
 
-static int parse_prio(struct json_object *e, const char *path, void *out,
-		      struct isola_error *err)
+static int parse_prio(struct json_object *e, const char *path, void *out, struct isola_error *err)
 {
 	struct isola_res_prio *p = out;
 	int64_t prio = 0;
@@ -228,8 +237,8 @@ static int parse_network(struct json_object *o, const char *path, struct isola_r
 	if (got < 0)
 		return -1;
 	r->class_id.set = got > 0;
-	return parse_array(o, path, "priorities", sizeof(*r->priorities),
-			   (void **)&r->priorities, &r->n_priorities, parse_prio, err);
+	return parse_array(o, path, "priorities", sizeof(*r->priorities), (void **)&r->priorities,
+			   &r->n_priorities, parse_prio, err);
 }
 
 static int parse_device(struct json_object *e, const char *path, struct isola_res_device *d,
@@ -238,12 +247,13 @@ static int parse_device(struct json_object *e, const char *path, struct isola_re
 	struct json_object *v;
 	d->type = 'a';
 	d->major = d->minor = -1;
-	if (!json_object_object_get_ex(e, "allow", &v) || !json_object_is_type(v, json_type_boolean))
+	if (!json_object_object_get_ex(e, "allow", &v) ||
+	    !json_object_is_type(v, json_type_boolean))
 		return isola_err(err, ISOLA_ERR_INVALID, 0, "%s.allow: expected a boolean", path);
 	d->allow = json_object_get_boolean(v);
 	if (json_object_object_get_ex(e, "type", &v) && v) {
-		const char *t = json_object_is_type(v, json_type_string) ? json_object_get_string(v)
-									   : "";
+		const char *t =
+		    json_object_is_type(v, json_type_string) ? json_object_get_string(v) : "";
 		if (strlen(t) != 1 || !strchr("acb", t[0]))
 			return isola_err(err, ISOLA_ERR_INVALID, 0,
 					 "%s.type: expected \"a\", \"c\" or \"b\"", path);
@@ -260,8 +270,8 @@ static int parse_device(struct json_object *e, const char *path, struct isola_re
 		*dst[i] = json_object_get_int64(v);
 	}
 	if (json_object_object_get_ex(e, "access", &v) && v) {
-		const char *a = json_object_is_type(v, json_type_string) ? json_object_get_string(v)
-									   : NULL;
+		const char *a =
+		    json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
 		if (!a || strlen(a) > 3 || strspn(a, "rwm") != strlen(a))
 			return isola_err(err, ISOLA_ERR_INVALID, 0,
 					 "%s.access: expected a subset of \"rwm\"", path);
@@ -300,8 +310,9 @@ static int parse_sections(struct json_object *obj, const char *path, struct isol
 {
 	struct json_object *v;
 	char sub[512];
-#define SECTION(name) (json_object_object_get_ex(obj, name, &v) && v && \
-		       (snprintf(sub, sizeof(sub), "%s.%s", path, name), 1))
+#define SECTION(name)                                                                              \
+	(json_object_object_get_ex(obj, name, &v) && v &&                                          \
+	 (snprintf(sub, sizeof(sub), "%s.%s", path, name), 1))
 	if (SECTION("memory")) {
 		r->has_memory = true;
 		if (parse_fields(v, sub, memory_fields, &r->memory, err) < 0)
@@ -430,10 +441,10 @@ static void zero_means_unset(struct isola_resources *r)
 {
 	struct isola_res_memory *m = &r->memory;
 	struct isola_res_cpu *c = &r->cpu;
-	struct isola_opt *opts[] = {&m->limit, &m->reservation, &m->swap, &m->kernel,
-				    &m->kernel_tcp, &c->shares, &c->quota, &c->period,
-				    &c->rt_runtime, &c->rt_period, &r->blkio.weight,
-				    &r->blkio.leaf_weight};
+	struct isola_opt *opts[] = {&m->limit,	   &m->reservation,  &m->swap,
+				    &m->kernel,	   &m->kernel_tcp,   &c->shares,
+				    &c->quota,	   &c->period,	     &c->rt_runtime,
+				    &c->rt_period, &r->blkio.weight, &r->blkio.leaf_weight};
 	for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
 		unset_zero(opts[i]);
 }

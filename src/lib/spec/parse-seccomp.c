@@ -22,27 +22,27 @@
 #define ACT_TRACE_BASE SCMP_ACT_TRACE(0)
 
 const struct isola_seccomp_name isola_seccomp_actions[] = {
-	{"SCMP_ACT_KILL", SCMP_ACT_KILL},
-	{"SCMP_ACT_KILL_PROCESS", SCMP_ACT_KILL_PROCESS},
-	{"SCMP_ACT_KILL_THREAD", SCMP_ACT_KILL_THREAD},
-	{"SCMP_ACT_TRAP", SCMP_ACT_TRAP},
-	{"SCMP_ACT_ERRNO", ACT_ERRNO_BASE},
-	{"SCMP_ACT_TRACE", ACT_TRACE_BASE},
-	{"SCMP_ACT_ALLOW", SCMP_ACT_ALLOW},
-	{"SCMP_ACT_LOG", SCMP_ACT_LOG},
-	{"SCMP_ACT_NOTIFY", SCMP_ACT_NOTIFY},
-	{NULL, 0},
+    {"SCMP_ACT_KILL", SCMP_ACT_KILL},
+    {"SCMP_ACT_KILL_PROCESS", SCMP_ACT_KILL_PROCESS},
+    {"SCMP_ACT_KILL_THREAD", SCMP_ACT_KILL_THREAD},
+    {"SCMP_ACT_TRAP", SCMP_ACT_TRAP},
+    {"SCMP_ACT_ERRNO", ACT_ERRNO_BASE},
+    {"SCMP_ACT_TRACE", ACT_TRACE_BASE},
+    {"SCMP_ACT_ALLOW", SCMP_ACT_ALLOW},
+    {"SCMP_ACT_LOG", SCMP_ACT_LOG},
+    {"SCMP_ACT_NOTIFY", SCMP_ACT_NOTIFY},
+    {NULL, 0},
 };
 
 const struct isola_seccomp_name isola_seccomp_ops[] = {
-	{"SCMP_CMP_NE", SCMP_CMP_NE},
-	{"SCMP_CMP_LT", SCMP_CMP_LT},
-	{"SCMP_CMP_LE", SCMP_CMP_LE},
-	{"SCMP_CMP_EQ", SCMP_CMP_EQ},
-	{"SCMP_CMP_GE", SCMP_CMP_GE},
-	{"SCMP_CMP_GT", SCMP_CMP_GT},
-	{"SCMP_CMP_MASKED_EQ", SCMP_CMP_MASKED_EQ},
-	{NULL, 0},
+    {"SCMP_CMP_NE", SCMP_CMP_NE},
+    {"SCMP_CMP_LT", SCMP_CMP_LT},
+    {"SCMP_CMP_LE", SCMP_CMP_LE},
+    {"SCMP_CMP_EQ", SCMP_CMP_EQ},
+    {"SCMP_CMP_GE", SCMP_CMP_GE},
+    {"SCMP_CMP_GT", SCMP_CMP_GT},
+    {"SCMP_CMP_MASKED_EQ", SCMP_CMP_MASKED_EQ},
+    {NULL, 0},
 };
 
 /* Every architecture the runtime-spec names; 0 where this libseccomp lacks it. */
@@ -59,45 +59,44 @@ const struct isola_seccomp_name isola_seccomp_ops[] = {
 #define SCMP_ARCH_SHEB 0
 #endif
 const struct isola_seccomp_name isola_seccomp_archs[] = {
-	{"SCMP_ARCH_X86", SCMP_ARCH_X86},
-	{"SCMP_ARCH_X86_64", SCMP_ARCH_X86_64},
-	{"SCMP_ARCH_X32", SCMP_ARCH_X32},
-	{"SCMP_ARCH_ARM", SCMP_ARCH_ARM},
-	{"SCMP_ARCH_AARCH64", SCMP_ARCH_AARCH64},
-	{"SCMP_ARCH_MIPS", SCMP_ARCH_MIPS},
-	{"SCMP_ARCH_MIPS64", SCMP_ARCH_MIPS64},
-	{"SCMP_ARCH_MIPS64N32", SCMP_ARCH_MIPS64N32},
-	{"SCMP_ARCH_MIPSEL", SCMP_ARCH_MIPSEL},
-	{"SCMP_ARCH_MIPSEL64", SCMP_ARCH_MIPSEL64},
-	{"SCMP_ARCH_MIPSEL64N32", SCMP_ARCH_MIPSEL64N32},
-	{"SCMP_ARCH_PPC", SCMP_ARCH_PPC},
-	{"SCMP_ARCH_PPC64", SCMP_ARCH_PPC64},
-	{"SCMP_ARCH_PPC64LE", SCMP_ARCH_PPC64LE},
-	{"SCMP_ARCH_S390", SCMP_ARCH_S390},
-	{"SCMP_ARCH_S390X", SCMP_ARCH_S390X},
-	{"SCMP_ARCH_PARISC", SCMP_ARCH_PARISC},
-	{"SCMP_ARCH_PARISC64", SCMP_ARCH_PARISC64},
-	{"SCMP_ARCH_RISCV64", SCMP_ARCH_RISCV64},
-	{"SCMP_ARCH_LOONGARCH64", SCMP_ARCH_LOONGARCH64},
-	{"SCMP_ARCH_M68K", SCMP_ARCH_M68K},
-	{"SCMP_ARCH_SH", SCMP_ARCH_SH},
-	{"SCMP_ARCH_SHEB", SCMP_ARCH_SHEB},
-	{NULL, 0},
+    {"SCMP_ARCH_X86", SCMP_ARCH_X86},
+    {"SCMP_ARCH_X86_64", SCMP_ARCH_X86_64},
+    {"SCMP_ARCH_X32", SCMP_ARCH_X32},
+    {"SCMP_ARCH_ARM", SCMP_ARCH_ARM},
+    {"SCMP_ARCH_AARCH64", SCMP_ARCH_AARCH64},
+    {"SCMP_ARCH_MIPS", SCMP_ARCH_MIPS},
+    {"SCMP_ARCH_MIPS64", SCMP_ARCH_MIPS64},
+    {"SCMP_ARCH_MIPS64N32", SCMP_ARCH_MIPS64N32},
+    {"SCMP_ARCH_MIPSEL", SCMP_ARCH_MIPSEL},
+    {"SCMP_ARCH_MIPSEL64", SCMP_ARCH_MIPSEL64},
+    {"SCMP_ARCH_MIPSEL64N32", SCMP_ARCH_MIPSEL64N32},
+    {"SCMP_ARCH_PPC", SCMP_ARCH_PPC},
+    {"SCMP_ARCH_PPC64", SCMP_ARCH_PPC64},
+    {"SCMP_ARCH_PPC64LE", SCMP_ARCH_PPC64LE},
+    {"SCMP_ARCH_S390", SCMP_ARCH_S390},
+    {"SCMP_ARCH_S390X", SCMP_ARCH_S390X},
+    {"SCMP_ARCH_PARISC", SCMP_ARCH_PARISC},
+    {"SCMP_ARCH_PARISC64", SCMP_ARCH_PARISC64},
+    {"SCMP_ARCH_RISCV64", SCMP_ARCH_RISCV64},
+    {"SCMP_ARCH_LOONGARCH64", SCMP_ARCH_LOONGARCH64},
+    {"SCMP_ARCH_M68K", SCMP_ARCH_M68K},
+    {"SCMP_ARCH_SH", SCMP_ARCH_SH},
+    {"SCMP_ARCH_SHEB", SCMP_ARCH_SHEB},
+    {NULL, 0},
 };
 
 const struct isola_seccomp_name isola_seccomp_flags[] = {
-	{"SECCOMP_FILTER_FLAG_TSYNC", SECCOMP_FILTER_FLAG_TSYNC},
-	{"SECCOMP_FILTER_FLAG_LOG", SECCOMP_FILTER_FLAG_LOG},
-	{"SECCOMP_FILTER_FLAG_SPEC_ALLOW", SECCOMP_FILTER_FLAG_SPEC_ALLOW},
-	{"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV},
-	{NULL, 0},
+    {"SECCOMP_FILTER_FLAG_TSYNC", SECCOMP_FILTER_FLAG_TSYNC},
+    {"SECCOMP_FILTER_FLAG_LOG", SECCOMP_FILTER_FLAG_LOG},
+    {"SECCOMP_FILTER_FLAG_SPEC_ALLOW", SECCOMP_FILTER_FLAG_SPEC_ALLOW},
+    {"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV},
+    {NULL, 0},
 };
 
 /* errno values fit the 16 data bits of a seccomp return value. */
 #define ERRNO_RET_MAX 0xffff
 
-static const struct isola_seccomp_name *lookup(const struct isola_seccomp_name *t,
-					       const char *name)
+static const struct isola_seccomp_name *lookup(const struct isola_seccomp_name *t, const char *name)
 {
 	for (; t->name; t++)
 		if (strcmp(t->name, name) == 0)
@@ -130,8 +129,8 @@ static int parse_action(struct json_object *obj, const char *path, const char *a
 				 "%s.%s: only valid with SCMP_ACT_ERRNO or SCMP_ACT_TRACE, not %s",
 				 path, errno_key, name);
 	if (has_ret && ret > ERRNO_RET_MAX)
-		return isola_err(err, ISOLA_ERR_INVALID, 0, "%s.%s: %" PRIu64 " out of range",
-				 path, errno_key, ret);
+		return isola_err(err, ISOLA_ERR_INVALID, 0, "%s.%s: %" PRIu64 " out of range", path,
+				 errno_key, ret);
 	*out = a->value;
 	if (a->value == ACT_ERRNO_BASE || a->value == ACT_TRACE_BASE)
 		*out |= (uint32_t)(has_ret ? ret : EPERM);
@@ -340,8 +339,8 @@ static int parse_listener(struct json_object *obj, const char *path, struct isol
 static int parse_all(struct json_object *obj, const char *path, struct isola_seccomp *s,
 		     struct isola_error *err)
 {
-	if (parse_action(obj, path, "defaultAction", "defaultErrnoRet", &s->default_action,
-			 err) < 0)
+	if (parse_action(obj, path, "defaultAction", "defaultErrnoRet", &s->default_action, err) <
+	    0)
 		return -1;
 	/* The runtime itself would be stopped at its first syscall after loading. */
 	if (s->default_action == SCMP_ACT_NOTIFY)

@@ -38,8 +38,13 @@ struct isola_res_throttle {
 	uint64_t rate;
 };
 
-enum { ISOLA_THR_READ_BPS, ISOLA_THR_WRITE_BPS, ISOLA_THR_READ_IOPS, ISOLA_THR_WRITE_IOPS,
-       ISOLA_THR_COUNT };
+enum {
+	ISOLA_THR_READ_BPS,
+	ISOLA_THR_WRITE_BPS,
+	ISOLA_THR_READ_IOPS,
+	ISOLA_THR_WRITE_IOPS,
+	ISOLA_THR_COUNT
+};
 
 struct isola_res_blkio {
 	struct isola_opt weight, leaf_weight;
@@ -70,9 +75,9 @@ struct isola_res_pair {
 
 struct isola_res_device {
 	bool allow;
-	char type;           /* 'a', 'c', 'b' */
+	char type;	      /* 'a', 'c', 'b' */
 	int64_t major, minor; /* -1: any */
-	char access[4];      /* subset of "rwm", "" = all */
+	char access[4];	      /* subset of "rwm", "" = all */
 };
 
 struct isola_resources {

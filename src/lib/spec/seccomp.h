@@ -25,7 +25,8 @@ struct isola_seccomp_arg {
 };
 
 struct isola_seccomp_rule {
-	int *syscalls; /* native numbers (libseccomp pseudo numbers allowed); unknown names dropped */
+	int *syscalls; /* native numbers (libseccomp pseudo numbers allowed); unknown names dropped
+			*/
 	size_t n_syscalls;
 	uint32_t action;
 	struct isola_seccomp_arg *args;

@@ -73,7 +73,9 @@ static int entry(struct archive *a, int dirfd, const char *prefix, const char *n
 		char wh[8300];
 		struct stat empty = {.st_mode = S_IFREG | 0644, .st_mtim = st.st_mtim};
 		snprintf(wh, sizeof(wh), "%s.wh.%s", prefix, name);
-		return header(a, wh, &empty, NULL) < 0 ? isola_err(err, ISOLA_ERR_SYSTEM, 0, "tar %s", rel) : 0;
+		return header(a, wh, &empty, NULL) < 0
+			   ? isola_err(err, ISOLA_ERR_SYSTEM, 0, "tar %s", rel)
+			   : 0;
 	}
 	const char *target = NULL;
 	if (S_ISLNK(st.st_mode)) {
@@ -81,11 +83,14 @@ static int entry(struct archive *a, int dirfd, const char *prefix, const char *n
 		link[n > 0 ? n : 0] = 0;
 		target = link;
 	}
-	if (header(a, rel, &st, target) < 0 || (S_ISREG(st.st_mode) && file_data(a, dirfd, name) < 0))
-		return isola_err(err, ISOLA_ERR_SYSTEM, 0, "tar \"%s\": %s", rel, archive_error_string(a));
+	if (header(a, rel, &st, target) < 0 ||
+	    (S_ISREG(st.st_mode) && file_data(a, dirfd, name) < 0))
+		return isola_err(err, ISOLA_ERR_SYSTEM, 0, "tar \"%s\": %s", rel,
+				 archive_error_string(a));
 	if (!S_ISDIR(st.st_mode))
 		return 0;
-	cleanup_close int sub = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	cleanup_close int sub =
+	    openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (sub < 0)
 		return isola_err_sys(err, "open \"%s\"", rel);
 	char v[4] = {0}, sp[8200];

@@ -71,8 +71,7 @@ static int record_save(int cdirfd, const struct record *r, struct isola_error *e
 		json_object_object_add(o, "scratch", json_object_new_boolean(1));
 	size_t len;
 	const char *text = json_object_to_json_string_length(o, JSON_C_TO_STRING_PLAIN, &len);
-	int ret = isola_write_file_atomic(cdirfd, "rootfs.json", text, len, 0600, !r->scratch,
-					  err);
+	int ret = isola_write_file_atomic(cdirfd, "rootfs.json", text, len, 0600, !r->scratch, err);
 	json_object_put(o);
 	return ret;
 }
@@ -99,7 +98,8 @@ static int record_parse(struct json_object *o, struct record *r, struct isola_er
 static int record_load(int cdirfd, struct record *r, struct isola_error *err)
 {
 	*r = (struct record){0};
-	cleanup_free char *buf = isola_read_small_file_at(cdirfd, "rootfs.json", 1 << 20, NULL, err);
+	cleanup_free char *buf =
+	    isola_read_small_file_at(cdirfd, "rootfs.json", 1 << 20, NULL, err);
 	if (!buf)
 		return -1;
 	struct json_object *o = json_tokener_parse(buf);
@@ -216,9 +216,10 @@ int isola_rootfs_mount_idmapped(struct isola_store *s, const char *id, const cha
 		return -1;
 	snprintf(cdir, sizeof(cdir), "%s/containers/%s", s->root, id);
 	cleanup_strv char **paths = layer_paths(s, r.layers, r.n, err);
-	int ret = !paths ? -1
-		  : idm	 ? storage_mount_idmapped(r.driver, cdir, paths, r.n, target, r.scratch, idm, err)
-			 : r.driver->mount(cdirfd, cdir, paths, r.n, target, r.scratch, err);
+	int ret =
+	    !paths ? -1
+	    : idm  ? storage_mount_idmapped(r.driver, cdir, paths, r.n, target, r.scratch, idm, err)
+		   : r.driver->mount(cdirfd, cdir, paths, r.n, target, r.scratch, err);
 	record_release(&r);
 	return ret < 0 ? isola_err_prefix(err, "mount rootfs of \"%s\"", id) : 0;
 }
@@ -338,8 +339,8 @@ static int walk_upper(const struct changes *c, int dirfd, const char *prefix,
 		bool whiteout = S_ISCHR(st.st_mode) && st.st_rdev == 0;
 		c->fn(whiteout ? 'D' : in_lower(c, rel + 1) ? 'C' : 'A', rel, c->data);
 		if (S_ISDIR(st.st_mode)) {
-			cleanup_close int sub = openat(dirfd, e->d_name,
-						       O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			cleanup_close int sub = openat(
+			    dirfd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 			if (sub >= 0 && walk_upper(c, sub, rel, err) < 0)
 				return -1;
 		}
@@ -359,7 +360,8 @@ int isola_rootfs_changes(struct isola_store *s, const char *id, isola_change_fn 
 		isola_err(err, ISOLA_ERR_UNSUPPORTED, 0, "diff: needs the overlay storage driver");
 	} else {
 		cleanup_strv char **paths = layer_paths(s, r.layers, r.n, err);
-		cleanup_close int upper = openat(cdirfd, "upper", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		cleanup_close int upper =
+		    openat(cdirfd, "upper", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		struct changes c = {.lower = paths, .n = r.n, .fn = fn, .data = data};
 		if (paths && upper < 0)
 			isola_err_sys(err, "open upper dir");
